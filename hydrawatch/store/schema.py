@@ -1,0 +1,365 @@
+"""The SQL schema of the whole data model (DESIGN.md, "Data model").
+
+Rows refer to accounts by their natural key ``(platform, account_id)`` rather than by a
+surrogate foreign key: ingest streams records in any order (a post may arrive before its
+author), so nothing has to be looked up on the hot path. The tables are created and
+upgraded only by the Alembic migrations in ``store/migrations``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements only INTEGER keys
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict: JSON, list: JSON}
+
+
+# -- observed platform data ---------------------------------------------------------------
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (
+        UniqueConstraint("platform", "account_id", name="uq_accounts_key"),
+        Index("ix_accounts_handle_norm", "platform", "handle_norm"),
+        Index("ix_accounts_first_seen", "first_seen"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    account_id: Mapped[str] = mapped_column(String(128))
+    handle: Mapped[str | None] = mapped_column(String(255))
+    handle_norm: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(Text)
+    bio: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime | None]
+    avatar_pdq: Mapped[str | None] = mapped_column(String(64))
+    followers: Mapped[int | None] = mapped_column(Integer)
+    following: Mapped[int | None] = mapped_column(Integer)
+    posts_count: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str | None] = mapped_column(String(32))
+    status_at: Mapped[datetime | None]
+    first_seen: Mapped[datetime | None]
+    last_seen: Mapped[datetime | None]
+    observed_at: Mapped[datetime | None]  # time of the newest observation merged in
+    extra: Mapped[dict | None]
+    score: Mapped[float | None] = mapped_column(Float)
+    score_reasons: Mapped[list | None]
+    scored_at: Mapped[datetime | None]
+
+
+class Handle(Base):
+    """Every handle an account id has had: a rename is history, never a new account."""
+
+    __tablename__ = "handles"
+    __table_args__ = (
+        UniqueConstraint("platform", "account_id", "handle_norm", name="uq_handles_key"),
+        Index("ix_handles_norm", "platform", "handle_norm"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    account_id: Mapped[str] = mapped_column(String(128))
+    handle: Mapped[str] = mapped_column(String(255))
+    handle_norm: Mapped[str] = mapped_column(String(255))
+    first_seen: Mapped[datetime | None]
+    last_seen: Mapped[datetime | None]
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("platform", "post_id", name="uq_posts_key"),
+        Index("ix_posts_account", "platform", "account_id", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    post_id: Mapped[str] = mapped_column(String(128))
+    account_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(16))
+    hashtags: Mapped[list | None]
+    mentions: Mapped[list | None]
+    urls: Mapped[list | None]
+    reshare_of_post: Mapped[str | None] = mapped_column(String(128))
+    reshare_of_account: Mapped[str | None] = mapped_column(String(128))
+    reply_to_post: Mapped[str | None] = mapped_column(String(128))
+    reply_to_account: Mapped[str | None] = mapped_column(String(128))
+    quote_of_post: Mapped[str | None] = mapped_column(String(128))
+    quote_of_account: Mapped[str | None] = mapped_column(String(128))
+    observed_at: Mapped[datetime | None]
+    extra: Mapped[dict | None]
+
+
+class Media(Base):
+    __tablename__ = "media"
+    __table_args__ = (
+        UniqueConstraint("platform", "post_id", "position", name="uq_media_key"),
+        Index("ix_media_pdq", "pdq"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    post_id: Mapped[str] = mapped_column(String(128))
+    account_id: Mapped[str | None] = mapped_column(String(128))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    url: Mapped[str | None] = mapped_column(Text)
+    pdq: Mapped[str | None] = mapped_column(String(64))
+
+
+class Edge(Base):
+    """follows, reshares, mentions, replies, quotes. Edges derived from a post carry its id,
+    so re-ingesting the post adds nothing; follows carry an empty ``post_id``."""
+
+    __tablename__ = "edges"
+    __table_args__ = (
+        UniqueConstraint("platform", "src", "dst", "type", "post_id", name="uq_edges_key"),
+        Index("ix_edges_dst", "platform", "dst", "type"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    src: Mapped[str] = mapped_column(String(128))
+    dst: Mapped[str] = mapped_column(String(128))
+    type: Mapped[str] = mapped_column(String(16))
+    post_id: Mapped[str] = mapped_column(String(128), default="")
+    observed_at: Mapped[datetime | None]
+
+
+class Status(Base):
+    """Every status observation (active, suspended, ...). Either key may be empty when the
+    source only gave the other (X's user lookup errors name the handle only)."""
+
+    __tablename__ = "statuses"
+    __table_args__ = (
+        UniqueConstraint("platform", "account_id", "handle_norm", "status", "observed_at",
+                         name="uq_statuses_key"),
+        Index("ix_statuses_account", "platform", "account_id", "observed_at"),
+        Index("ix_statuses_handle", "platform", "handle_norm"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    account_id: Mapped[str] = mapped_column(String(128), default="")
+    handle_norm: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(32))
+    observed_at: Mapped[datetime]
+    source: Mapped[str | None] = mapped_column(Text)
+
+
+class IngestedFile(Base):
+    """Files whose ingest committed: a re-run skips an unchanged file quickly."""
+
+    __tablename__ = "ingested_files"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(32))
+    records: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    ingested_at: Mapped[datetime]
+
+
+class PolicyPack(Base):
+    __tablename__ = "policy_packs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    content: Mapped[dict]
+    loaded_at: Mapped[datetime]
+
+
+# -- people and verification ----------------------------------------------------------------
+
+class Organization(Base):
+    __tablename__ = "organizations"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime]
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    role: Mapped[str] = mapped_column(String(16))  # contributor | reviewer | admin
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    reliability: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime]
+
+
+class GroupList(Base):
+    """A list a group circulated, imported with `hydrawatch lists import`."""
+
+    __tablename__ = "group_lists"
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_group_lists_name"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_file: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime]
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Case(Base):
+    """One per account under consideration; ``state`` follows DESIGN.md's state machine."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("platform", "account_id", name="uq_cases_account"),
+        Index("ix_cases_state", "state"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    account_id: Mapped[str] = mapped_column(String(128))
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(64))
+    known_answer: Mapped[str | None] = mapped_column(String(16))  # for reviewer calibration
+    opened_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    verified_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Nomination(Base):
+    __tablename__ = "nominations"
+    __table_args__ = (
+        Index("ix_nominations_pending", "platform", "handle_norm"),
+        Index("ix_nominations_account", "platform", "account_id"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(16))  # list | cli | link | web
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("group_lists.id"))
+    row_number: Mapped[int | None] = mapped_column(Integer)
+    raw: Mapped[str | None] = mapped_column(Text)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    platform: Mapped[str | None] = mapped_column(String(32))
+    handle_norm: Mapped[str | None] = mapped_column(String(255))
+    account_id: Mapped[str | None] = mapped_column(String(128))  # set once resolved
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+
+
+class Evidence(Base):
+    """A content-addressed snapshot: ``sha256`` of ``content`` (canonical JSON)."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_case", "case_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # account | post | link | media
+    ref: Mapped[str | None] = mapped_column(Text)  # e.g. "x:1720000000000000011"
+    content: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    captured_at: Mapped[datetime]
+    captured_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("case_id", "user_id", name="uq_reviews_vote"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    verdict: Mapped[str] = mapped_column(String(16))  # confirm | reject | unsure
+    category: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_ids: Mapped[list | None]
+    created_at: Mapped[datetime]
+
+
+class Link(Base):
+    """A re-entry: ``successor`` replaces the suspended ``predecessor``."""
+
+    __tablename__ = "links"
+    __table_args__ = (
+        UniqueConstraint("platform", "successor_id", "predecessor_id", name="uq_links_pair"),
+        Index("ix_links_predecessor", "platform", "predecessor_id"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    successor_id: Mapped[str] = mapped_column(String(128))
+    predecessor_id: Mapped[str] = mapped_column(String(128))
+    confidence: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer, default=1)
+    reasons: Mapped[list | None]
+    state: Mapped[str] = mapped_column(String(16), default="proposed")
+    linkable_at: Mapped[datetime | None]  # first moment the data seen could make the link
+    created_at: Mapped[datetime]
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    recipient: Mapped[str] = mapped_column(String(255))
+    channel: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32), default="sent")
+    sent_at: Mapped[datetime]
+    extra: Mapped[dict | None]
+
+
+class Appeal(Base):
+    __tablename__ = "appeals"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str | None] = mapped_column(String(255))
+    account_id: Mapped[str | None] = mapped_column(String(128))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    contact: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | upheld | delisted
+    submitted_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Publication(Base):
+    __tablename__ = "publications"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Append-only and hash-chained: ``hash`` covers the entry and ``prev_hash``."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    ts: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict | None]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
