@@ -1,0 +1,33 @@
+"""Opening cases: one per account under consideration (DESIGN.md, case states)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hydrawatch import audit
+from hydrawatch.store.schema import Case
+from hydrawatch.timeutil import utcnow
+
+STATES = ("nominated", "in_review", "verified", "rejected", "reported", "removed", "active",
+          "appealed", "upheld", "delisted")
+
+
+def open_case(db: Session, platform: str, account_id: str, *, state: str = "nominated",
+              reason: str | None = None, actor: str = "system") -> tuple[Case, bool]:
+    """The account's case, created in ``state`` if it has none. Returns (case, created)."""
+    if state not in STATES:
+        raise ValueError(f"unknown case state {state!r}")
+    case = db.scalars(select(Case).where(Case.platform == platform,
+                                         Case.account_id == account_id)).first()
+    if case is not None:
+        return case, False
+    now = utcnow()
+    case = Case(platform=platform, account_id=account_id, state=state, reason=reason,
+                opened_at=now, updated_at=now, verified_at=now if state == "verified" else None,
+                version=1)
+    db.add(case)
+    db.flush()
+    audit.record(db, actor, "case.open", "case", case.id,
+                 {"platform": platform, "account_id": account_id, "state": state, "reason": reason})
+    return case, True
