@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "store",
     "ingest",
     "lists",
+    "link",
 ]
 
 for _name in COMMAND_MODULES:

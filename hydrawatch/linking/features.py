@@ -40,7 +40,8 @@ FEATURES = (
 RECENT_POSTS = 20
 _CUES = re.compile(
     r"new account|new acc\b|old (?:account|one)|back again|i'?m back|we are back|suspend|"
-    r"banned|follow (?:my|our|the) new|nouveau compte|neuer account|nueva cuenta|"
+    r"banned|follow (?:back|my|our|the new)|this is the new|nouveau compte|de retour|ancien compte|"
+    r"neuer account|nueva cuenta|موقوف|عدنا|"
     r"حساب(?:ي)? (?:ال)?جديد|الحساب القديم|تم (?:ال)?تعليق|علق|حظر|"
     r"yeni hesap|askıya|akun baru|новый аккаунт|заблокир", re.IGNORECASE)
 

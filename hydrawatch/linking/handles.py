@@ -16,8 +16,9 @@ import unicodedata
 
 PREFIXES = ("official", "original", "backup", "the", "real", "new", "its", "iam", "im", "true",
             "not", "just", "only")
-SUFFIXES = ("official", "backup", "again", "returns", "return", "back", "new", "real", "alt",
-            "bis", "two", "ii", "iii")
+SUFFIXES = ("official", "backup", "again", "returns", "return", "rtn", "back", "new", "real",
+            "alt", "bis", "two", "ii", "iii")
+PART_PREFIXES = PREFIXES + ("al", "el", "x")  # only as a separate part: "al_qasim"
 _HOMOGLYPHS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "3": "e", "4": "a",
                              "5": "s", "7": "t", "8": "b", "9": "g", "$": "s", "@": "a"})
 _SEPARATORS = re.compile(r"[_.\-\s]+")
@@ -62,7 +63,7 @@ def skeleton(handle: str | None) -> str:
         return ""
     parts = [p for p in _SEPARATORS.split(text) if p]
     # Drop affix words given as separate parts first ("new_abu", "abu_back").
-    while len(parts) > 1 and (parts[0] in PREFIXES or parts[0].isdigit()):
+    while len(parts) > 1 and (parts[0] in PART_PREFIXES or parts[0].isdigit()):
         parts = parts[1:]
     while len(parts) > 1 and (parts[-1] in SUFFIXES or parts[-1].isdigit()):
         parts = parts[:-1]
