@@ -85,9 +85,17 @@ class KeyIndex:
         return q, self.rows[offsets]
 
 
-def _neighbour_matrix(rag: Ragged, n_ids: int) -> sparse.csr_matrix:
-    data = np.ones(len(rag.values), np.float32)
-    m = sparse.csr_matrix((data, rag.values, rag.indptr), shape=(len(rag), n_ids))
+def neighbour_matrix(rag: Ragged, n_ids: int) -> sparse.csr_matrix:
+    """Row i has a 1 at each neighbour id of row i; ids >= n_ids (accounts the other side
+    never saw) are dropped, as they cannot be shared."""
+    values, indptr = rag.values, rag.indptr
+    if len(values) and (values.max() >= n_ids or values.min() < 0):
+        ok = (values >= 0) & (values < n_ids)
+        indptr = np.r_[0, np.cumsum(np.add.reduceat(ok.astype(np.int64), indptr[:-1])
+                                    * (np.diff(indptr) > 0))]
+        values = values[ok]
+    data = np.ones(len(values), np.float32)
+    m = sparse.csr_matrix((data, values, indptr), shape=(len(rag), n_ids))
     m.sum_duplicates()
     m.data[:] = 1.0
     return m
@@ -108,8 +116,10 @@ class CoNeighbourIndex:
     """Inverted index neighbour -> suspended accounts it is adjacent to."""
 
     def __init__(self, rag: Ragged, n_ids: int, max_hub: int = MAX_HUB):
+        if len(rag.values):
+            n_ids = max(n_ids, int(rag.values.max()) + 1)
         self.n_ids = n_ids
-        inv = _neighbour_matrix(rag, n_ids).T.tocsr()
+        inv = neighbour_matrix(rag, n_ids).T.tocsr()
         hubs = np.diff(inv.indptr) > max_hub
         if hubs.any():
             inv = sparse.diags((~hubs).astype(np.float32)) @ inv
@@ -117,7 +127,7 @@ class CoNeighbourIndex:
         self.inverse = inv.tocsr()
 
     def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR):
-        a = _neighbour_matrix(rag, self.n_ids)
+        a = neighbour_matrix(rag, self.n_ids)
         q, s = _top_per_row(a @ self.inverse, top)
         return q, s
 

@@ -60,13 +60,12 @@ def _ratio(a: list[str], b: list[str], scorer=fuzz.ratio) -> np.ndarray:
 
 
 def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
-    def mat(rag):
-        m = sparse.csr_matrix((np.ones(len(rag.values), np.float32), rag.values, rag.indptr),
-                              shape=(len(rag), n_ids))
-        m.sum_duplicates()
-        m.data[:] = 1.0
-        return m
-    a, b = mat(new_rag), mat(sus_rag)
+    from hydrawatch.linking.candidates import neighbour_matrix
+
+    for rag in (new_rag, sus_rag):
+        if len(rag.values):
+            n_ids = max(n_ids, int(rag.values.max()) + 1)
+    a, b = neighbour_matrix(new_rag, n_ids), neighbour_matrix(sus_rag, n_ids)
     shared = np.asarray(a[q].multiply(b[s]).sum(axis=1)).ravel()
     size = np.asarray(a.sum(axis=1)).ravel()[q]
     return np.log1p(shared), shared / np.maximum(size, 1), shared
