@@ -22,6 +22,7 @@ class World:
         self.db = db
         self.platform = platform
         self.post_n = 0
+        self.prefix = f"{id(db)}-"
 
     def account(self, aid: str, handle: str, *, created: float, name: str = "", bio: str = "",
                 avatar: str | None = None, old_handles: tuple[str, ...] = (), last_seen: float | None = None):
@@ -49,5 +50,5 @@ class World:
 
     def post(self, aid: str, at: float, text: str, mentions: list[dict] | None = None):
         self.post_n += 1
-        self.db.add(Post(platform=self.platform, post_id=f"p{self.post_n}", account_id=aid,
+        self.db.add(Post(platform=self.platform, post_id=f"{self.prefix}p{self.post_n}", account_id=aid,
                          created_at=h(at), text=text, mentions=mentions))

@@ -19,6 +19,7 @@ from hydrawatch.linking.model import LinkModel, default_model
 KEEP_PER_SUCCESSOR = 5  # candidates written per new account (for review and MRR)
 MIN_KEEP = 0.01         # runners-up below this confidence are not worth a row
 MAX_EVENTS = 40         # observation times tried when dating a link
+RUNNER_UP_GAP = 1e-4    # runners-up are capped this far under the threshold (rows keep 6 decimals)
 _F = {name: i for i, name in enumerate(FEATURES)}
 
 
@@ -66,7 +67,7 @@ def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     order, rank = rank_within(cand.q, conf)
     # A new account replaces one account: only its best candidate can be a link. The
     # runners-up stay (for review and MRR) just under the threshold at most.
-    conf = np.where(rank > 1, np.minimum(conf, np.nextafter(model.threshold, 0)), conf)
+    conf = np.where(rank > 1, np.minimum(conf, model.threshold - RUNNER_UP_GAP), conf)
     kept = (rank <= keep) & ((conf >= MIN_KEEP) | (rank == 1))
     idx = order[kept[order]]
     q, s, conf, rank, src, x = cand.q[idx], cand.s[idx], conf[idx], rank[idx], cand.sources[idx], x[idx]
