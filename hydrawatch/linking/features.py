@@ -91,17 +91,28 @@ def recent_text(batch: AccountBatch, row: int, cutoff: float = np.inf) -> str:
     return "\n".join(chosen[-RECENT_POSTS:])
 
 
-_VECTORIZER = None
+TEXT_CHARS = 1500     # characters of recent posts that count for content similarity
+TEXT_BUCKETS = 1 << 18
 
 
-def text_vectors(texts: list[str]) -> sparse.csr_matrix:
-    global _VECTORIZER
-    if _VECTORIZER is None:
-        from sklearn.feature_extraction.text import HashingVectorizer
+def text_vectors(texts: list[str], chunk: int = 2000) -> sparse.csr_matrix:
+    """L2-normalised hashed character 3-gram counts, one row per text (vectorised like
+    minhash.trigram_codes: a fixed-width code-point array per chunk, no Python per 3-gram)."""
+    from hydrawatch.linking.minhash import trigram_codes
 
-        _VECTORIZER = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 3), n_features=1 << 18,
-                                        alternate_sign=False, norm="l2", lowercase=True)
-    return _VECTORIZER.transform(texts).tocsr()
+    blocks = []
+    for lo in range(0, max(len(texts), 1), chunk):
+        part = [" ".join(t[-TEXT_CHARS:].lower().split()) for t in texts[lo: lo + chunk]]
+        codes, mask = trigram_codes(part, max_len=TEXT_CHARS + 2)
+        rows = np.nonzero(mask)[0]
+        buckets = ((codes[mask] * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(46)).astype(np.int64)
+        m = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, buckets)),
+                              shape=(len(part), TEXT_BUCKETS))
+        m.sum_duplicates()
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        m = sparse.diags(1.0 / np.maximum(norms, 1e-12)).astype(np.float32) @ m
+        blocks.append(m.tocsr())
+    return sparse.vstack(blocks).tocsr()[: len(texts)]
 
 
 def shoutouts(new: AccountBatch, sus: AccountBatch, q, s) -> tuple[np.ndarray, np.ndarray]:
