@@ -145,6 +145,8 @@ def _wrapper(value: dict, line: int, embedded: list) -> Iterator[dict]:
 # -- profiles --------------------------------------------------------------------------------
 
 def _did(value: Any, what: str, line: int) -> str:
+    if isinstance(value, int):
+        raise RecordError(f"{what} must be a string, not a number", line=line)
     did = as_id(value, what, line)
     if not did.startswith("did:"):
         raise RecordError(f"{what} must be a DID (did:...), not {did[:40]!r}", line=line)
@@ -192,6 +194,8 @@ def _labels(obj: dict, what: str, line: int) -> list[str]:
 # -- posts -----------------------------------------------------------------------------------
 
 def _post_uri(value: Any, what: str, line: int) -> str:
+    if isinstance(value, int):
+        raise RecordError(f"{what} must be a string, not a number", line=line)
     uri = as_id(value, what, line)
     if not uri.startswith("at://"):
         raise RecordError(f"{what} must be an at:// URI, not {uri[:40]!r}", line=line)
