@@ -110,7 +110,7 @@ def test_profiles_wrapper():
 
 
 def test_followers_give_follows_edges_and_drop_invalid_handles():
-    records = list(bluesky.records(load("followers.json"), 1))
+    records = list(bluesky.records(load("rename_followers.json"), 1))
     edges = by_kind(records, "edge")
     assert edges == [
         {"kind": "edge", "platform": "bluesky", "src": D2, "dst": D1, "type": "follows"},
@@ -217,7 +217,7 @@ def test_bad_wrappers():
 
 
 def test_sniff():
-    for name in ("author_feed.json", "profiles.json", "followers.json"):
+    for name in ("author_feed.json", "profiles.json", "rename_followers.json"):
         assert bluesky.sniff(load(name)), name
     assert bluesky.sniff({"feed": [], "cursor": "x"})
     assert not bluesky.sniff({"feed": [], "other": 1})

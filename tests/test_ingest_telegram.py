@@ -151,7 +151,8 @@ def test_bad_messages_raise_record_errors(mutate, reason):
 
 
 @pytest.mark.parametrize("value, reason", [
-    ([], "Telegram export must be an object"),
+    ([3], "Telegram export must be an object"),
+    ("x", "Telegram export must be an object"),
     ({"name": "c", "type": "public_channel", "messages": []}, "chat without id"),
     ({"name": "c", "type": "public_channel", "id": 1, "messages": {}}, "messages must be a list"),
     ({"chats": {"list": [1]}}, "chats.list item must be an object"),
@@ -169,3 +170,6 @@ def test_sniff():
     assert not telegram.sniff({"messages": []})
     assert not telegram.sniff({"kind": "post", "messages": [], "id": 1, "type": "x"})
     assert not telegram.sniff([{"messages": []}])
+    assert telegram.sniff([load("channel")])
+    records = list(telegram.records([load("channel"), load("full_export")], 1))
+    assert len([r for r in records if r["kind"] == "post"]) == 9

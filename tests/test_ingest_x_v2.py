@@ -160,6 +160,12 @@ def test_error_variants():
     assert all("observed_at" not in s for s in statuses)
 
 
+def test_json_array_of_pages():
+    pages = load("timeline_pages.jsonl")
+    records = list(x_v2.records(pages, 1))
+    assert [r["id"] for r in by_kind(records, "post")] == [T(10), T(11)]
+
+
 def test_single_object_data_and_note_tweet():
     tweet = {"id": "5", "author_id": "6", "created_at": "2026-03-01T00:00:00Z",
              "text": "short version…", "note_tweet": {"text": "the full long version"}}
@@ -223,6 +229,7 @@ def test_bad_tweets_raise_record_errors(mutate, reason):
 
 @pytest.mark.parametrize("page, reason", [
     ([1, 2], "X API v2 page must be an object"),
+    ("page", "X API v2 page must be an object"),
     ({"data": "nope"}, "page.data must be a list or an object"),
     ({"data": [5]}, "data item must be an object"),
     ({"data": [{"id": "1", "foo": 1}]}, "neither a tweet"),
@@ -249,5 +256,6 @@ def test_sniff():
     assert not x_v2.sniff({"kind": "post", "data": []})
     assert not x_v2.sniff({"data": [{"id": 1}]})
     assert not x_v2.sniff({"feed": []})
-    assert not x_v2.sniff([{"data": []}])
+    assert x_v2.sniff([load("users_lookup.json")])
+    assert not x_v2.sniff([{"feed": []}])
     assert not x_v2.sniff("data")

@@ -45,6 +45,8 @@ _PEER = re.compile(r"^(channel|user|chat|group)?(-?\d+)$")
 
 
 def sniff(value: Any) -> bool:
+    if isinstance(value, list) and value:
+        value = value[0]
     if not isinstance(value, dict) or "kind" in value:
         return False
     if isinstance(value.get("messages"), list) and "id" in value and "type" in value:
@@ -54,7 +56,12 @@ def sniff(value: Any) -> bool:
 
 
 def records(value: Any, line: int) -> Iterator[dict]:
-    export = need_dict(value, "Telegram export", line)
+    """Records of one export, or of each export of a JSON array of them."""
+    for export in value if isinstance(value, list) else [value]:
+        yield from _export_records(need_dict(export, "Telegram export", line), line)
+
+
+def _export_records(export: dict, line: int) -> Iterator[dict]:
     if "messages" in export:
         yield from _chat(export, line)
         return

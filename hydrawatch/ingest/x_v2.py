@@ -51,8 +51,11 @@ _HANDLE_PARAMETERS = {"username", "usernames", "entities.mentions.username"}
 
 
 def sniff(value: Any) -> bool:
-    """An X v2 page: a dict of page keys, with ``meta`` or tweet/user-shaped data or
-    X-shaped errors. Canonical records (``kind``) are never claimed."""
+    """An X v2 page (or a JSON array of pages): a dict of page keys, with ``meta`` or
+    tweet/user-shaped data or X-shaped errors. Canonical records (``kind``) are never
+    claimed."""
+    if isinstance(value, list) and value:
+        value = value[0]
     if not isinstance(value, dict) or "kind" in value:
         return False
     if not value or not set(value) & _PAGE_KEYS:
@@ -69,7 +72,12 @@ def sniff(value: Any) -> bool:
 
 
 def records(value: Any, line: int) -> Iterator[dict]:
-    page = need_dict(value, "X API v2 page", line)
+    """Records of one page, or of each page of a JSON array of pages."""
+    for page in value if isinstance(value, list) else [value]:
+        yield from _page_records(need_dict(page, "X API v2 page", line), line)
+
+
+def _page_records(page: dict, line: int) -> Iterator[dict]:
     observed_at = _observed_at(page, line)
     includes = opt_dict(page, "includes", "page", line)
     media_by_key = _media_by_key(opt_list(includes, "media", "includes", line), line)
