@@ -11,6 +11,7 @@ from hydrawatch.errors import HydrawatchError
 
 COMMAND_MODULES = [
     "store",
+    "sim",
 ]
 
 for _name in COMMAND_MODULES:
