@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "store",
     "ingest",
     "lists",
+    "sim",
 ]
 
 for _name in COMMAND_MODULES:
