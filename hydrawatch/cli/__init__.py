@@ -13,6 +13,8 @@ COMMAND_MODULES = [
     "store",
     "ingest",
     "lists",
+    "policy",
+    "score",
 ]
 
 for _name in COMMAND_MODULES:
