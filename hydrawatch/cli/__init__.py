@@ -14,6 +14,8 @@ COMMAND_MODULES = [
     "ingest",
     "lists",
     "sim",
+    "policy",
+    "score",
 ]
 
 for _name in COMMAND_MODULES:
