@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "sim",
     "policy",
     "score",
+    "link",
 ]
 
 for _name in COMMAND_MODULES:
