@@ -11,6 +11,11 @@ from hydrawatch.errors import HydrawatchError
 
 COMMAND_MODULES = [
     "store",
+    "orgs",
+    "review",
+    "evidence",
+    "appeals",
+    "audit",
 ]
 
 for _name in COMMAND_MODULES:
