@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from hydrawatch import audit
 from hydrawatch.cases import open_case
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
+from hydrawatch.ingest.writer import norm_handle
 from hydrawatch.evidence import capture, capture_case_opening, capture_post, copy_evidence
 from hydrawatch.orgs import REVIEW_ROLES, get_org, get_user, require_role
 from hydrawatch.rules import Rule, load_rule
@@ -36,7 +37,8 @@ NOMINATION_SOURCES = ("cli", "link", "list", "web")
 
 
 def normalize_handle(handle: str) -> str:
-    return handle.strip().lstrip("@").casefold()
+    """The form ``accounts.handle_norm`` and ``handles.handle_norm`` hold (as ingest writes it)."""
+    return norm_handle(handle) or ""
 
 
 # -- resolving accounts ------------------------------------------------------------------

@@ -11,6 +11,8 @@ from hydrawatch.errors import HydrawatchError
 
 COMMAND_MODULES = [
     "store",
+    "ingest",
+    "lists",
     "orgs",
     "review",
     "evidence",

@@ -1,0 +1,65 @@
+"""`hydrawatch lists import|show`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hydrawatch.cli.app import DbOption, app
+from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.lists import import_list, list_lists
+
+lists_app = typer.Typer(help="Account lists circulated by groups.", no_args_is_help=True)
+app.add_typer(lists_app, name="lists")
+
+
+@lists_app.command("import")
+def import_cmd(file: Path = typer.Argument(..., help="CSV (any header) or plain-text list."),
+               org: str = typer.Option(..., "--org", help="The organisation the list comes from."),
+               name: str = typer.Option(None, "--name", help="List name (default: file name)."),
+               verified: bool = typer.Option(False, "--verified",
+                                             help="Trusted, already-verified source (admin use): "
+                                                  "its accounts' cases open as verified."),
+               platform: str = typer.Option("x", "--platform",
+                                            help="Platform of bare handles (x, mastodon, bluesky, telegram)."),
+               by: str = typer.Option("cli", "--by", help="Who imports (recorded in the audit log)."),
+               as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+               db: str = DbOption) -> None:
+    """Import a group's list: each row becomes a nomination with its provenance."""
+    s = import_list(store_for(db), file, org=org, name=name, verified=verified, actor=by,
+                    platform=platform)
+    out = {"list_id": s.list_id, "org": s.org, "name": s.name, "rows": s.rows,
+           "nominations": s.nominations, "resolved": s.resolved, "pending": s.pending,
+           "cases_opened": s.cases_opened, "already_imported": s.already_imported,
+           "unreadable": [{"row": r, "raw": raw, "problem": why} for r, raw, why in s.unreadable]}
+    if as_json:
+        print_json(out)
+        return
+    con = Console()
+    if s.already_imported:
+        con.print(f"list {s.name!r} of {s.org} was already imported (same content): nothing to do")
+        return
+    con.print(f"imported {s.name!r} from {s.org}: {s.nominations} nominations "
+              f"({s.resolved} resolved, {s.pending} pending until their accounts are ingested), "
+              f"{s.cases_opened} cases opened", highlight=False)
+    for row, raw, why in s.unreadable[:20]:
+        con.print(f"  row {row}: {why}: {raw[:80]}", markup=False)
+    if len(s.unreadable) > 20:
+        con.print(f"  ... and {len(s.unreadable) - 20} more unreadable rows")
+
+
+@lists_app.command("show")
+def show_cmd(as_json: bool = typer.Option(False, "--json"), db: str = DbOption) -> None:
+    """The imported lists with their resolution counts."""
+    rows = list_lists(store_for(db))
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "org", "name", "verified", "rows", "resolved", "pending", "imported")
+    for r in rows:
+        table.add_row(str(r["id"]), r["org"], r["name"], "yes" if r["verified"] else "",
+                      str(r["rows"]), str(r["resolved"]), str(r["pending"]), r["imported_at"][:19])
+    Console().print(table)

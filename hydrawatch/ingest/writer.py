@@ -1,0 +1,266 @@
+"""Batched upserts of validated records into the store, inside the caller's transaction.
+
+Records are merged in memory per batch (keyed by their natural key), then written with one
+``INSERT ... ON CONFLICT`` per table, so a batch costs a handful of statements whatever
+its size. Merging follows DESIGN.md: records about the same ``(platform, id)`` merge field
+by field, the newer observation winning and a missing field erasing nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, func
+from sqlalchemy.orm import Session
+
+from hydrawatch.store.schema import Account, Edge, Handle, Media, Post, Status
+
+ACCOUNT_FIELDS = ("handle", "handle_norm", "name", "bio", "url", "created_at", "avatar_pdq",
+                  "followers", "following", "posts_count", "lang", "extra")
+POST_FIELDS = ("account_id", "created_at", "text", "lang", "hashtags", "mentions", "urls",
+               "reshare_of_post", "reshare_of_account", "reply_to_post", "reply_to_account",
+               "quote_of_post", "quote_of_account", "observed_at", "extra")
+EDGE_OF = {"reshare_of": "reshares", "reply_to": "replies", "quote_of": "quotes"}
+
+
+def norm_handle(handle: str | None) -> str | None:
+    if not handle:
+        return None
+    return handle.strip().lstrip("@").lower() or None
+
+
+def _min(a, b):
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a, b):
+    return b if a is None else a if b is None else max(a, b)
+
+
+class BatchWriter:
+    """Collects records and writes them in batches of ``batch_size``."""
+
+    def __init__(self, db: Session, ingest_time: datetime, batch_size: int = 5000):
+        self.db = db
+        self.dialect = db.get_bind().dialect.name
+        self.now = ingest_time
+        self.batch_size = batch_size
+        self.counts = {"account": 0, "post": 0, "edge": 0, "status": 0}
+        self._reset()
+
+    def _reset(self) -> None:
+        self.accounts: dict[tuple, dict] = {}
+        self.seen: dict[tuple, list] = {}  # (platform, id) -> [first_seen, last_seen]
+        self.handles: dict[tuple, dict] = {}
+        self.posts: dict[tuple, dict] = {}
+        self.media: dict[tuple, dict] = {}
+        self.edges: dict[tuple, dict] = {}
+        self.statuses: dict[tuple, dict] = {}
+        self.pending = 0
+
+    # -- collecting --------------------------------------------------------------------
+
+    def add(self, rec: dict) -> None:
+        kind = rec["kind"]
+        getattr(self, "_add_" + kind)(rec)
+        self.counts[kind] += 1
+        self.pending += 1
+        if self.pending >= self.batch_size:
+            self.flush()
+
+    def _touch(self, platform: str, account_id: str, when: datetime | None) -> None:
+        key = (platform, account_id)
+        span = self.seen.get(key)
+        if span is None:
+            self.seen[key] = [when, when]
+        else:
+            span[0] = _min(span[0], when)
+            span[1] = _max(span[1], when)
+
+    def _handle_seen(self, platform: str, account_id: str, handle: str | None, when) -> None:
+        hn = norm_handle(handle)
+        if not hn:
+            return
+        key = (platform, account_id, hn)
+        row = self.handles.get(key)
+        if row is None:
+            self.handles[key] = {"platform": platform, "account_id": account_id,
+                                 "handle": handle.lstrip("@"), "handle_norm": hn,
+                                 "first_seen": when, "last_seen": when}
+        else:
+            row["first_seen"] = _min(row["first_seen"], when)
+            row["last_seen"] = _max(row["last_seen"], when)
+
+    def _add_account(self, rec: dict) -> None:
+        obs = rec.get("observed_at") or self.now
+        row = {"platform": rec["platform"], "account_id": rec["id"], "handle": rec.get("handle"),
+               "handle_norm": norm_handle(rec.get("handle")), "name": rec.get("name"),
+               "bio": rec.get("bio"), "url": rec.get("url"), "created_at": rec.get("created_at"),
+               "avatar_pdq": rec.get("avatar_pdq"), "followers": rec.get("followers"),
+               "following": rec.get("following"), "posts_count": rec.get("posts"),
+               "lang": rec.get("lang"), "extra": rec.get("extra"), "observed_at": obs}
+        key = (row["platform"], row["account_id"])
+        old = self.accounts.get(key)
+        if old is not None:
+            newer, older = (row, old) if obs >= old["observed_at"] else (old, row)
+            row = {k: (newer[k] if newer[k] is not None else older[k]) for k in row}
+        self.accounts[key] = row
+        self._touch(key[0], key[1], obs)
+        self._handle_seen(key[0], key[1], rec.get("handle"), obs)
+
+    def _add_post(self, rec: dict) -> None:
+        p, pid, author, ts = rec["platform"], rec["id"], rec["account_id"], rec["created_at"]
+        refs = {k: rec.get(k) or {} for k in EDGE_OF}
+        row = {"platform": p, "post_id": pid, "account_id": author, "created_at": ts,
+               "text": rec.get("text"), "lang": rec.get("lang"), "hashtags": rec.get("hashtags"),
+               "mentions": rec.get("mentions"), "urls": rec.get("urls"),
+               "reshare_of_post": refs["reshare_of"].get("post_id"),
+               "reshare_of_account": refs["reshare_of"].get("account_id"),
+               "reply_to_post": refs["reply_to"].get("post_id"),
+               "reply_to_account": refs["reply_to"].get("account_id"),
+               "quote_of_post": refs["quote_of"].get("post_id"),
+               "quote_of_account": refs["quote_of"].get("account_id"),
+               "observed_at": rec.get("observed_at"), "extra": rec.get("extra")}
+        old = self.posts.get((p, pid))
+        if old is not None:
+            row = {k: (row[k] if row[k] is not None else old[k]) for k in row}
+        self.posts[(p, pid)] = row
+        self._touch(p, author, ts)
+        for i, m in enumerate(rec.get("media") or ()):
+            self.media[(p, pid, i)] = {"platform": p, "post_id": pid, "account_id": author,
+                                       "position": i, "kind": m.get("type") or m.get("kind"),
+                                       "url": m.get("url"),
+                                       "pdq": (m.get("pdq") or "").lower() or None}
+        for m in rec.get("mentions") or ():
+            if m.get("id"):
+                self._edge(p, author, m["id"], "mentions", pid, ts)
+                self._touch(p, m["id"], None)
+                self._handle_seen(p, m["id"], m.get("handle"), ts)
+        for field, etype in EDGE_OF.items():
+            target = refs[field].get("account_id")
+            if target:
+                self._edge(p, author, target, etype, pid, ts)
+                self._touch(p, target, None)
+
+    def _edge(self, platform, src, dst, etype, post_id, when) -> None:
+        key = (platform, src, dst, etype, post_id)
+        old = self.edges.get(key)
+        self.edges[key] = {"platform": platform, "src": src, "dst": dst, "type": etype,
+                           "post_id": post_id, "observed_at": _min(old and old["observed_at"], when)}
+
+    def _add_edge(self, rec: dict) -> None:
+        p = rec["platform"]
+        self._edge(p, rec["src"], rec["dst"], rec["type"], "", rec.get("observed_at"))
+        self._touch(p, rec["src"], None)
+        self._touch(p, rec["dst"], None)
+
+    def _add_status(self, rec: dict) -> None:
+        obs = rec.get("observed_at") or self.now
+        row = {"platform": rec["platform"], "account_id": rec.get("id") or "",
+               "handle_norm": norm_handle(rec.get("handle")) or "", "status": rec["status"],
+               "observed_at": obs, "source": rec.get("source")}
+        self.statuses[(row["platform"], row["account_id"], row["handle_norm"], row["status"],
+                       obs)] = row
+        if row["account_id"]:
+            self._touch(row["platform"], row["account_id"], None)
+            self._handle_seen(row["platform"], row["account_id"], rec.get("handle"), obs)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _insert(self, table):
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    def _least(self, a, b):
+        fn = func.least if self.dialect == "postgresql" else func.min
+        return case((a.is_(None), b), (b.is_(None), a), else_=fn(a, b))
+
+    def _greatest(self, a, b):
+        fn = func.greatest if self.dialect == "postgresql" else func.max
+        return case((a.is_(None), b), (b.is_(None), a), else_=fn(a, b))
+
+    def flush(self) -> None:
+        db = self.db
+        if self.seen:
+            self._write_accounts()
+        if self.handles:
+            ins = self._insert(Handle.__table__)
+            t = Handle.__table__.c
+            db.execute(ins.on_conflict_do_update(
+                index_elements=["platform", "account_id", "handle_norm"],
+                set_={"first_seen": self._least(t.first_seen, ins.excluded.first_seen),
+                      "last_seen": self._greatest(t.last_seen, ins.excluded.last_seen)}),
+                sorted(self.handles.values(), key=_key3))
+        if self.posts:
+            ins = self._insert(Post.__table__)
+            t = Post.__table__.c
+            db.execute(ins.on_conflict_do_update(
+                index_elements=["platform", "post_id"],
+                set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f)) for f in POST_FIELDS}),
+                list(self.posts.values()))
+        if self.media:
+            ins = self._insert(Media.__table__)
+            t = Media.__table__.c
+            db.execute(ins.on_conflict_do_update(
+                index_elements=["platform", "post_id", "position"],
+                set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f))
+                      for f in ("kind", "url", "pdq", "account_id")}),
+                list(self.media.values()))
+        if self.edges:
+            ins = self._insert(Edge.__table__)
+            t = Edge.__table__.c
+            db.execute(ins.on_conflict_do_update(
+                index_elements=["platform", "src", "dst", "type", "post_id"],
+                set_={"observed_at": self._least(t.observed_at, ins.excluded.observed_at)}),
+                list(self.edges.values()))
+        if self.statuses:
+            ins = self._insert(Status.__table__)
+            db.execute(ins.on_conflict_do_nothing(), list(self.statuses.values()))
+            self._apply_statuses()
+        self._reset()
+
+    def _write_accounts(self) -> None:
+        rows = []
+        for (platform, account_id), (first, last) in self.seen.items():
+            row = self.accounts.get((platform, account_id))
+            if row is None:
+                row = {f: None for f in ACCOUNT_FIELDS}
+                row.update(platform=platform, account_id=account_id, observed_at=None)
+            row = dict(row, first_seen=first, last_seen=last)
+            rows.append(row)
+        rows.sort(key=lambda r: (r["platform"], r["account_id"]))  # stable lock order on PG
+        ins = self._insert(Account.__table__)
+        t = Account.__table__.c
+        exc = ins.excluded
+        newer = (exc.observed_at.is_not(None)) & (t.observed_at.is_(None) | (exc.observed_at >= t.observed_at))
+        set_ = {f: case((newer, func.coalesce(getattr(exc, f), getattr(t, f))),
+                        else_=func.coalesce(getattr(t, f), getattr(exc, f)))
+                for f in ACCOUNT_FIELDS}
+        set_["observed_at"] = self._greatest(t.observed_at, exc.observed_at)
+        set_["first_seen"] = self._least(t.first_seen, exc.first_seen)
+        set_["last_seen"] = self._greatest(t.last_seen, exc.last_seen)
+        self.db.execute(ins.on_conflict_do_update(index_elements=["platform", "account_id"],
+                                                  set_=set_), rows)
+
+    def _apply_statuses(self) -> None:
+        """Set accounts.status to the newest observation with an id. Handle-only
+        observations are resolved at the end of the file (statuses.resolve_pending)."""
+        latest: dict[tuple, dict] = {}
+        for row in self.statuses.values():
+            if not row["account_id"]:
+                continue
+            key = (row["platform"], row["account_id"])
+            if key not in latest or row["observed_at"] >= latest[key]["observed_at"]:
+                latest[key] = row
+        if latest:
+            from hydrawatch.ingest.statuses import set_latest_status
+
+            set_latest_status(self.db, [(p, a, r["status"], r["observed_at"])
+                                        for (p, a), r in sorted(latest.items())])
+
+
+def _key3(row: dict):
+    return (row["platform"], row["account_id"], row["handle_norm"])
