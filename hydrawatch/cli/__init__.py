@@ -17,6 +17,11 @@ COMMAND_MODULES = [
     "policy",
     "score",
     "link",
+    "orgs",
+    "review",
+    "evidence",
+    "appeals",
+    "audit",
 ]
 
 for _name in COMMAND_MODULES:
