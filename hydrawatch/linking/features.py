@@ -23,6 +23,7 @@ FEATURES = (
     "handle_sim",         # edit similarity of the handles (0..1)
     "skeleton_eq",        # same handle skeleton (handles.py)
     "skeleton_sim",       # edit similarity of the skeletons
+    "digit_tag",          # the handles carry the same number, or one a step (1-3) above
     "name_sim",           # display names, word order ignored
     "bio_sim",            # bios
     "avatar_match",       # avatar PDQ distance <= 31
@@ -44,6 +45,22 @@ _CUES = re.compile(
     r"neuer account|nueva cuenta|موقوف|عدنا|"
     r"حساب(?:ي)? (?:ال)?جديد|الحساب القديم|تم (?:ال)?تعليق|علق|حظر|"
     r"yeni hesap|askıya|akun baru|новый аккаунт|заблокир", re.IGNORECASE)
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def digit_tag(a: str, b: str) -> float:
+    """1 when both handles carry a number and the numbers are equal or a small step apart
+    ("abu7" -> "abu8"): owners bump their tag, look-alikes pick another."""
+    da, db = "".join(_NUMBER.findall(a)), "".join(_NUMBER.findall(b))
+    if not da or not db:
+        return 0.0
+    if da == db:
+        return 1.0
+    if len(da) > 12 or len(db) > 12:
+        return 0.0
+    return 1.0 if 0 < abs(int(da) - int(db)) <= 3 else 0.0
 
 
 def has_cue(text: str) -> bool:
@@ -172,6 +189,7 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["handle_sim"] = _ratio(a_h, b_h)
     cols["skeleton_eq"] = np.fromiter((x == y and bool(x) for x, y in zip(a_k, b_k)), float, len(q))
     cols["skeleton_sim"] = _ratio(a_k, b_k)
+    cols["digit_tag"] = np.fromiter((digit_tag(x, y) for x, y in zip(a_h, b_h)), float, len(q))
     cols["name_sim"] = _ratio([new.names[i].casefold() for i in q],
                               [sus.names[j].casefold() for j in s], fuzz.token_sort_ratio)
     cols["bio_sim"] = _ratio([new.bios[i] for i in q], [sus.bios[j] for j in s])
