@@ -23,7 +23,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import numpy as np  # noqa: E402
 import orjson  # noqa: E402
 
-from hydrawatch.link import platform_batches  # noqa: E402
 from hydrawatch.linking import storeio  # noqa: E402
 from hydrawatch.linking.candidates import SuspendedIndex  # noqa: E402
 from hydrawatch.linking.engine import rank_within  # noqa: E402
@@ -42,7 +41,7 @@ def world_pairs(store, truth: dict):
             for s in truth["successions"]}
     xs, ys, qs = [], [], []
     with store.session() as db:
-        for platform, intern, sus, new in platform_batches(db):
+        for platform, intern, sus, new in storeio.platform_batches(db):
             if not len(new):
                 continue
             cand = SuspendedIndex(sus, len(intern)).candidates(new)
