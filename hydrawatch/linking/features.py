@@ -63,6 +63,33 @@ def digit_tag(a: str, b: str) -> float:
     return 1.0 if 0 < abs(int(da) - int(db)) <= 3 else 0.0
 
 
+def _digit_codes(handles: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per handle: an id of its digit string (-1: none) and its value (-1: none or huge)."""
+    ids: dict[str, int] = {}
+    sid = np.full(len(handles), -1, np.int64)
+    val = np.full(len(handles), -1, np.int64)
+    for k, h in enumerate(handles):
+        ds = "".join(_NUMBER.findall(h)) if h else ""
+        if ds:
+            sid[k] = ids.setdefault(ds, len(ids))
+            val[k] = int(ds) if len(ds) <= 12 else -1
+    return sid, val
+
+
+def digit_tags(new_handles: list[str], sus_handles: list[str], q, s) -> np.ndarray:
+    """digit_tag for every pair, from per-row codes (no per-pair Python)."""
+    uq, iq = np.unique(q, return_inverse=True)
+    us, is_ = np.unique(s, return_inverse=True)
+    both = [new_handles[i] for i in uq] + [sus_handles[j] for j in us]
+    sid, val = _digit_codes(both)
+    a_id, a_v = sid[: len(uq)][iq], val[: len(uq)][iq]
+    b_id, b_v = sid[len(uq):][is_], val[len(uq):][is_]
+    same = (a_id >= 0) & (a_id == b_id)
+    diff = np.abs(a_v - b_v)
+    step = (a_v >= 0) & (b_v >= 0) & (diff >= 1) & (diff <= 3)
+    return (same | step).astype(float)
+
+
 def has_cue(text: str) -> bool:
     return bool(text) and _CUES.search(text) is not None
 
@@ -138,9 +165,9 @@ def shoutouts(new: AccountBatch, sus: AccountBatch, q, s) -> tuple[np.ndarray, n
     cue = np.zeros(len(q), np.float64)
     if new.posts is None:
         return plain, cue
-    for k, (i, j) in enumerate(zip(q, s)):
-        if not new.posts.mentions[i]:
-            continue
+    mentions_any = np.fromiter((any(ms) for ms in new.posts.mentions), bool, len(new))
+    for k in np.flatnonzero(mentions_any[q]) if len(q) else ():
+        i, j = q[k], s[k]
         old = set(sus.handles[j]) | {"#" + sus.ids[j]}
         for text, ms in zip(new.posts.texts[i], new.posts.mentions[i]):
             if old.intersection(ms):
@@ -189,9 +216,10 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["handle_sim"] = _ratio(a_h, b_h)
     cols["skeleton_eq"] = np.fromiter((x == y and bool(x) for x, y in zip(a_k, b_k)), float, len(q))
     cols["skeleton_sim"] = _ratio(a_k, b_k)
-    cols["digit_tag"] = np.fromiter((digit_tag(x, y) for x, y in zip(a_h, b_h)), float, len(q))
-    cols["name_sim"] = _ratio([new.names[i].casefold() for i in q],
-                              [sus.names[j].casefold() for j in s], fuzz.token_sort_ratio)
+    cols["digit_tag"] = digit_tags(nh, sh, q, s)
+    n_names = {i: new.names[i].casefold() for i in set(q.tolist())}
+    s_names = {j: sus.names[j].casefold() for j in set(s.tolist())}
+    cols["name_sim"] = _ratio([n_names[i] for i in q], [s_names[j] for j in s], fuzz.token_sort_ratio)
     cols["bio_sim"] = _ratio([new.bios[i] for i in q], [sus.bios[j] for j in s])
     dist = _avatar(new, sus, q, s)
     cols["avatar_match"] = (dist <= 31).astype(float)
