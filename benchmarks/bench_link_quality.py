@@ -23,7 +23,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import orjson  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from hydrawatch.link import DEFAULT_THRESHOLD, link_store  # noqa: E402
 from hydrawatch.store import open_store  # noqa: E402
 from hydrawatch.store.schema import Link, Post  # noqa: E402
 from hydrawatch.timeutil import as_utc  # noqa: E402
@@ -60,6 +59,8 @@ def _key(ref: str) -> tuple[str, str]:
 
 
 def measure(store, truth: dict) -> dict:
+    from hydrawatch.link import DEFAULT_THRESHOLD
+
     succ = {_key(s["successor"]): _key(s["predecessor"]) for s in truth["successions"]}
     decoys = {_key(d) for d in truth["decoys"]}
     renamed = {_key(r["account"]) for r in truth["renames"]}
@@ -95,6 +96,8 @@ def main(argv=None) -> None:
     ap.add_argument("--accounts", type=int, nargs="+", default=[2000])
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hydrawatch-worlds")
     args = ap.parse_args(argv)
+    from hydrawatch.link import DEFAULT_THRESHOLD, link_store
+
     args.cache.mkdir(parents=True, exist_ok=True)
     print(f"threshold {DEFAULT_THRESHOLD}")
     print(f"{'seed':>5} {'accts':>6} {'true':>5} {'out':>5} {'prec':>6} {'recall':>6} {'mrr':>6} "

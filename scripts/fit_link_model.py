@@ -55,18 +55,27 @@ def world_pairs(store, truth: dict):
 
 
 def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float) -> float:
+    """The middle of the thresholds that keep training precision (best-ranked pairs) at or
+    above ``precision`` with the best recall: a margin on both sides, not an edge."""
     _, qi = np.unique(q, return_inverse=True)
     _, rank = rank_within(qi, p)
     best = rank == 1
-    total = y.sum()
-    for t in np.round(np.arange(0.30, 0.951, 0.01), 2):
+    total = max(int(y.sum()), 1)
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    stats = []
+    for t in grid:
         out = best & (p >= t)
-        prec = y[out].sum() / max(out.sum(), 1)
-        if prec >= precision:
-            print(f"threshold {t}: training precision {prec:.4f}, recall of candidates "
-                  f"{y[out].sum() / max(total, 1):.4f}")
-            return float(t)
-    return 0.95
+        stats.append((y[out].sum() / max(out.sum(), 1), y[out].sum() / total))
+    ok = [(t, r) for t, (pr, r) in zip(grid, stats) if pr >= precision]
+    if not ok:
+        return 0.95
+    top = max(r for _, r in ok)
+    chosen = [t for t, r in ok if r >= top - 0.005]
+    t = float(chosen[len(chosen) // 2])
+    pr, r = stats[list(grid).index(t)]
+    print(f"threshold {t} (range {chosen[0]}-{chosen[-1]}): training precision {pr:.4f}, "
+          f"recall of candidates {r:.4f}")
+    return t
 
 
 def main(argv=None) -> None:

@@ -37,6 +37,8 @@ FEATURES = (
     "shoutout",           # the new account's posts mention a handle the old one held
     "shoutout_cue",       # ... in a post saying "new account" / "suspended" (many languages)
     "content_sim",        # cosine of character 3-gram profiles of recent posts
+    "corroboration",      # independent non-handle signals agreeing (avatar, followers,
+                          # followees, name, bio, shout-out): a look-alike handle has none
 )
 RECENT_POSTS = 20
 _CUES = re.compile(
@@ -231,4 +233,7 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["latest_suspension"] = latest_suspension(q, sus.suspended_at[s])
     cols["shoutout"], cols["shoutout_cue"] = shoutouts(new, sus, q, s)
     cols["content_sim"] = content_similarity(new, sus, q, s)
+    cols["corroboration"] = ((dist <= 8).astype(float) + (cols["followers_frac"] >= 0.3)
+                             + (cols["following_frac"] >= 0.3) + (cols["name_sim"] >= 0.85)
+                             + (cols["bio_sim"] >= 0.85) + cols["shoutout"])
     return np.column_stack([cols[f] for f in FEATURES]) if len(q) else np.zeros((0, len(FEATURES)))
