@@ -84,7 +84,7 @@ def main(argv=None) -> None:
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hydrawatch-worlds")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--precision", type=float, default=0.985)
-    ap.add_argument("--c", type=float, default=1.0, help="inverse L2 regularisation strength")
+    ap.add_argument("--c", type=float, default=0.3, help="inverse L2 regularisation strength")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     xs, ys, qs, meta_worlds = [], [], [], []
