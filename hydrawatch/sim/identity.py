@@ -71,7 +71,7 @@ def logo_hashes(seed: int, count: int = 3) -> list[str]:
 
 
 class Identities:
-    def __init__(self, plan: Plan, cache: int = 50_000):
+    def __init__(self, plan: Plan, cache: int = 20_000):
         self.plan = plan
         self.seed = plan.params.seed
         self.logos = logo_hashes(self.seed)

@@ -70,7 +70,7 @@ class Graph:
         k = sum(1 for _ in range(len(arr)) if rng.random() < p)
         self._sample(rng, arr, k, out)
 
-    def initial_follows(self, seed: int, chunk: int = 50_000):
+    def initial_follows(self, seed: int, chunk: int = 10_000):
         """Follow edges among the originals at the start, as (src, dst) index arrays, one
         chunk of sources at a time (sorted by src, then dst). Drawn with numpy per
         (role, platform) group, with replacement then de-duplicated."""
