@@ -14,6 +14,14 @@ COMMAND_MODULES = [
     "ingest",
     "lists",
     "sim",
+    "policy",
+    "score",
+    "link",
+    "orgs",
+    "review",
+    "evidence",
+    "appeals",
+    "audit",
 ]
 
 for _name in COMMAND_MODULES:
