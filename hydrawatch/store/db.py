@@ -98,3 +98,14 @@ def open_store(url: str | None = None, init: bool = True) -> Store:
     if init:
         store.init()
     return store
+
+
+@contextmanager
+def transaction(db_or_store) -> Iterator[Session]:
+    """A session for an API that accepts either a Store (a new transaction, committed on
+    success) or a Session (the caller's transaction, left to the caller to commit)."""
+    if isinstance(db_or_store, Session):
+        yield db_or_store
+    else:
+        with db_or_store.session() as sess:
+            yield sess
