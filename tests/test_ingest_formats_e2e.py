@@ -52,11 +52,14 @@ def test_each_platform_folder(store, folder, fmt, expected):
     assert {k: stats[k] for k in expected} == expected
 
 
-def test_all_fixtures_together_and_idempotent(store):
-    ingest_paths(store, [FIXTURES])
+PLATFORM_FOLDERS = [FIXTURES / name for name in ("x_v2", "mastodon", "bluesky", "telegram")]
+
+
+def test_all_platform_fixtures_together_and_idempotent(store):
+    ingest_paths(store, PLATFORM_FOLDERS)
     first = collect_stats(store)
     assert (first["accounts"], first["posts"], first["edges"]) == (20, 25, 24)
-    ingest_paths(store, [FIXTURES])
+    ingest_paths(store, PLATFORM_FOLDERS)
     again = collect_stats(store)
     for key in ("accounts", "posts", "media", "edges", "handle_changes"):
         assert again[key] == first[key], key
