@@ -133,6 +133,14 @@ def read_rows(data: bytes, default_platform: str = "x") -> list[ListRow]:
     return [_row(i, ln.strip(), default_platform) for i, ln in content]
 
 
+def _strength(cell: str, platform: str) -> int:
+    """2 for an unmistakable account reference (@, URL), 1 for a bare word that could be a
+    handle, 0 for none."""
+    if parse_ref(cell, platform) is None:
+        return 0
+    return 2 if ("@" in cell or "/" in cell or ":" in cell) else 1
+
+
 def _row(i: int, raw: str, platform: str) -> ListRow:
     ref = parse_ref(raw, platform)
     return ListRow(i, raw, ref, None if ref else "does not name an account")
@@ -151,14 +159,18 @@ def _csv_rows(content, platform: str) -> list[ListRow]:
         dialect = csv.excel
     parsed = [(i, next(csv.reader(io.StringIO(ln), dialect), [])) for i, ln in content]
     header = [c.strip().lower().lstrip("\ufeff") for c in parsed[0][1]]
-    col = next((header.index(name) for name in ACCOUNT_COLUMNS if name in header), None)
-    has_header = col is not None or not any(parse_ref(c, platform) for c in parsed[0][1])
-    body = parsed[1:] if has_header else parsed
-    if col is None:  # the column whose cells most often name an account
-        width = max((len(r) for _, r in body), default=0)
-        hits = [sum(1 for _, r in body[:200] if c < len(r) and parse_ref(r[c], platform))
-                for c in range(width)]
-        col = max(range(width), key=lambda c: hits[c]) if width else 0
+    col = next((j for name in ACCOUNT_COLUMNS for j, cell in enumerate(header)
+                if name in re.split(r"[^a-z_]+", cell)), None)
+    if col is not None:
+        body = parsed[1:]
+    else:  # no telling header: the column whose cells most clearly name accounts
+        width = max(len(r) for _, r in parsed)
+        strength = [sum(_strength(r[c], platform) for _, r in parsed[:200] if c < len(r))
+                    for c in range(width)]
+        col = max(range(width), key=lambda c: strength[c])
+        first = parsed[0][1]
+        has_header = col >= len(first) or parse_ref(first[col], platform) is None
+        body = parsed[1:] if has_header else parsed
     rows = []
     for i, cells in body:
         raw = cells[col].strip() if col < len(cells) else ""

@@ -184,6 +184,18 @@ class PolicyPack(Base):
     loaded_at: Mapped[datetime]
 
 
+class ScoreSignal(Base):
+    """The per-signal values behind an account's latest score (``hydrawatch explain``)."""
+
+    __tablename__ = "score_signals"
+    __table_args__ = (UniqueConstraint("platform", "account_id", name="uq_score_signals_key"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    account_id: Mapped[str] = mapped_column(String(128))
+    signals: Mapped[dict]
+    scored_at: Mapped[datetime]
+
+
 # -- people and verification ----------------------------------------------------------------
 
 class Organization(Base):

@@ -1,0 +1,295 @@
+"""Discovery: score every account (0..1) with human-readable reasons.
+
+``score_store(store)`` reads the store in columns, computes the signals
+(:mod:`hydrawatch.scoring`: content, stance, network, media, re-entry), combines them
+(:mod:`hydrawatch.scoring.combine`) and writes ``accounts.score``, ``score_reasons`` and
+``scored_at`` for every account with at least one post or edge, plus the per-signal values
+to ``score_signals`` for ``hydrawatch explain``.
+
+Seeds are accounts whose case is verified (or reported, removed, active): they score 1.
+Everything that learns from them (the text model, the network features, the combiner) is
+cross-fitted over account folds, so no account's own label leaks into its features.
+The result is deterministic for a given store.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sqlalchemy import delete, insert, select, update
+
+from hydrawatch.errors import NotFound
+from hydrawatch.policy import current_policy
+from hydrawatch.scoring import combine, content, data, media, network, reasons
+from hydrawatch.store import schema as s
+from hydrawatch.timeutil import iso, utcnow
+
+FOLDS = 5
+DEFAULT_LINK_THRESHOLD = 0.9
+
+
+@dataclass
+class ScoreSummary:
+    accounts_scored: int = 0
+    seeds: int = 0
+    posts: int = 0
+    edges: int = 0
+    policy_packs: int = 0
+    mode: str = "policy-only"          # "learned" when the combiner was fitted on seeds
+    text_model: bool = False
+    inherited: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _link_threshold() -> float:
+    try:
+        from hydrawatch.link import DEFAULT_THRESHOLD
+    except ImportError:
+        return DEFAULT_LINK_THRESHOLD
+    return float(DEFAULT_THRESHOLD)
+
+
+class _Clock:
+    def __init__(self, progress: bool):
+        self.progress = progress
+        self.t = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def lap(self, stage: str, note: str = "") -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self.t, 3)
+        self.t = now
+        if self.progress:
+            print(f"score: {stage} {self.seconds[stage]:.2f}s {note}", file=sys.stderr)
+
+
+def _read_posts(db, accounts, matcher, n, clock):
+    counts = content.ContentCounts(n=n, n_tags=len(matcher.tags), n_phrases=len(matcher.phrases))
+    vec = content.vectorizer()
+    Xs, owners = [], []
+    for batch in data.iter_posts(db, accounts):
+        analysis = content.analyse_posts(batch, matcher)
+        counts.add(analysis)
+        Xs.append(vec.transform(analysis.norm))
+        owners.append(analysis.account)
+    X = sparse.vstack(Xs).tocsr() if Xs else sparse.csr_matrix((0, content.N_FEATURES), dtype=np.float32)
+    owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+    clock.lap("posts", f"({len(owner)} posts)")
+    return counts, X, owner
+
+
+def _text_signal(X, owner, seeds, negatives, fold, rng, n):
+    """Mean log-odds of the cross-fitted text model per account (0 when no model)."""
+    keep = owner >= 0
+    X, owner = X[keep], owner[keep]
+    model = content.fit_text_model(X, owner, seeds, negatives, fold, FOLDS, rng)
+    if model is None:
+        return np.zeros(n), False
+    logits = model.post_logits(X, fold[owner])
+    posts = np.bincount(owner, minlength=n)
+    total = np.bincount(owner, weights=logits, minlength=n)
+    return np.divide(total, posts, out=np.zeros(n), where=posts > 0), True
+
+
+def _network_signals(edges, seeds, fold, n, active):
+    """PPR and seed-interaction counts; a seed's own values come from the other folds'
+    seeds (rescaled to the full seed count) so it is never its own evidence."""
+    P = network.walk_matrix(edges, n)
+    restart = np.zeros((n, FOLDS + 1))
+    restart[seeds, 0] = 1
+    for f in range(FOLDS):
+        restart[seeds & (fold != f), f + 1] = 1
+    ppr = network.personalised_pagerank(P, restart)
+    n_active = max(int(active.sum()), 1)
+    own_col = np.where(seeds, fold + 1, 0)
+    feature = ppr[np.arange(n), own_col] * n_active
+    full = network.seed_interactions(edges, seeds, n)
+    feat = {k: v.astype(float) for k, v in full.items()}
+    n_seeds = max(int(seeds.sum()), 1)
+    for f in range(FOLDS):
+        others = seeds & (fold != f)
+        if not others.any():
+            continue
+        part = network.seed_interactions(edges, others, n)
+        rows = seeds & (fold == f)
+        for k in feat:
+            feat[k][rows] = part[k][rows] * n_seeds / others.sum()
+    return {
+        "network": ppr[:, 0] * n_active, "network_feature": feature,
+        "seed_reshares": full["reshares"],
+        "seed_engagement": full["replies"] + full["mentions"] + full["quotes"],
+        "seed_follows": full["follows"],
+        "seed_reshares_feature": feat["reshares"],
+        "seed_engagement_feature": feat["replies"] + feat["mentions"] + feat["quotes"],
+        "seed_follows_feature": feat["follows"],
+    }
+
+
+def _inherit(links, seeds, status, n):
+    """(successor -> (predecessor index, confidence)) for successors of verified accounts,
+    following chains (a successor of a successor inherits too)."""
+    standing = seeds.astype(float)
+    source: dict[int, tuple[int, float]] = {}
+    for _ in range(5):
+        changed = False
+        for succ, pred, conf in zip(links.successor, links.predecessor, links.confidence):
+            if succ < 0 or pred < 0 or standing[pred] <= 0:
+                continue
+            value = float(conf) * standing[pred]
+            if value > standing[succ] and not seeds[succ]:
+                standing[succ] = value
+                source[int(succ)] = (int(pred), float(conf))
+                changed = True
+        if not changed:
+            break
+    return standing, source
+
+
+def score_store(store, *, progress: bool = False, random_state: int = 0) -> ScoreSummary:
+    """Score every account with at least one post or edge and store score and reasons."""
+    clock = _Clock(progress)
+    policy = current_policy(store)
+    matcher = content.PolicyMatcher(policy)
+    with store.session() as db:
+        accounts = data.load_accounts(db)
+        n = len(accounts)
+        seeds, rejected = data.load_case_states(db, accounts)
+        edges = data.load_edges(db, accounts)
+        media_acc, media_pdq = data.load_media(db, accounts)
+        links = data.load_links(db, accounts, _link_threshold())
+        clock.lap("load", f"({n} accounts, {len(edges.src)} edge groups)")
+        counts, X, owner = _read_posts(db, accounts, matcher, n, clock)
+
+    active = accounts.active.copy()
+    seeds = seeds & active
+    rng = np.random.default_rng(random_state)
+    fold = rng.integers(0, FOLDS, size=n)
+    sig: dict[str, np.ndarray] = {k: v.astype(float) for k, v in counts.counts.items()}
+    tag_acc, tag_id = counts.distinct("tags")
+    phrase_acc, phrase_id = counts.distinct("phrases")
+    sig["distinct_tags"] = np.bincount(tag_acc, minlength=n).astype(float)
+    sig["distinct_phrases"] = np.bincount(phrase_acc, minlength=n).astype(float)
+
+    negatives = active & ~seeds
+    sig["text_logit"], has_text_model = _text_signal(X, owner, seeds, negatives, fold, rng, n)
+    sig["text_prob"] = np.where(has_text_model, 1 / (1 + np.exp(-np.clip(sig["text_logit"], -30, 30))), 0.0)
+    clock.lap("text model")
+    sig.update(_network_signals(edges, seeds, fold, n, active))
+    clock.lap("network")
+    sig.update(media.media_signals(list(policy.pdq), accounts.avatar_pdq, media_acc, media_pdq, n))
+    clock.lap("media")
+
+    F = combine.feature_matrix(sig)
+    rows = np.flatnonzero(active)
+    weight = np.where(rejected[rows], 3.0, 1.0)
+    comb = combine.fit_combiner(F[rows], seeds[rows].astype(float), weight) if len(rows) else None
+    if comb is not None:
+        score = combine.learned_scores(comb, F)
+        contrib = comb.contributions(F)
+    else:
+        score = combine.policy_only_scores(sig, policy.weights)
+        contrib = None
+    standing, inherited = _inherit(links, seeds, accounts.status, n)
+    score = np.maximum(score, standing)
+    score[seeds] = 1.0
+    clock.lap("combine")
+
+    summary = ScoreSummary(accounts_scored=len(rows), seeds=int(seeds.sum()), posts=len(owner),
+                           edges=int(edges.count.sum()), policy_packs=len(policy.packs),
+                           mode=comb.mode if comb else "policy-only", text_model=has_text_model,
+                           inherited=len(inherited))
+    _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
+           (tag_acc, tag_id), (phrase_acc, phrase_id))
+    clock.lap("write")
+    summary.seconds = clock.seconds
+    return summary
+
+
+def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
+           tag_pairs, phrase_pairs) -> None:
+    tags_of = reasons.group_by_account(*tag_pairs, [t for _, t in matcher.tags])
+    phrases_of = reasons.group_by_account(*phrase_pairs, [p for _, p in matcher.phrases])
+    net = sig["network"][rows]
+    pct = np.zeros(len(accounts))
+    if len(rows):
+        pct[rows] = 100.0 * np.argsort(np.argsort(net, kind="stable"), kind="stable") / max(len(rows) - 1, 1)
+    now = utcnow()
+    score_updates, signal_rows = [], []
+    keys = [k for k in sig]
+    for i in rows.tolist():
+        c = dict(zip(combine.FEATURES, contrib[i].tolist())) if contrib is not None else None
+        inh = None
+        if i in inherited:
+            pred, conf = inherited[i]
+            inh = (accounts.label(pred), conf, accounts.status[pred] == "suspended")
+        why = reasons.account_reasons(i, sig, c, tags_of.get(i, []), phrases_of.get(i, []),
+                                      bool(seeds[i]), inh, float(pct[i]))
+        value = round(float(score[i]), 6)
+        score_updates.append({"id": int(accounts.row_id[i]), "score": value,
+                              "score_reasons": why, "scored_at": now})
+        values = {k: round(float(sig[k][i]), 4) for k in keys}
+        values["network_percentile"] = round(float(pct[i]), 2)
+        signal_rows.append({
+            "platform": accounts.platform[i], "account_id": accounts.account_id[i],
+            "scored_at": now,
+            "signals": {"score": value, "mode": comb.mode if comb else "policy-only",
+                        "verified": bool(seeds[i]), "values": values,
+                        "contributions": ({k: round(v, 4) for k, v in c.items()} if c else None),
+                        "intercept": comb.intercept if comb else None,
+                        "tags": tags_of.get(i, []), "phrases": phrases_of.get(i, []),
+                        "predecessor": (accounts.label(inherited[i][0]) if i in inherited else None),
+                        "reasons": why}})
+    with store.session() as db:
+        for start in range(0, len(score_updates), 5000):
+            db.execute(update(s.Account), score_updates[start:start + 5000])
+        db.execute(delete(s.ScoreSignal))
+        for start in range(0, len(signal_rows), 5000):
+            db.execute(insert(s.ScoreSignal), signal_rows[start:start + 5000])
+
+
+# -- reading scores back ------------------------------------------------------------------
+
+def ranked_accounts(store, *, limit: int | None = None, min_score: float | None = None) -> list[dict]:
+    """Scored accounts, best first: {platform, id, handle, score, verified, reasons}."""
+    A = s.Account
+    with store.session() as db:
+        verified = set(db.execute(select(s.Case.platform, s.Case.account_id)
+                                  .where(s.Case.state.in_(data.VERIFIED_STATES))).all())
+        stmt = (select(A.platform, A.account_id, A.handle, A.score, A.score_reasons)
+                .where(A.score.is_not(None)).order_by(A.score.desc(), A.platform, A.account_id))
+        if min_score is not None:
+            stmt = stmt.where(A.score >= min_score)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [{"platform": p, "id": i, "handle": h, "score": float(sc),
+                 "verified": (p, i) in verified, "reasons": list(r or [])}
+                for p, i, h, sc, r in db.execute(stmt).all()]
+
+
+def explain_account(store, platform: str, account_id: str) -> dict:
+    """One account's score, reasons and per-signal values. ``account_id`` may also be a
+    handle (with or without @)."""
+    A = s.Account
+    with store.session() as db:
+        acc = db.scalars(select(A).where(A.platform == platform, A.account_id == account_id)).first()
+        if acc is None:
+            handle = account_id.lstrip("@").lower()
+            acc = db.scalars(select(A).where(A.platform == platform, A.handle_norm == handle)).first()
+        if acc is None:
+            raise NotFound(f"no account {platform}:{account_id} in the store")
+        row = db.scalars(select(s.ScoreSignal).where(s.ScoreSignal.platform == acc.platform,
+                                                     s.ScoreSignal.account_id == acc.account_id)).first()
+        case = db.scalars(select(s.Case).where(s.Case.platform == acc.platform,
+                                               s.Case.account_id == acc.account_id)).first()
+        return {"platform": acc.platform, "id": acc.account_id, "handle": acc.handle,
+                "score": acc.score, "verified": bool(case and case.state in data.VERIFIED_STATES),
+                "case_state": case.state if case else None,
+                "reasons": list(acc.score_reasons or []), "scored_at": iso(acc.scored_at),
+                "signals": row.signals if row else None}

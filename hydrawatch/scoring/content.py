@@ -1,0 +1,214 @@
+"""Content: policy-pack matches per post, and a learned character-level text model.
+
+Per batch of posts, everything is columnar: the batch is normalised as one string, hashtags
+and phrases are matched with one regex pass and C-level ``map`` calls, per-post flags become
+per-account counts with ``np.bincount``. The text model hashes character n-grams
+(``char_wb``, 2-4: language-agnostic, robust to spelling variants and Arabic morphology)
+and is a linear model, so scoring a batch is one sparse matrix product.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
+from scipy import sparse
+
+from hydrawatch.policy import Policy
+from hydrawatch.scoring.stance import line_starts, posts_of, stance_cues
+from hydrawatch.textnorm import _HASHTAG_IN_TEXT, hashtag_key, normalize_many
+
+_MATCH_SUB = re.compile(r"(?:[^\w\n]|_)+")
+N_FEATURES = 2 ** 20
+
+
+class PolicyMatcher:
+    """The policy's hashtags and phrases, ready to match batches against."""
+
+    def __init__(self, policy: Policy):
+        self.tags = list(policy.tag_keys.items())          # (key, tag as written)
+        self.tag_id = {k: i for i, (k, _) in enumerate(self.tags)}
+        self.phrases = list(policy.phrase_forms.items())   # (form, phrase as written)
+        self.phrase_id = {f: i for i, (f, _) in enumerate(self.phrases)}
+        self.phrase_re = None
+        if self.phrases:
+            alts = sorted((re.escape(f) for f, _ in self.phrases), key=len, reverse=True)
+            self.phrase_re = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+        self._key_cache: dict[str, int] = {}
+
+    def _tag_ids(self, tags: list[str]) -> np.ndarray:
+        cache = self._key_cache
+        for tag in set(tags).difference(cache):
+            cache[tag] = self.tag_id.get(hashtag_key(tag), -1) if isinstance(tag, str) else -1
+        if len(cache) > 500_000:  # hostile input could grow it without bound
+            cache.clear()
+            return self._tag_ids(tags)
+        return np.fromiter(map(cache.__getitem__, tags), dtype=np.int64, count=len(tags))
+
+    def tag_pairs(self, column_tags: list, text_tags: list[list[str]], n: int) -> np.ndarray:
+        """Distinct (post, tag id) pairs as an (m, 2) array: tags from the post's hashtag
+        field and tags written in its text."""
+        col = [t if isinstance(t, list) else [] for t in column_tags]
+        lens = np.fromiter(chain(map(len, col), map(len, text_tags)), dtype=np.int64, count=2 * n)
+        flat = [t if isinstance(t, str) else str(t) for t in chain(chain.from_iterable(col),
+                                                                   chain.from_iterable(text_tags))]
+        if not flat or not self.tags:
+            return np.zeros((0, 2), dtype=np.int64)
+        owner = np.repeat(np.concatenate([np.arange(n), np.arange(n)]), lens)
+        ids = self._tag_ids(flat)
+        keep = ids >= 0
+        pairs = np.unique(owner[keep] * len(self.tags) + ids[keep])
+        return np.stack([pairs // len(self.tags), pairs % len(self.tags)], axis=1)
+
+    def phrase_pairs(self, match_joined: str, starts: np.ndarray) -> tuple[np.ndarray, str]:
+        """Distinct (post, phrase id) pairs, and the text with the phrases blanked out."""
+        if self.phrase_re is None:
+            return np.zeros((0, 2), dtype=np.int64), match_joined
+        hits = [(m.start(), self.phrase_id[m.group()]) for m in self.phrase_re.finditer(match_joined)]
+        if not hits:
+            return np.zeros((0, 2), dtype=np.int64), match_joined
+        pos, pid = zip(*hits)
+        codes = np.unique(posts_of(pos, starts) * len(self.phrases) + np.asarray(pid))
+        blanked = self.phrase_re.sub(lambda m: " " * len(m.group()), match_joined)
+        return np.stack([codes // len(self.phrases), codes % len(self.phrases)], axis=1), blanked
+
+
+@dataclass
+class PostAnalysis:
+    """What one batch of posts says, post by post (columns)."""
+
+    account: np.ndarray
+    norm: list[str]
+    tag_pairs: np.ndarray       # (post, tag id)
+    phrase_pairs: np.ndarray    # (post, phrase id)
+    policy: np.ndarray          # bool: carries a policy hashtag or phrase
+    reporting: np.ndarray
+    critical: np.ndarray
+    is_reshare: np.ndarray
+
+
+def analyse_posts(batch, matcher: PolicyMatcher) -> PostAnalysis:
+    n = len(batch.text)
+    norm = normalize_many(batch.text)
+    norm = [t.replace("\n", " ") for t in norm] if any("\n" in t for t in norm) else norm
+    norm_joined = "\n".join(norm)
+    norm_starts = line_starts(norm_joined)
+    text_tags = list(map(_HASHTAG_IN_TEXT.findall, norm))
+    tag_pairs = matcher.tag_pairs(batch.hashtags, text_tags, n)
+    match_joined = _MATCH_SUB.sub(" ", norm_joined)
+    match_starts = line_starts(match_joined)
+    phrase_pairs, blanked = matcher.phrase_pairs(match_joined, match_starts)
+    cues = stance_cues(blanked, match_starts, norm_joined, norm_starts, batch.urls, n)
+    policy = np.zeros(n, dtype=bool)
+    policy[tag_pairs[:, 0]] = True
+    policy[phrase_pairs[:, 0]] = True
+    return PostAnalysis(account=batch.account, norm=norm, tag_pairs=tag_pairs,
+                        phrase_pairs=phrase_pairs, policy=policy, reporting=cues["reporting"],
+                        critical=cues["critical"], is_reshare=batch.is_reshare)
+
+
+COUNTERS = ("posts", "reshares", "policy_posts", "endorse_posts", "reporting_posts",
+            "critical_posts", "endorse_reshares")
+
+
+@dataclass
+class ContentCounts:
+    """Per-account content counters, accumulated batch by batch."""
+
+    n: int
+    counts: dict[str, np.ndarray] = field(default_factory=dict)
+    _tag_codes: list = field(default_factory=list)
+    _phrase_codes: list = field(default_factory=list)
+    n_tags: int = 0
+    n_phrases: int = 0
+
+    def __post_init__(self):
+        self.counts = {k: np.zeros(self.n, dtype=np.int64) for k in COUNTERS}
+
+    def add(self, a: PostAnalysis) -> None:
+        acc = a.account
+        ok = acc >= 0
+        # A post that carries a slogan inside reporting or criticism is not endorsement.
+        quoted = a.policy & (a.reporting | a.critical)
+        endorse = a.policy & ~quoted
+        flags = {"posts": np.ones(len(acc), dtype=bool), "reshares": a.is_reshare,
+                 "policy_posts": a.policy, "endorse_posts": endorse,
+                 "reporting_posts": a.policy & a.reporting & ~a.critical,
+                 "critical_posts": a.policy & a.critical,
+                 "endorse_reshares": endorse & a.is_reshare}
+        for key, flag in flags.items():
+            self.counts[key] += np.bincount(acc[ok & flag], minlength=self.n)
+        for pairs, store, width in ((a.tag_pairs, self._tag_codes, self.n_tags),
+                                    (a.phrase_pairs, self._phrase_codes, self.n_phrases)):
+            if len(pairs) and width:
+                posts = pairs[:, 0]
+                keep = endorse[posts] & ok[posts]
+                store.append(np.unique(acc[posts[keep]] * width + pairs[keep, 1]))
+
+    def distinct(self, which: str) -> tuple[np.ndarray, np.ndarray]:
+        """(account, tag or phrase id) pairs each account used in endorsing posts."""
+        codes, width = ((self._tag_codes, self.n_tags) if which == "tags"
+                        else (self._phrase_codes, self.n_phrases))
+        if not codes or not width:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        u = np.unique(np.concatenate(codes))
+        return u // width, u % width
+
+
+def vectorizer():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=N_FEATURES,
+                             alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32)
+
+
+@dataclass
+class TextModel:
+    """Cross-fitted linear models over hashed character n-grams.
+
+    Accounts are split into ``k`` folds; the model that scores fold ``f`` never saw fold
+    ``f``'s posts, so an unlabelled member (a training negative) is not pushed down by its
+    own posts, and seeds get an honest score for the combiner to learn from.
+    """
+
+    weights: np.ndarray   # (N_FEATURES, k) float32
+    bias: np.ndarray      # (k,)
+
+    def post_logits(self, X: sparse.csr_matrix, fold_of_post: np.ndarray) -> np.ndarray:
+        scores = np.asarray(X @ self.weights) + self.bias
+        return scores[np.arange(X.shape[0]), fold_of_post]
+
+
+def fit_text_model(X: sparse.csr_matrix, post_account: np.ndarray, positive: np.ndarray,
+                   negative: np.ndarray, fold: np.ndarray, k: int,
+                   rng: np.random.Generator, max_rows: int = 300_000) -> TextModel | None:
+    """Train one model per fold on posts of positive (verified) accounts against posts of
+    negative (rejected and ordinary) accounts outside that fold."""
+    from sklearn.linear_model import SGDClassifier
+
+    pos_post = positive[post_account]
+    neg_post = negative[post_account]
+    if pos_post.sum() < 5 or neg_post.sum() < 5:
+        return None
+    weights = np.zeros((X.shape[1], k), dtype=np.float32)
+    bias = np.zeros(k)
+    for f in range(k):
+        outside = fold[post_account] != f
+        p = np.flatnonzero(pos_post & outside)
+        q = np.flatnonzero(neg_post & outside)
+        if len(p) + len(q) > max_rows:  # bound training time on huge stores
+            share = max_rows / (len(p) + len(q))
+            p = rng.choice(p, max(1, int(len(p) * share)), replace=False)
+            q = rng.choice(q, max(1, int(len(q) * share)), replace=False)
+        if len(p) < 2 or len(q) < 2:
+            continue
+        rows = np.concatenate([p, q])
+        y = np.concatenate([np.ones(len(p)), np.zeros(len(q))])
+        clf = SGDClassifier(loss="log_loss", alpha=2e-5, max_iter=15, tol=None,
+                            class_weight="balanced", random_state=int(rng.integers(1 << 30)))
+        clf.fit(X[rows], y)
+        weights[:, f] = clf.coef_[0]
+        bias[f] = clf.intercept_[0]
+    return TextModel(weights=weights, bias=bias)

@@ -1,0 +1,183 @@
+"""Reading what scoring needs from the store, as columns.
+
+SQL does the key lookups (joins on ``(platform, account_id)``) so that no Python dict is
+consulted per row; accounts become dense indices ``0..n-1`` by ``np.searchsorted`` over
+their row ids. Posts stream in batches (memory stays bounded by the batch size).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from hydrawatch.store import schema as s
+
+VERIFIED_STATES = ("verified", "reported", "removed", "active")
+NEGATIVE_STATES = ("rejected", "delisted")
+EDGE_TYPES = ("reshares", "mentions", "replies", "quotes", "follows")
+
+
+@dataclass
+class Accounts:
+    row_id: np.ndarray      # int64, sorted: accounts.id
+    platform: list[str]
+    account_id: list[str]
+    handle: list[str | None]
+    avatar_pdq: list[str | None]
+    status: list[str | None]
+    active: np.ndarray      # bool: has >= 1 post or edge
+
+    def __len__(self) -> int:
+        return len(self.row_id)
+
+    def index(self, row_ids) -> np.ndarray:
+        """Dense indices of accounts.id values (-1 where unknown)."""
+        ids = np.asarray(row_ids, dtype=np.int64)
+        pos = np.searchsorted(self.row_id, ids)
+        pos = np.clip(pos, 0, max(len(self.row_id) - 1, 0))
+        ok = (len(self.row_id) > 0) & (self.row_id[pos] == ids) if len(ids) else np.zeros(0, bool)
+        return np.where(ok, pos, -1)
+
+    def label(self, i: int) -> str:
+        return f"@{self.handle[i]}" if self.handle[i] else f"{self.platform[i]}:{self.account_id[i]}"
+
+
+def _same_account(acc, platform_col, id_col):
+    return and_(acc.platform == platform_col, acc.account_id == id_col)
+
+
+def load_accounts(db) -> Accounts:
+    A = s.Account
+    has_post = exists().where(s.Post.platform == A.platform, s.Post.account_id == A.account_id)
+    has_out = exists().where(s.Edge.platform == A.platform, s.Edge.src == A.account_id)
+    has_in = exists().where(s.Edge.platform == A.platform, s.Edge.dst == A.account_id)
+    stmt = (select(A.id, A.platform, A.account_id, A.handle, A.avatar_pdq, A.status,
+                   or_(has_post, has_out, has_in).label("active"))
+            .order_by(A.id))
+    rows = db.execute(stmt).all()
+    cols = list(zip(*rows)) if rows else [[] for _ in range(7)]
+    return Accounts(row_id=np.asarray(cols[0], dtype=np.int64), platform=list(cols[1]),
+                    account_id=list(cols[2]), handle=list(cols[3]), avatar_pdq=list(cols[4]),
+                    status=list(cols[5]), active=np.asarray(cols[6], dtype=bool))
+
+
+def load_case_states(db, accounts: Accounts) -> tuple[np.ndarray, np.ndarray]:
+    """(verified, rejected) boolean masks over accounts."""
+    A = s.Account
+    rows = db.execute(select(A.id, s.Case.state)
+                      .join(A, _same_account(A, s.Case.platform, s.Case.account_id))).all()
+    verified = np.zeros(len(accounts), dtype=bool)
+    rejected = np.zeros(len(accounts), dtype=bool)
+    if rows:
+        idx = accounts.index([r[0] for r in rows])
+        states = np.asarray([r[1] for r in rows], dtype=object)
+        ok = idx >= 0
+        verified[idx[ok & np.isin(states, VERIFIED_STATES)]] = True
+        rejected[idx[ok & np.isin(states, NEGATIVE_STATES)]] = True
+    return verified, rejected
+
+
+@dataclass
+class EdgeTable:
+    src: np.ndarray    # dense account index
+    dst: np.ndarray
+    type: np.ndarray   # index into EDGE_TYPES
+    count: np.ndarray  # how many edge rows (posts) behind this (src, dst, type)
+
+
+def load_edges(db, accounts: Accounts) -> EdgeTable:
+    """Edges aggregated per (src, dst, type), both ends known accounts."""
+    src_acc, dst_acc = aliased(s.Account), aliased(s.Account)
+    E = s.Edge
+    stmt = (select(src_acc.id, dst_acc.id, E.type, func.count())
+            .select_from(E)
+            .join(src_acc, _same_account(src_acc, E.platform, E.src))
+            .join(dst_acc, _same_account(dst_acc, E.platform, E.dst))
+            .where(E.type.in_(EDGE_TYPES), E.src != E.dst)
+            .group_by(src_acc.id, dst_acc.id, E.type))
+    rows = db.execute(stmt).all()
+    if not rows:
+        z = np.zeros(0, dtype=np.int64)
+        return EdgeTable(z, z, z, z)
+    a, b, t, c = zip(*rows)
+    type_idx = {name: i for i, name in enumerate(EDGE_TYPES)}
+    return EdgeTable(src=accounts.index(a), dst=accounts.index(b),
+                     type=np.fromiter((type_idx[x] for x in t), dtype=np.int64, count=len(t)),
+                     count=np.asarray(c, dtype=np.int64))
+
+
+@dataclass
+class PostBatch:
+    account: np.ndarray          # dense account index per post
+    text: list[str | None]
+    hashtags: list[list | None]
+    urls: list[list | None]
+    is_reshare: np.ndarray       # bool
+
+
+def iter_posts(db, accounts: Accounts, batch_size: int = 20000) -> Iterator[PostBatch]:
+    """Every post of a known account, in batches. A reshare is read with the text, hashtags
+    and links of the post it reshares when the store has that post (boosts often carry no
+    text of their own)."""
+    P, O, A = s.Post, aliased(s.Post), s.Account
+    reshared = and_(O.platform == P.platform, O.post_id == P.reshare_of_post)
+    stmt = (select(A.id, P.text, P.hashtags, P.urls, P.reshare_of_account,
+                   O.text, O.hashtags, O.urls)
+            .select_from(P)
+            .join(A, _same_account(A, P.platform, P.account_id))
+            .outerjoin(O, reshared)
+            .execution_options(yield_per=batch_size))
+    result = db.execute(stmt)
+    for chunk in result.partitions(batch_size):
+        cols = list(zip(*chunk))
+        orig_text, orig_tags, orig_urls = cols[5], cols[6], cols[7]
+        text = [o if o else t for t, o in zip(cols[1], orig_text)]
+        tags = [o if o else t for t, o in zip(cols[2], orig_tags)]
+        urls = [o if o else t for t, o in zip(cols[3], orig_urls)]
+        yield PostBatch(account=accounts.index(cols[0]), text=text, hashtags=tags, urls=urls,
+                        is_reshare=np.fromiter((r is not None for r in cols[4]), dtype=bool,
+                                               count=len(chunk)))
+
+
+def count_posts(db) -> int:
+    return int(db.scalar(select(func.count()).select_from(s.Post)) or 0)
+
+
+def load_media(db, accounts: Accounts) -> tuple[np.ndarray, list[str]]:
+    """(account index, pdq) of every post media item with a hash."""
+    M, P, A = s.Media, s.Post, s.Account
+    owner = func.coalesce(M.account_id, P.account_id)
+    stmt = (select(A.id, M.pdq).select_from(M)
+            .outerjoin(P, and_(P.platform == M.platform, P.post_id == M.post_id))
+            .join(A, _same_account(A, M.platform, owner))
+            .where(M.pdq.is_not(None)))
+    rows = db.execute(stmt).all()
+    if not rows:
+        return np.zeros(0, dtype=np.int64), []
+    ids, hashes = zip(*rows)
+    return accounts.index(ids), [h.lower() for h in hashes]
+
+
+@dataclass
+class LinkTable:
+    successor: np.ndarray
+    predecessor: np.ndarray
+    confidence: np.ndarray
+
+
+def load_links(db, accounts: Accounts, threshold: float) -> LinkTable:
+    succ, pred, L = aliased(s.Account), aliased(s.Account), s.Link
+    stmt = (select(succ.id, pred.id, L.confidence).select_from(L)
+            .join(succ, _same_account(succ, L.platform, L.successor_id))
+            .join(pred, _same_account(pred, L.platform, L.predecessor_id))
+            .where(L.confidence >= literal(threshold), L.state != "rejected"))
+    rows = db.execute(stmt).all()
+    if not rows:
+        z = np.zeros(0, dtype=np.int64)
+        return LinkTable(z, z, np.zeros(0))
+    a, b, c = zip(*rows)
+    return LinkTable(accounts.index(a), accounts.index(b), np.asarray(c, dtype=float))

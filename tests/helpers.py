@@ -1,0 +1,26 @@
+"""Small helpers shared by tests."""
+
+from __future__ import annotations
+
+import orjson
+from sqlalchemy import select
+
+from hydrawatch.store.schema import Account
+from hydrawatch.store.stats import collect_stats
+
+
+def write_jsonl(path, records) -> str:
+    with open(path, "wb") as fh:
+        for rec in records:
+            fh.write(orjson.dumps(rec) + b"\n")
+    return str(path)
+
+
+def counts(store) -> dict:
+    return collect_stats(store)
+
+
+def account(store, platform: str, account_id: str) -> Account | None:
+    with store.session() as db:
+        return db.scalars(select(Account).where(Account.platform == platform,
+                                                Account.account_id == account_id)).first()
