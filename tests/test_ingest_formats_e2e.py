@@ -16,6 +16,7 @@ from hydrawatch.store import schema as s
 from hydrawatch.store.stats import collect_stats
 
 FIXTURES = Path(__file__).parent / "fixtures"
+PLATFORM_DIRS = [FIXTURES / d for d in ("x_v2", "mastodon", "bluesky", "telegram")]
 X_U1, X_U2, X_U4 = "1890000000000000101", "1890000000000000102", "1890000000000000104"
 BSKY_RELAY = "did:plc:exrelay7q2m4x5b6c7d8e9f0"
 
@@ -53,10 +54,13 @@ def test_each_platform_folder(store, folder, fmt, expected):
 
 
 def test_all_fixtures_together_and_idempotent(store):
-    ingest_paths(store, [FIXTURES])
+    ingest_paths(store, PLATFORM_DIRS)
     first = collect_stats(store)
     assert (first["accounts"], first["posts"], first["edges"]) == (20, 25, 24)
-    ingest_paths(store, [FIXTURES])
+    summary = ingest_paths(store, PLATFORM_DIRS)
+    assert summary.files == [] and summary.unchanged  # same content: skipped
+    assert collect_stats(store) == first
+    ingest_paths(store, PLATFORM_DIRS, force=True)  # re-read anyway: nothing duplicated
     again = collect_stats(store)
     for key in ("accounts", "posts", "media", "edges", "handle_changes"):
         assert again[key] == first[key], key

@@ -14,7 +14,7 @@ from hydrawatch.sim.identity import Identities
 from hydrawatch.sim.social import POST_RATE, Author, Graph, Rings
 from hydrawatch.sim.world import MASTODON, PLATFORMS, X, Plan
 from hydrawatch.sim.writers import (INSTANCES, CanonicalWriter, MastodonWriter, XLookupWriter,
-                                    XPageWriter, x_time)
+                                    XPageWriter, iso, x_time)
 
 TWITTER_EPOCH_MS = 1288834974657
 _FOLLOWERS = {0: (300, 4000), 1: (20, 400), 2: (2000, 60000), 3: (300, 6000), 4: (100, 3000),
@@ -50,6 +50,12 @@ class World:
                 "profile_image_url": f"https://pbs.twimg.com/profile_images/{self.ids[i]}/{ident.avatar[:12]}_normal.jpg",
                 "public_metrics": {"followers_count": followers, "following_count": following,
                                    "tweet_count": posts, "listed_count": followers // 200}}
+
+    def full_handle(self, i: int, t: int) -> str:
+        """The handle as stored: ``user`` on X, ``user@instance`` on Mastodon."""
+        if self.plan.platform[i] == MASTODON:
+            return f"{self.handle_at(i, t)}@{INSTANCES[self.ids[i] % len(INSTANCES)]}"
+        return self.handle_at(i, t)
 
     def masto_acct(self, i: int, t: int) -> str:
         inst = INSTANCES[self.ids[i] % len(INSTANCES)]
@@ -149,11 +155,10 @@ class Generator:
             self._later(int(plan.rename_at[i]), "account", i)
         for i in np.flatnonzero((plan.suspended >= d0) & (plan.suspended < d1)).tolist():
             self._later(int(plan.suspended[i]) + rng.randrange(60, 3 * 3600), "suspended", i)
-        suspended_handles: list[str] = []
         for t, _, kind, args in sorted(self.pending.pop(day, []), key=lambda e: (e[0], e[1])):
-            self._event(files, t, kind, args, suspended_handles)
+            self._event(files, t, kind, args)
         if files.lookup is not None:
-            self._lookup(files, d1, suspended_handles, rng)
+            self._lookup(files, d1, rng)
         self._posts(files, day, d0, d1, new, rng)
         self.files.extend(files.close())
 
@@ -163,15 +168,17 @@ class Generator:
         for i in range(plan.n_original):
             if files.canonical is not None:
                 files.canonical.account(PLATFORMS[plan.platform[i]], int(plan.ids[i]), world.ident(i),
-                                        world.handle_at(i, start), int(plan.created[i]), start, world.metrics(i))
+                                        world.full_handle(i, start), int(plan.created[i]), start, world.metrics(i))
         if files.canonical is None:
             return
-        for i in range(plan.n_original):
-            frng = world.idents.rng(i, salt=5)
-            platform = PLATFORMS[plan.platform[i]]
-            for dst in self.graph.initial_follows(i, frng):
-                files.canonical.follow(platform, int(plan.ids[i]), int(plan.ids[dst]), start)
-                self.stats["follows"] += 1
+        ids = plan.ids
+        stamp = iso(start)
+        write = files.canonical.fh.write
+        for src, dst in self.graph.initial_follows(self.seed):
+            for s, d in zip(src.tolist(), dst.tolist()):
+                write(f'{{"kind":"edge","platform":"{PLATFORMS[plan.platform[s]]}","src":"{ids[s]}",'
+                      f'"dst":"{ids[d]}","type":"follows","observed_at":"{stamp}"}}\n'.encode())
+            self.stats["follows"] += len(src)
 
     def _arrival(self, j: int, rng: random.Random) -> None:
         plan = self.plan
@@ -187,7 +194,7 @@ class Generator:
         for src in followers:  # old followers come back over hours to days
             self._later(t + int(rng.expovariate(1 / (20 * 3600))) + 600, "follow", src, j)
 
-    def _event(self, files: DayFiles, t: int, kind: str, args: tuple, suspended_handles: list[str]) -> None:
+    def _event(self, files: DayFiles, t: int, kind: str, args: tuple) -> None:
         plan, world = self.plan, self.world
         if kind == "follow":
             src, dst = args
@@ -200,24 +207,24 @@ class Generator:
             (i,) = args
             if files.canonical is not None and plan.suspended[i] > t:
                 files.canonical.account(PLATFORMS[plan.platform[i]], int(plan.ids[i]), world.ident(i),
-                                        world.handle_at(i, t), int(plan.created[i]), t, world.metrics(i))
+                                        world.full_handle(i, t), int(plan.created[i]), t, world.metrics(i))
         elif kind == "suspended":
             (i,) = args
-            handle = world.handle_at(i, int(plan.suspended[i]))
+            handle = world.full_handle(i, int(plan.suspended[i]))
             self.stats["statuses"] += 1
             if files.canonical is not None:
                 files.canonical.status(PLATFORMS[plan.platform[i]], int(plan.ids[i]), handle, "suspended", t)
-            if plan.platform[i] == X:
-                suspended_handles.append(handle)
+            if plan.platform[i] == X and files.lookup is not None:
+                files.lookup.page(t, [], [handle])
 
-    def _lookup(self, files: DayFiles, d1: int, suspended_handles: list[str], rng: random.Random) -> None:
-        """A daily users-lookup check: some live X accounts, and the ones found suspended."""
+    def _lookup(self, files: DayFiles, d1: int, rng: random.Random) -> None:
+        """A daily users-lookup check of some live X accounts (suspensions get their own
+        lookup pages, at the time each was noticed)."""
         plan = self.plan
         live = np.flatnonzero(plan.alive(d1 - 1) & (plan.platform == X))
-        checked = sorted(rng.sample(live.tolist(), min(20, len(live)))) if len(live) else []
+        checked = sorted(int(live[k]) for k in rng.sample(range(len(live)), min(20, len(live))))
         users = [self.world.x_user(i, d1 - 1) for i in checked]
-        for k in range(0, max(len(suspended_handles), 1), 100):
-            files.lookup.page(users if k == 0 else [], suspended_handles[k:k + 100])
+        files.lookup.page(d1 - 1, users, [])
 
     def _posts(self, files: DayFiles, day: int, d0: int, d1: int, new: np.ndarray, rng: random.Random) -> None:
         plan = self.plan
@@ -226,7 +233,8 @@ class Generator:
         lo = np.maximum(plan.created[live], d0)
         hi = np.minimum(plan.suspended[live], d1)
         frac = (hi - lo) / 86400.0
-        rate = POST_RATE[plan.role[live]] * frac * np.where(plan.pred[live] >= 0, 1.3, 1.0)
+        rate = (POST_RATE[plan.role[live]] * frac * plan.params.activity
+                * np.where(plan.pred[live] >= 0, 1.3, 1.0))
         counts = nrng.poisson(rate)
         authors = np.repeat(live, counts)
         los, his = np.repeat(lo, counts), np.repeat(hi, counts)
@@ -240,8 +248,14 @@ class Generator:
             times = np.concatenate([times, st[ok]])
             shout = np.concatenate([shout, np.ones(int(ok.sum()), dtype=bool)])
         order = np.lexsort((authors, times))
-        author = self.author
-        for a, t, s in zip(authors[order].tolist(), times[order].tolist(), shout[order].tolist()):
+        authors, times, shout = authors[order], times[order], shout[order]
+        for lo in range(0, len(order), 65_536):  # python objects for one slice at a time
+            hi = lo + 65_536
+            self._write_posts(files, authors[lo:hi].tolist(), times[lo:hi].tolist(), shout[lo:hi].tolist(), rng)
+
+    def _write_posts(self, files: DayFiles, authors: list, times: list, shout: list, rng: random.Random) -> None:
+        plan, author = self.plan, self.author
+        for a, t, s in zip(authors, times, shout):
             self.counter += 1
             ms = t * 1000 + self.counter % 1000
             platform = int(plan.platform[a])

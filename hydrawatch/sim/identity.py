@@ -71,7 +71,7 @@ def logo_hashes(seed: int, count: int = 3) -> list[str]:
 
 
 class Identities:
-    def __init__(self, plan: Plan, cache: int = 200_000):
+    def __init__(self, plan: Plan, cache: int = 20_000):
         self.plan = plan
         self.seed = plan.params.seed
         self.logos = logo_hashes(self.seed)
@@ -175,8 +175,9 @@ class Identities:
     def _rename(self, handle: str, rng: random.Random) -> str:
         stem = handle.rstrip("0123456789")
         digits = handle[len(stem):]  # the unique tag stays, so renamed handles stay unique
-        stem = stem.rstrip("_") + rng.choice(("_official", "_x", "writes", "_home", "_tv"))
-        return stem[: MAX_HANDLE - len(digits)] + digits
+        suffix = rng.choice(("_official", "_x", "writes", "_home", "_tv"))
+        stem = stem.rstrip("_")[: max(2, MAX_HANDLE - len(digits) - len(suffix))]
+        return (stem + suffix)[: MAX_HANDLE - len(digits)] + digits
 
     def _successor(self, i: int, pred: int, rng: random.Random) -> Identity:
         old = self.get(pred)

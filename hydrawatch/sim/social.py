@@ -20,6 +20,22 @@ POST_RATE = np.array([5.0, 3.0, 2.0, 0.7, 1.5, 8.0, 3.0, 8.0, 1.2, 1.0])
 RING = 60
 
 
+# whom each role follows at the start: ("cell", p) = each community mate with probability
+# about p; (role, k) = k draws among that role on the same platform ("same" = own role)
+FOLLOW_SPEC = {
+    MEMBER: [("cell", 0.7), (HUB, 20), (MEMBER, 5), (NEWS, 2), (ORDINARY_AR, 3)],
+    HUB: [(MEMBER, 15), (HUB, 10), (NEWS, 2)],
+    JOURNALIST: [(HUB, 3), (MEMBER, 40), (NEWS, 8), (JOURNALIST, 6), (RESEARCHER, 3), (ORDINARY, 4)],
+    RESEARCHER: [(HUB, 10), (MEMBER, 40), (NEWS, 8), (JOURNALIST, 6), (RESEARCHER, 3), (ORDINARY, 4)],
+    COUNTER: [(HUB, 2), (MEMBER, 10), ("cell", 0.5), (JOURNALIST, 3), (ORDINARY_AR, 5)],
+    NEWS: [(NEWS, 3), (JOURNALIST, 3)],
+    FAN: [("cell", 0.5), (NEWS, 2), (ORDINARY, 4)],
+    SPAMMER: [(ORDINARY, 25), (ORDINARY_AR, 15)],
+    ORDINARY_AR: [("cell", 0.25), (NEWS, 3), ("same", 5), (FAN, 1)],
+    ORDINARY: [("cell", 0.25), (NEWS, 3), ("same", 5), (FAN, 1)],
+}
+
+
 class Graph:
     """Index arrays of the original accounts by (role, platform) and by cell."""
 
@@ -54,51 +70,46 @@ class Graph:
         k = sum(1 for _ in range(len(arr)) if rng.random() < p)
         self._sample(rng, arr, k, out)
 
-    def initial_follows(self, i: int, rng: random.Random) -> list[int]:
-        """Originals followed by original ``i`` at the start of the world."""
-        r, p = int(self.plan.role[i]), int(self.plan.platform[i])
-        rp = self.by_rp
-        out: list[int] = []
-        if r == MEMBER:
-            self._some(rng, self.cellmates(i), 0.7, out)
-            self._sample(rng, rp[HUB, p], min(20, int(len(rp[HUB, p]) * 0.8) + 1), out)
-            self._sample(rng, rp[MEMBER, p], 5, out)
-            self._sample(rng, rp[NEWS, p], 2, out)
-            self._sample(rng, rp[ORDINARY_AR, p], 3, out)
-        elif r == HUB:
-            self._sample(rng, rp[MEMBER, p], 15, out)
-            self._sample(rng, rp[HUB, p], 10, out)
-            self._sample(rng, rp[NEWS, p], 2, out)
-        elif r in (JOURNALIST, RESEARCHER):
-            movement = len(rp[MEMBER, p]) + len(rp[HUB, p])
-            self._sample(rng, rp[HUB, p], len(rp[HUB, p]) if r == RESEARCHER else 3, out)
-            self._sample(rng, rp[MEMBER, p], min(movement, rng.randrange(15, 60)), out)
-            self._sample(rng, rp[NEWS, p], 8, out)
-            self._sample(rng, rp[JOURNALIST, p], 6, out)
-            self._sample(rng, rp[RESEARCHER, p], 3, out)
-            self._sample(rng, rp[ORDINARY, p], 4, out)
-        elif r == COUNTER:
-            self._sample(rng, rp[HUB, p], 2, out)
-            self._sample(rng, rp[MEMBER, p], rng.randrange(5, 15), out)
-            self._some(rng, self.cellmates(i), 0.5, out)
-            self._sample(rng, rp[JOURNALIST, p], 3, out)
-            self._sample(rng, rp[ORDINARY_AR, p], 5, out)
-        elif r == NEWS:
-            self._sample(rng, rp[NEWS, p], 3, out)
-            self._sample(rng, rp[JOURNALIST, p], 3, out)
-        elif r == FAN:
-            self._some(rng, self.cellmates(i), 0.5, out)
-            self._sample(rng, rp[NEWS, p], 2, out)
-            self._sample(rng, rp[ORDINARY, p], 4, out)
-        elif r == SPAMMER:
-            self._sample(rng, rp[ORDINARY, p], 25, out)
-            self._sample(rng, rp[ORDINARY_AR, p], 15, out)
-        else:
-            self._some(rng, self.cellmates(i), 0.25, out)
-            self._sample(rng, rp[NEWS, p], 3, out)
-            self._sample(rng, rp[r, p], 5, out)
-            self._sample(rng, rp[FAN, p], 1, out)
-        return sorted(set(out) - {i})
+    def initial_follows(self, seed: int, chunk: int = 10_000):
+        """Follow edges among the originals at the start, as (src, dst) index arrays, one
+        chunk of sources at a time (sorted by src, then dst). Drawn with numpy per
+        (role, platform) group, with replacement then de-duplicated."""
+        plan = self.plan
+        n0 = plan.n_original
+        pos = np.empty(n0, dtype=np.int64)  # rank of each original within its role
+        for idx in self.by_role:
+            pos[idx] = np.arange(len(idx))
+        for c0 in range(0, n0, chunk):
+            rng = np.random.default_rng([seed, 3, c0])
+            srcs, dsts = [], []
+            src_all = np.arange(c0, min(n0, c0 + chunk))
+            for r, spec in FOLLOW_SPEC.items():
+                for p in (0, 1):
+                    src = src_all[(plan.role[src_all] == r) & (plan.platform[src_all] == p)]
+                    if not len(src):
+                        continue
+                    for target, amount in spec:
+                        if target == "cell":
+                            pool = self.by_role[r]
+                            size = 1 if r in (HUB, NEWS) else self.cell_size
+                            first = (pos[src] // size) * size
+                            span = np.minimum(size, len(pool) - first)
+                            k = max(1, int(round(amount * size)))
+                            dst = pool[first[:, None] + (rng.random((len(src), k)) * span[:, None]).astype(np.int64)]
+                        else:
+                            pool = self.by_rp[(r if target == "same" else target), p]
+                            if not len(pool):
+                                continue
+                            dst = pool[rng.integers(0, len(pool), (len(src), amount))]
+                            dst = np.where(rng.random(dst.shape) < 0.8, dst, -1)
+                        srcs.append(np.repeat(src, dst.shape[1]))
+                        dsts.append(dst.ravel())
+            if not srcs:
+                continue
+            s, d = np.concatenate(srcs), np.concatenate(dsts)
+            keep = (d >= 0) & (d != s)
+            pairs = np.unique(s[keep].astype(np.int64) * n0 + d[keep])
+            yield pairs // n0, pairs % n0
 
     def reentry_follows(self, j: int, t: int, rng: random.Random, refollow: float
                         ) -> tuple[list[int], list[int]]:

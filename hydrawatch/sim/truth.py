@@ -39,7 +39,9 @@ def write_truth(path: Path, world, params: dict, lists: dict, files: list[str]) 
     small["decoys"] = [plan.key(j) for j in np.flatnonzero(plan.decoy_of >= 0).tolist()]
     for i in np.flatnonzero(plan.rename_at < NEVER).tolist():
         ident = world.ident(i)
-        small["renames"].append({"account": plan.key(i), "old": ident.handle, "new": ident.new_handle,
+        t = int(plan.rename_at[i])
+        small["renames"].append({"account": plan.key(i), "old": world.full_handle(i, t - 1),
+                                 "new": world.full_handle(i, t),
                                  "at": iso(int(plan.rename_at[i]))})
     for i in np.flatnonzero(plan.suspended < NEVER).tolist():
         small["suspensions"].append({"account": plan.key(i), "at": iso(int(plan.suspended[i])),
@@ -54,7 +56,7 @@ def write_truth(path: Path, world, params: dict, lists: dict, files: list[str]) 
             ident = world.ident(i)
             rec = {"role": ROLE_NAMES[role], "movement": role in MOVEMENT_ROLES,
                    "hard_negative": role in HARD_NEGATIVE_ROLES, "original": bool(plan.pred[i] < 0),
-                   "handle": ident.handle, "platform": PLATFORMS[plan.platform[i]],
+                   "handle": world.full_handle(i, int(plan.created[i])), "platform": PLATFORMS[plan.platform[i]],
                    "created_at": iso(int(plan.created[i])),
                    "suspended_at": iso(int(plan.suspended[i])) if plan.suspended[i] < NEVER else None,
                    "decoy": bool(plan.decoy_of[i] >= 0)}

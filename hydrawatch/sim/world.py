@@ -47,6 +47,7 @@ class WorldParams:
     decoy_prob: float = 0.2                # per suspension: a benign look-alike appears
     rename_share: float = 0.015            # of benign accounts
     cell_size: int = 30                    # community size for follows and resharing
+    activity: float = 1.0                  # multiplies every role's posting rate
 
     def to_json(self) -> dict:
         d = asdict(self)

@@ -4,6 +4,7 @@ Status objects, canonical JSONL. Each holds one open file and at most one page i
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,12 +16,18 @@ PAGE = 100  # tweets per X page (the API's max_results)
 INSTANCES = ("social.example", "mastodon.example", "toot.example", "fedi.example")
 
 
-def x_time(t: int) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+@lru_cache(maxsize=4096)
+def _day_prefix(day: int) -> str:
+    return datetime.fromtimestamp(day * 86400, timezone.utc).strftime("%Y-%m-%dT")
 
 
 def iso(t: int) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    day, sec = divmod(int(t), 86400)
+    return f"{_day_prefix(day)}{sec // 3600:02d}:{sec % 3600 // 60:02d}:{sec % 60:02d}Z"
+
+
+def x_time(t: int) -> str:
+    return iso(t)[:-1] + ".000Z"
 
 
 class Post:
@@ -63,8 +70,9 @@ class CanonicalWriter(_File):
                    "posts": metrics[2], "lang": ident.lang, "observed_at": iso(observed)})
 
     def follow(self, platform: str, src: int, dst: int, observed: int) -> None:
-        self.line({"kind": "edge", "platform": platform, "src": str(src), "dst": str(dst),
-                   "type": "follows", "observed_at": iso(observed)})
+        # the hottest record of all: formatted directly (ids and times need no escaping)
+        self.fh.write(f'{{"kind":"edge","platform":"{platform}","src":"{src}","dst":"{dst}",'
+                      f'"type":"follows","observed_at":"{iso(observed)}"}}\n'.encode())
 
     def status(self, platform: str, acct_id: int, handle: str, status: str, observed: int) -> None:
         self.line({"kind": "status", "platform": platform, "id": str(acct_id), "handle": handle,
@@ -124,7 +132,8 @@ class XPageWriter(_File):
             idx = known.get(handle)
             if idx is not None and w.suspended[idx] > post.t:  # the API resolves live accounts only
                 m["id"] = str(w.ids[idx])
-                self.users.setdefault(idx, w.x_user(idx, post.t))
+                if idx not in self.users:
+                    self.users[idx] = w.x_user(idx, post.t)
             mentions.append(m)
         if mentions:
             entities["mentions"] = mentions
@@ -143,7 +152,8 @@ class XPageWriter(_File):
                 if ref.pid not in self.refs:
                     self.refs[ref.pid] = {"id": str(ref.pid), "author_id": str(w.ids[ref.author]),
                                           "created_at": x_time(ref.t), "lang": ref.lang, "text": ref.text}
-                    self.users.setdefault(ref.author, w.x_user(ref.author, post.t))
+                    if ref.author not in self.users:
+                        self.users[ref.author] = w.x_user(ref.author, post.t)
         if post.reply is not None:
             tweet["in_reply_to_user_id"] = str(w.ids[post.reply.author])
         if refs:
@@ -152,7 +162,9 @@ class XPageWriter(_File):
 
     def add(self, post: Post) -> None:
         self.tweets.append(self._tweet(post))
-        self.users.setdefault(post.author, self.world.x_user(post.author, post.t))
+        self.last_t = post.t
+        if post.author not in self.users:
+            self.users[post.author] = self.world.x_user(post.author, post.t)
         if len(self.tweets) >= PAGE:
             self.flush()
 
@@ -162,7 +174,10 @@ class XPageWriter(_File):
         page = {"data": self.tweets,
                 "includes": {"users": list(self.users.values())},
                 "meta": {"result_count": len(self.tweets), "newest_id": self.tweets[-1]["id"],
-                         "oldest_id": self.tweets[0]["id"]}}
+                         "oldest_id": self.tweets[0]["id"]},
+                # twarc stamps every page it saves with the time it fetched it
+                "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.14.0",
+                            "retrieved_at": x_time(self.last_t + 60)}}
         if self.refs:
             page["includes"]["tweets"] = list(self.refs.values())
         self.line(page)
@@ -176,8 +191,9 @@ class XPageWriter(_File):
 class XLookupWriter(_File):
     """X users-lookup responses: live users in ``data``, suspended ones in ``errors``."""
 
-    def page(self, users: list[dict], suspended_handles: list[str]) -> None:
-        page: dict = {}
+    def page(self, t: int, users: list[dict], suspended_handles: list[str]) -> None:
+        page: dict = {"__twarc": {"url": "https://api.twitter.com/2/users/by", "version": "2.14.0",
+                                  "retrieved_at": x_time(t)}}
         if users:
             page["data"] = users
         if suspended_handles:
@@ -185,7 +201,7 @@ class XLookupWriter(_File):
                                "resource_type": "user", "parameter": "usernames", "resource_id": h,
                                "type": "https://api.twitter.com/2/problems/resource-not-found"}
                               for h in suspended_handles]
-        if page:
+        if users or suspended_handles:
             self.line(page)
 
 
