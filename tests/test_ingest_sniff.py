@@ -16,7 +16,8 @@ except ImportError:  # pragma: no cover - before the engine lands
     FORMATS = [x_v2, mastodon, bluesky, telegram]
 
 FIXTURES = Path(__file__).parent / "fixtures"
-OWNERS = {"x_v2": "x_v2", "mastodon": "mastodon", "bluesky": "bluesky", "telegram": "telegram"}
+OWNERS = {"canonical": "canonical", "x_v2": "x_v2", "mastodon": "mastodon", "bluesky": "bluesky",
+          "telegram": "telegram"}
 SHARED = Path("/work/shared/formats")
 
 CANONICAL_LINES = [

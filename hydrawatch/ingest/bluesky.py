@@ -30,7 +30,6 @@ from hydrawatch.ingest.fields import (
     dedupe,
     merge_duplicates,
     need_dict,
-    need_id,
     opt_dict,
     opt_handle,
     opt_int,

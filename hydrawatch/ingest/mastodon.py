@@ -20,6 +20,7 @@ the data came from (Mastodon ids are per instance).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -324,6 +325,12 @@ def html_to_text(html: str) -> tuple[str, list[str]]:
     links it holds that are neither mentions nor hashtags."""
     if "<" not in html and "&" not in html:
         return html.strip(), []
+    text, links = _cached_html_to_text(html)
+    return text, list(links)
+
+
+@lru_cache(maxsize=4096)  # an account's note and fields repeat in every status it posts
+def _cached_html_to_text(html: str) -> tuple[str, tuple[str, ...]]:
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
@@ -332,4 +339,4 @@ def html_to_text(html: str) -> tuple[str, list[str]]:
     text = "\n".join(lines).strip()
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
-    return text, dedupe(parser.links)
+    return text, tuple(dedupe(parser.links))
