@@ -49,6 +49,19 @@ def _hash_strings(strings) -> np.ndarray:
     return np.fromiter((hash(s) for s in strings), np.int64)
 
 
+def _hashed_keys(lists_of_handles, keys_of, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, int64 key hashes) of ``keys_of(handle)`` over each row's handles, a chunk of
+    rows at a time so no list of every key string (16 per handle) is ever held at once."""
+    rows_parts, key_parts = [], []
+    for lo in range(0, len(lists_of_handles), chunk):
+        rows, keys = _expand([[k for h in hs for k in keys_of(h)] for hs in lists_of_handles[lo: lo + chunk]])
+        rows_parts.append(rows + lo)
+        key_parts.append(_hash_strings(keys))
+    if not rows_parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(rows_parts), np.concatenate(key_parts)
+
+
 def _expand(lists: list) -> tuple[np.ndarray, list]:
     rows = np.fromiter((i for i, xs in enumerate(lists) for _ in xs), np.int64)
     flat = [x for xs in lists for x in xs]
@@ -68,9 +81,9 @@ class KeyIndex:
             first = np.ones(len(keys), bool)
             first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
             keys, rows = keys[first], rows[first]
-        uniq, start, counts = np.unique(keys, return_index=True, return_counts=True)
+        _, counts = np.unique(keys, return_counts=True)
         small = np.repeat(counts <= max_bucket, counts)
-        self.keys, self.rows = keys[small], rows[small]
+        self.keys, self.rows = keys[small], rows[small].astype(np.int32)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -82,7 +95,7 @@ class KeyIndex:
         total = int(n.sum())
         q = np.repeat(qrows, n)
         offsets = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(total)
-        return q, self.rows[offsets]
+        return q, self.rows[offsets].astype(np.int64)
 
 
 def neighbour_matrix(rag: Ragged, n_ids: int) -> sparse.csr_matrix:
@@ -126,10 +139,19 @@ class CoNeighbourIndex:
             inv.eliminate_zeros()
         self.inverse = inv.tocsr()
 
-    def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR):
+    def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
+              chunk: int = 5_000):
+        """Top co-neighbour suspended accounts per row, a chunk of rows at a time (the
+        product of a chunk with the inverse index is the largest temporary)."""
         a = neighbour_matrix(rag, self.n_ids)
-        q, s = _top_per_row(a @ self.inverse, top)
-        return q, s
+        qs, ss = [], []
+        for lo in range(0, a.shape[0], chunk):
+            q, s = _top_per_row(a[lo: lo + chunk] @ self.inverse, top)
+            qs.append(q + lo)
+            ss.append(s)
+        if not qs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(qs), np.concatenate(ss)
 
 
 @dataclass
@@ -147,8 +169,9 @@ class SuspendedIndex:
         from hydrawatch.pdq import PDQIndex
 
         self.batch = suspended
-        rows, keys = _expand([[k for h in hs for k in blocking_keys(h)] for hs in suspended.handles])
-        self.handle_keys = KeyIndex(_hash_strings(keys), rows, max_bucket)
+        rows, keys = _hashed_keys(suspended.handles, blocking_keys)
+        self.handle_keys = KeyIndex(keys, rows, max_bucket)
+        del rows, keys
         self.handle_lsh = self._lsh(_lsh_handles(suspended), max_bucket)
         self.name_lsh = self._lsh([n.casefold() for n in suspended.names], max_bucket)
         rows, handles = _expand([list(hs) + ["#" + i] for hs, i in zip(suspended.handles, suspended.ids)])
@@ -173,8 +196,8 @@ class SuspendedIndex:
     def generate(self, new: AccountBatch) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """Raw (bit, q, s) proposals of every generator."""
         out = []
-        rows, keys = _expand([[k for h in hs[:1] for k in blocking_keys(h)] for hs in new.handles])
-        out.append((HANDLE, *self.handle_keys.query(_hash_strings(keys), rows)))
+        rows, keys = _hashed_keys([hs[:1] for hs in new.handles], blocking_keys)
+        out.append((HANDLE, *self.handle_keys.query(keys, rows)))
         out.append((HANDLE_LSH, *self._lsh_query(self.handle_lsh, _lsh_handles(new))))
         out.append((NAME_LSH, *self._lsh_query(self.name_lsh, [n.casefold() for n in new.names])))
         out.append((FOLLOWERS, *self.followers.query(new.followers)))
