@@ -8,7 +8,10 @@ only be evidence *for* membership (policy endorsement, reshares of seeds, logo m
 are constrained to non-negative weights: a feature whose fitted weight comes out negative
 is dropped and the model refitted, so no one scores lower for matching the policy.
 
-With too few seeds the score is a noisy-OR of the policy evidence, weighted by the pack's
+Following verified accounts is deliberately *not* a feature of the model: members follow
+each other densely, so in-sample it predicts the seeds well, but it is exactly what
+journalists and researchers do too (follows enter only through the network signal, with a
+small weight). With too few seeds the score is a noisy-OR of the policy evidence, weighted by the pack's
 ``weights``.
 """
 
@@ -29,7 +32,6 @@ FEATURES = (
     "network",            # log1p(personalised PageRank x scored accounts)
     "seed_reshares",      # log1p(reshares of verified accounts' posts)
     "seed_engagement",    # log1p(replies to, mentions and quotes of verified accounts)
-    "seed_follows",       # log1p(verified accounts followed)
     "avatar_match",       # 1 - distance/32 when the avatar matches the hash bank
     "media_matches",      # log1p(posted images matching the hash bank)
     "posts",              # log1p(posts)
@@ -107,7 +109,6 @@ def feature_matrix(sig: dict[str, np.ndarray]) -> np.ndarray:
         "network": np.log1p(sig["network_feature"]),
         "seed_reshares": np.log1p(sig["seed_reshares_feature"]),
         "seed_engagement": np.log1p(sig["seed_engagement_feature"]),
-        "seed_follows": np.log1p(sig["seed_follows_feature"]),
         "avatar_match": np.where(sig["avatar_distance"] >= 0, 1 - sig["avatar_distance"] / 32, 0.0),
         "media_matches": np.log1p(sig["media_matches"]),
         "posts": np.log1p(sig["posts"]),
