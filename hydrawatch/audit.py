@@ -79,3 +79,11 @@ def verify_chain(db: Session) -> ChainReport:
         prev = e.hash
         expected_id += 1
     return ChainReport(True, n)
+
+
+def recent(db: Session, limit: int = 50) -> list[dict]:
+    """The newest ``limit`` entries, oldest first, as dicts."""
+    rows = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
+    return [{"id": e.id, "ts": iso(as_utc(e.ts)), "actor": e.actor, "action": e.action,
+             "object_type": e.object_type, "object_id": e.object_id, "details": e.details,
+             "hash": e.hash} for e in reversed(rows)]

@@ -13,8 +13,15 @@ COMMAND_MODULES = [
     "store",
     "ingest",
     "lists",
+    "sim",
     "policy",
     "score",
+    "link",
+    "orgs",
+    "review",
+    "evidence",
+    "appeals",
+    "audit",
 ]
 
 for _name in COMMAND_MODULES:

@@ -9,6 +9,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
 )
 
 DbOption = typer.Option(None, "--db", envvar="HYDRAWATCH_DB",

@@ -8,9 +8,13 @@ by field, the newer observation winning and a missing field erasing nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import case, func
+import orjson
+
+import operator
+
+from sqlalchemy import JSON, DateTime, case, func
 from sqlalchemy.orm import Session
 
 from hydrawatch.store.schema import Account, Edge, Handle, Media, Post, Status
@@ -174,6 +178,43 @@ class BatchWriter:
             from sqlalchemy.dialects.sqlite import insert
         return insert(table)
 
+    def _many(self, stmt, rows: list[dict]) -> None:
+        """executemany on the raw DBAPI cursor, in the session's transaction. SQLAlchemy's
+        per-row parameter processing cost more than the database itself on this path, so
+        the statement is compiled once and only time and JSON columns are converted here."""
+        if not rows:
+            return
+        keys = list(rows[0])
+        compiled = stmt.compile(dialect=self.db.get_bind().dialect, column_keys=keys)
+        columns = stmt.table.c
+        cursor = self.db.connection().connection.cursor()
+        try:
+            if compiled.positiontup is not None:
+                order = [compiled.binds[n].key if n in compiled.binds else n
+                         for n in compiled.positiontup]
+            else:
+                order = keys
+            convs = [(i, f) for i, k in enumerate(order)
+                     if (f := self._converter(columns[k].type)) is not None]
+            getter = operator.itemgetter(*order)
+            params = []
+            for r in rows:
+                vals = list(getter(r)) if len(order) > 1 else [getter(r)]
+                for i, f in convs:
+                    if vals[i] is not None:
+                        vals[i] = f(vals[i])
+                params.append(vals if compiled.positiontup is not None else dict(zip(order, vals)))
+            cursor.executemany(str(compiled), params)
+        finally:
+            cursor.close()
+
+    def _converter(self, coltype):
+        if isinstance(coltype, JSON):
+            return _json_text
+        if isinstance(coltype, DateTime) and self.dialect == "sqlite":
+            return _sqlite_time
+        return None
+
     def _least(self, a, b):
         fn = func.least if self.dialect == "postgresql" else func.min
         return case((a.is_(None), b), (b.is_(None), a), else_=fn(a, b))
@@ -189,7 +230,7 @@ class BatchWriter:
         if self.handles:
             ins = self._insert(Handle.__table__)
             t = Handle.__table__.c
-            db.execute(ins.on_conflict_do_update(
+            self._many(ins.on_conflict_do_update(
                 index_elements=["platform", "account_id", "handle_norm"],
                 set_={"first_seen": self._least(t.first_seen, ins.excluded.first_seen),
                       "last_seen": self._greatest(t.last_seen, ins.excluded.last_seen)}),
@@ -197,14 +238,14 @@ class BatchWriter:
         if self.posts:
             ins = self._insert(Post.__table__)
             t = Post.__table__.c
-            db.execute(ins.on_conflict_do_update(
+            self._many(ins.on_conflict_do_update(
                 index_elements=["platform", "post_id"],
                 set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f)) for f in POST_FIELDS}),
                 list(self.posts.values()))
         if self.media:
             ins = self._insert(Media.__table__)
             t = Media.__table__.c
-            db.execute(ins.on_conflict_do_update(
+            self._many(ins.on_conflict_do_update(
                 index_elements=["platform", "post_id", "position"],
                 set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f))
                       for f in ("kind", "url", "pdq", "account_id")}),
@@ -212,38 +253,51 @@ class BatchWriter:
         if self.edges:
             ins = self._insert(Edge.__table__)
             t = Edge.__table__.c
-            db.execute(ins.on_conflict_do_update(
+            self._many(ins.on_conflict_do_update(
                 index_elements=["platform", "src", "dst", "type", "post_id"],
                 set_={"observed_at": self._least(t.observed_at, ins.excluded.observed_at)}),
                 list(self.edges.values()))
         if self.statuses:
             ins = self._insert(Status.__table__)
-            db.execute(ins.on_conflict_do_nothing(), list(self.statuses.values()))
+            self._many(ins.on_conflict_do_nothing(), list(self.statuses.values()))
             self._apply_statuses()
         self._reset()
 
     def _write_accounts(self) -> None:
-        rows = []
-        for (platform, account_id), (first, last) in self.seen.items():
-            row = self.accounts.get((platform, account_id))
-            if row is None:
-                row = {f: None for f in ACCOUNT_FIELDS}
-                row.update(platform=platform, account_id=account_id, observed_at=None)
-            row = dict(row, first_seen=first, last_seen=last)
-            rows.append(row)
-        rows.sort(key=lambda r: (r["platform"], r["account_id"]))  # stable lock order on PG
-        ins = self._insert(Account.__table__)
+        """Three statements: accounts with a record (field-wise merge), accounts only seen
+        active (posts: first/last seen), and accounts only referred to (stubs)."""
+        full, seen_only, stubs = [], [], []
+        for key in sorted(self.seen):  # a stable lock order on PostgreSQL
+            first, last = self.seen[key]
+            row = self.accounts.get(key)
+            if row is not None:
+                full.append(dict(row, first_seen=first, last_seen=last))
+            elif first is not None:
+                seen_only.append({"platform": key[0], "account_id": key[1],
+                                  "first_seen": first, "last_seen": last})
+            else:
+                stubs.append({"platform": key[0], "account_id": key[1]})
         t = Account.__table__.c
-        exc = ins.excluded
-        newer = (exc.observed_at.is_not(None)) & (t.observed_at.is_(None) | (exc.observed_at >= t.observed_at))
-        set_ = {f: case((newer, func.coalesce(getattr(exc, f), getattr(t, f))),
-                        else_=func.coalesce(getattr(t, f), getattr(exc, f)))
-                for f in ACCOUNT_FIELDS}
-        set_["observed_at"] = self._greatest(t.observed_at, exc.observed_at)
-        set_["first_seen"] = self._least(t.first_seen, exc.first_seen)
-        set_["last_seen"] = self._greatest(t.last_seen, exc.last_seen)
-        self.db.execute(ins.on_conflict_do_update(index_elements=["platform", "account_id"],
-                                                  set_=set_), rows)
+        if full:
+            ins = self._insert(Account.__table__)
+            exc = ins.excluded
+            newer = exc.observed_at.is_not(None) & (t.observed_at.is_(None) | (exc.observed_at >= t.observed_at))
+            set_ = {f: case((newer, func.coalesce(getattr(exc, f), getattr(t, f))),
+                            else_=func.coalesce(getattr(t, f), getattr(exc, f)))
+                    for f in ACCOUNT_FIELDS}
+            set_["observed_at"] = self._greatest(t.observed_at, exc.observed_at)
+            set_["first_seen"] = self._least(t.first_seen, exc.first_seen)
+            set_["last_seen"] = self._greatest(t.last_seen, exc.last_seen)
+            self._many(ins.on_conflict_do_update(index_elements=["platform", "account_id"],
+                                                 set_=set_), full)
+        if seen_only:
+            ins = self._insert(Account.__table__)
+            self._many(ins.on_conflict_do_update(
+                index_elements=["platform", "account_id"],
+                set_={"first_seen": self._least(t.first_seen, ins.excluded.first_seen),
+                      "last_seen": self._greatest(t.last_seen, ins.excluded.last_seen)}), seen_only)
+        if stubs:
+            self._many(self._insert(Account.__table__).on_conflict_do_nothing(), stubs)
 
     def _apply_statuses(self) -> None:
         """Set accounts.status to the newest observation with an id. Handle-only
@@ -260,6 +314,18 @@ class BatchWriter:
 
             set_latest_status(self.db, [(p, a, r["status"], r["observed_at"])
                                         for (p, a), r in sorted(latest.items())])
+
+
+def _sqlite_time(v: datetime) -> str:
+    # SQLAlchemy's SQLite DATETIME storage: naive 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC here),
+    # always with microseconds so that the strings compare in time order.
+    if v.tzinfo is not None:
+        v = v.astimezone(timezone.utc).replace(tzinfo=None)
+    return v.isoformat(sep=" ", timespec="microseconds")
+
+
+def _json_text(v) -> str:
+    return orjson.dumps(v).decode()  # psycopg sends str as 'unknown', PostgreSQL casts to json
 
 
 def _key3(row: dict):

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import orjson
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,14 +37,18 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _json_dumps(obj) -> str:
+    return orjson.dumps(obj, default=str).decode()
+
+
 def make_engine(url: str) -> Engine:
     url = _normalise_url(url)
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": 30})
+            engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_dumps)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
     except Exception as exc:  # bad URL, missing driver
         raise ConfigError(f"cannot open database {url!r}: {exc}") from exc
     return engine
@@ -98,3 +103,14 @@ def open_store(url: str | None = None, init: bool = True) -> Store:
     if init:
         store.init()
     return store
+
+
+@contextmanager
+def transaction(db_or_store) -> Iterator[Session]:
+    """A session for an API that accepts either a Store (a new transaction, committed on
+    success) or a Session (the caller's transaction, left to the caller to commit)."""
+    if isinstance(db_or_store, Session):
+        yield db_or_store
+    else:
+        with db_or_store.session() as sess:
+            yield sess

@@ -1,0 +1,114 @@
+"""Appeals: anyone may appeal a listing (no login; the public web form uses this API),
+and an admin upholds the listing or delists the account.
+
+    verified/reported/removed/active/upheld --submit--> appealed --decide--> upheld | delisted
+
+A delisted account leaves the published list; its case, evidence, votes and the decision's
+note stay, and the audit log records who decided. The appellant's contact details are kept
+on the appeal only, never in the (immutable) audit log.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from hydrawatch import audit
+from hydrawatch.errors import InputError, NotFound, PermissionDenied
+from hydrawatch.orgs import get_user, require_role
+from hydrawatch.review import LISTED_STATES, lock_case, normalize_handle, resolve_account, set_state
+from hydrawatch.store.db import transaction
+from hydrawatch.store.schema import Account, Appeal, Case
+from hydrawatch.timeutil import iso, utcnow
+
+DECISIONS = ("uphold", "delist")
+MAX_TEXT = 10_000
+MAX_CONTACT = 500
+
+
+def submit_appeal(db_or_store, account: str, *, contact: str, text: str) -> dict:
+    """File an appeal about ``account`` (``PLATFORM:HANDLE``, ``PLATFORM:ID`` or ``@handle``).
+    A listed account's case moves to ``appealed``. Returns {id, case_id, state}."""
+    contact = (contact or "").strip()
+    text = (text or "").strip()
+    if not contact or len(contact) > MAX_CONTACT:
+        raise InputError(f"an appeal needs a contact of 1 to {MAX_CONTACT} characters")
+    if not text or len(text) > MAX_TEXT:
+        raise InputError(f"an appeal needs a text of 1 to {MAX_TEXT} characters")
+    platform, _, rest = account.partition(":")
+    with transaction(db_or_store) as db:
+        try:
+            platform, account_id = resolve_account(db, account)
+        except NotFound:
+            account_id = None  # an account the store never saw: kept for an admin to look at
+            if not rest:
+                raise InputError("give the account as PLATFORM:HANDLE") from None
+        case = None
+        if account_id is not None:
+            case_id = db.scalar(select(Case.id).where(Case.platform == platform,
+                                                      Case.account_id == account_id))
+            case = lock_case(db, case_id) if case_id is not None else None
+        handle = (db.scalar(select(Account.handle).where(Account.platform == platform,
+                                                         Account.account_id == account_id))
+                  if account_id else normalize_handle(rest))
+        appeal = Appeal(platform=platform.lower(), handle=handle, account_id=account_id,
+                        case_id=case.id if case else None, contact=contact, text=text,
+                        state="open", submitted_at=utcnow())
+        db.add(appeal)
+        db.flush()
+        audit.record(db, "public", "appeal.submit", "appeal", appeal.id,
+                     {"case": appeal.case_id, "platform": appeal.platform,
+                      "account_id": account_id, "text_chars": len(text)})
+        if case is not None and case.state in LISTED_STATES and case.state != "appealed":
+            set_state(db, case, "appealed", "public", f"appeal {appeal.id} submitted "
+                                                      f"(was {case.state})")
+        return {"id": appeal.id, "case_id": appeal.case_id,
+                "case_state": case.state if case else None, "state": appeal.state}
+
+
+def decide_appeal(db_or_store, appeal_id: int, *, by_user: str, decision: str, note: str) -> dict:
+    """An admin's decision: ``uphold`` keeps the listing (case ``upheld``), ``delist``
+    removes it (case ``delisted``), the note recorded as the reason."""
+    if decision not in DECISIONS:
+        raise InputError(f"a decision is one of {', '.join(DECISIONS)}")
+    if not note or not note.strip():
+        raise InputError("a decision needs a note giving the reason")
+    with transaction(db_or_store) as db:
+        probe = db.get(Appeal, appeal_id)
+        if probe is None:
+            raise NotFound(f"no appeal {appeal_id}")
+        case = lock_case(db, probe.case_id) if probe.case_id is not None else None
+        appeal = db.scalars(select(Appeal).where(Appeal.id == appeal_id).with_for_update()
+                            .execution_options(populate_existing=True)).one()
+        user = get_user(db, by_user)
+        require_role(user, ("admin",), "deciding an appeal")
+        if appeal.state != "open":
+            raise PermissionDenied(f"appeal {appeal_id} was already decided ({appeal.state})")
+        if decision == "delist" and case is None:
+            raise InputError(f"appeal {appeal_id} names no case; there is nothing to delist")
+        appeal.state = "upheld" if decision == "uphold" else "delisted"
+        appeal.decided_at = utcnow()
+        appeal.decided_by = user.id
+        appeal.note = note.strip()
+        db.flush()
+        audit.record(db, user.name, "appeal.decide", "appeal", appeal.id,
+                     {"case": appeal.case_id, "decision": decision, "note": appeal.note})
+        if case is not None:
+            others_open = db.scalar(select(func.count()).select_from(Appeal).where(
+                Appeal.case_id == case.id, Appeal.state == "open"))
+            if decision == "delist":
+                set_state(db, case, "delisted", user.name, f"appeal {appeal.id}: {appeal.note}")
+            elif case.state == "appealed" and not others_open:
+                set_state(db, case, "upheld", user.name, f"appeal {appeal.id}: {appeal.note}")
+        return {"id": appeal.id, "state": appeal.state, "case_id": appeal.case_id,
+                "case_state": case.state if case else None}
+
+
+def list_appeals(db_or_store, *, state: str | None = None) -> list[dict]:
+    with transaction(db_or_store) as db:
+        stmt = select(Appeal).order_by(Appeal.id)
+        if state:
+            stmt = stmt.where(Appeal.state == state)
+        return [{"id": a.id, "platform": a.platform, "handle": a.handle,
+                 "account_id": a.account_id, "case_id": a.case_id, "state": a.state,
+                 "contact": a.contact, "text": a.text, "submitted_at": iso(a.submitted_at),
+                 "decided_at": iso(a.decided_at), "note": a.note} for a in db.scalars(stmt)]

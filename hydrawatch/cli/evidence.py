@@ -1,0 +1,42 @@
+"""`hydrawatch evidence capture|verify|show`."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from hydrawatch import case_views, evidence
+from hydrawatch.cli.app import DbOption, app
+from hydrawatch.cli.common import print_json, store_for
+
+evidence_app = typer.Typer(help="Content-addressed evidence snapshots.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.command("capture")
+def capture(case: int = typer.Argument(..., help="Case id."),
+            post: str = typer.Option(..., "--post", help="The post, PLATFORM:ID."),
+            by: str = typer.Option(None, "--by", help="The capturing user."),
+            db: str = DbOption) -> None:
+    """Snapshot a post (and its author) from the store as evidence of a case."""
+    ev = evidence.capture_post(store_for(db), case, post, by_user=by)
+    Console().print(f"evidence {ev.id} ({ev.kind} {ev.ref}) sha256 {ev.sha256}", highlight=False)
+
+
+@evidence_app.command("verify")
+def verify(db: str = DbOption) -> None:
+    """Re-hash every evidence item; exit 1 naming those whose content changed."""
+    check = evidence.verify_evidence(store_for(db))
+    if check.ok:
+        Console().print(f"evidence ok: {check.checked} item(s) match their sha256")
+        return
+    Console(stderr=True).print(f"[bold red]evidence altered:[/] {len(check.bad)} of {check.checked} "
+                               f"item(s) no longer match their sha256: ids "
+                               f"{', '.join(map(str, check.bad))}")
+    raise typer.Exit(1)
+
+
+@evidence_app.command("show")
+def show(evidence_id: int = typer.Argument(..., help="Evidence id."), db: str = DbOption) -> None:
+    """Print one evidence item with its content, as JSON."""
+    print_json(case_views.evidence_content(store_for(db), evidence_id))

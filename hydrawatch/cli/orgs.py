@@ -1,0 +1,90 @@
+"""`hydrawatch org ...`, `hydrawatch user ...` and `hydrawatch reviewers`."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from hydrawatch import orgs, reliability
+from hydrawatch.cli.app import DbOption, app
+from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.errors import InputError
+
+org_app = typer.Typer(help="Organisations taking part.", no_args_is_help=True)
+user_app = typer.Typer(help="Users: contributors, reviewers, admins.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+
+FormatOption = typer.Option("table", "--format", help="table or json.")
+
+
+@org_app.command("add")
+def org_add(name: str = typer.Argument(..., help="Organisation name."), db: str = DbOption) -> None:
+    """Add an organisation."""
+    org = orgs.add_org(store_for(db), name)
+    Console().print(f"organisation {escape(org.name)!s} added (id {org.id})", highlight=False)
+
+
+@user_app.command("add")
+def user_add(name: str = typer.Argument(..., help="User name."),
+             org: str = typer.Option(..., "--org", help="The user's organisation."),
+             role: str = typer.Option(..., "--role", help="contributor, reviewer or admin."),
+             password_stdin: bool = typer.Option(False, "--password-stdin",
+                                                 help="Read a password (web login) from the first line of stdin."),
+             db: str = DbOption) -> None:
+    """Add a user to an organisation (passwords are stored as Argon2 hashes only)."""
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InputError("--password-stdin given but stdin held no password")
+    user = orgs.add_user(store_for(db), name, org=org, role=role, password=password)
+    Console().print(f"user {escape(user.name)} added as {user.role} (id {user.id})", highlight=False)
+
+
+def _print_users(rows: list[dict], fmt: str, reliability_col: bool) -> None:
+    if fmt == "json":
+        print_json(rows)
+        return
+    if fmt != "table":
+        raise InputError("--format is table or json")
+    cols = ["name", "org", "role", "active", "can_login"] + (["reliability"] if reliability_col else [])
+    table = Table(*cols)
+    for row in rows:
+        table.add_row(*[escape("" if row.get(c) is None else str(row.get(c))) for c in cols])
+    Console().print(table)
+
+
+@user_app.command("list")
+def user_list(fmt: str = FormatOption,
+              with_reliability: bool = typer.Option(False, "--reliability",
+                                                    help="Show each reviewer's estimated reliability (admins' view)."),
+              db: str = DbOption) -> None:
+    """List users (never their password hashes)."""
+    _print_users(orgs.list_users(store_for(db), with_reliability=with_reliability), fmt,
+                 with_reliability)
+
+
+@app.command()
+def reviewers(update: bool = typer.Option(True, "--update/--no-update",
+                                          help="Re-estimate reliability from the votes first."),
+              fmt: str = FormatOption, db: str = DbOption) -> None:
+    """Reviewer reliability (Dawid-Skene over known-answer cases and agreement)."""
+    store = store_for(db)
+    fits = reliability.update_reliability(store, actor="cli") if update else {}
+    rows = [dict(u, **{k: v for k, v in fits.get(u["name"], {}).items() if k != "reliability"})
+            for u in orgs.list_users(store, with_reliability=True)
+            if u["role"] in orgs.REVIEW_ROLES]
+    if fmt == "json":
+        print_json(rows)
+        return
+    cols = ["name", "org", "role", "reliability", "votes", "known_answer_votes",
+            "sensitivity", "specificity"]
+    table = Table(*cols)
+    for row in rows:
+        table.add_row(*[escape("" if row.get(c) is None else str(row.get(c))) for c in cols])
+    Console().print(table)

@@ -1,0 +1,220 @@
+"""Re-entry ("hydra") linking: for every account that started after some suspension, the
+suspended account it replaces (DESIGN.md, "Scoring and linking"; docs/linking.md).
+
+    link_store(store, since=None)  -> LinkSummary   writes the links table, opens cases
+    list_links(store, ...)         -> [dict]        the links at/above a confidence
+    list_families(store, ...)      -> [dict]        chains of links as hydra families
+    DEFAULT_THRESHOLD                               links at/above it are the output
+
+The engine (hydrawatch.linking) is a pure function over columnar batches; this module
+only loads them from the store, runs it once per platform and writes the results.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+import orjson
+from sqlalchemy import select
+
+from hydrawatch import audit
+from hydrawatch.linking import storeio
+from hydrawatch.linking.candidates import SuspendedIndex
+from hydrawatch.linking.engine import LinkResult, find_links
+from hydrawatch.linking.families import components, order_family
+from hydrawatch.linking.model import default_model
+from hydrawatch.store import Store
+from hydrawatch.store.schema import Account, Case, Link
+from hydrawatch.timeutil import as_utc, iso, parse_time, utcnow
+
+__all__ = ["DEFAULT_THRESHOLD", "LinkSummary", "link_store", "list_links", "list_families"]
+
+DEFAULT_THRESHOLD: float = default_model().threshold
+VERIFIED_STATES = ("verified", "reported", "removed", "active", "upheld")
+
+
+@dataclass
+class LinkSummary:
+    platforms: int = 0
+    suspended: int = 0
+    new_accounts: int = 0
+    candidates: int = 0
+    rows: int = 0
+    links: int = 0
+    cases_opened: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _dt(t: float) -> datetime | None:
+    return None if t is None or np.isnan(t) else datetime.fromtimestamp(float(t), tz=timezone.utc)
+
+
+def link_store(store: Store, *, since: datetime | str | None = None,
+               progress: bool = False) -> LinkSummary:
+    """Link the accounts that started after a suspension (first seen or created since
+    ``since`` when given) to the suspended accounts they replace; rewrite their rows of
+    the links table; open a `nominated` case for each successor of a verified account."""
+    started = time.perf_counter()
+    since = parse_time(since) if since is not None else None
+    summary = LinkSummary()
+    with store.session() as db:
+        for platform in storeio.platforms(db):
+            intern = storeio.Interner()
+            sus = storeio.load_suspended(db, platform, intern)
+            if not len(sus):
+                continue
+            earliest = np.nanmin(np.where(np.isnan(sus.active_until), sus.suspended_at,
+                                          sus.active_until))
+            new = storeio.load_new(db, platform, intern, after=_dt(earliest), since=since)
+            summary.platforms += 1
+            summary.suspended += len(sus)
+            summary.new_accounts += len(new)
+            if progress:
+                print(f"link {platform}: {len(new):,} new accounts vs {len(sus):,} suspended")
+            if not len(new):
+                continue
+            index = SuspendedIndex(sus, len(intern))
+            result = find_links(new, sus, n_ids=len(intern), index=index,
+                                prepare=lambda rows: storeio.fill_suspended_posts(db, platform, sus, rows))
+            summary.candidates += result.candidates
+            summary.rows += _write_links(db, platform, new, sus, result)
+            summary.links += int(result.accepted().sum())
+            summary.cases_opened += _open_cases(db, platform, new, sus, result)
+        audit.record(db, "link", "link.run", None, None,
+                     {"since": iso(since), **{k: v for k, v in asdict(summary).items() if k != "seconds"}})
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _write_links(db, platform: str, new, sus, result: LinkResult) -> int:
+    """Replace the proposed rows of every successor in this run; rows a reviewer already
+    decided keep their state and get the new figures."""
+    now = utcnow()
+    t = Link.__table__.c
+    succ_ids = list(new.ids)
+    reviewed: dict[tuple[str, str], int] = {}
+    for lo in range(0, len(succ_ids), 500):
+        part = succ_ids[lo: lo + 500]
+        for row_id, s_id, p_id in db.execute(select(t.id, t.successor_id, t.predecessor_id).where(
+                t.platform == platform, t.successor_id.in_(part), t.state != "proposed")):
+            reviewed[(s_id, p_id)] = row_id
+        db.execute(Link.__table__.delete().where(t.platform == platform, t.successor_id.in_(part),
+                                                 t.state == "proposed"))
+    inserts, updates = [], []
+    for k in range(len(result.q)):
+        s_id, p_id = new.ids[result.q[k]], sus.ids[result.s[k]]
+        row = {"confidence": round(float(result.confidence[k]), 6), "rank": int(result.rank[k]),
+               "reasons": result.reasons[k], "linkable_at": _dt(result.linkable_at[k])}
+        if (s_id, p_id) in reviewed:
+            updates.append({"id": reviewed[(s_id, p_id)], **row})
+        else:
+            inserts.append({"platform": platform, "successor_id": s_id, "predecessor_id": p_id,
+                            "state": "proposed", "created_at": now, **row})
+    if inserts:
+        db.execute(Link.__table__.insert(), inserts)
+    if updates:
+        from sqlalchemy import bindparam, update
+
+        db.execute(update(Link.__table__).where(t.id == bindparam("b_id")).values(
+            confidence=bindparam("confidence"), rank=bindparam("rank"), reasons=bindparam("reasons"),
+            linkable_at=bindparam("linkable_at")),
+            [{"b_id": u.pop("id"), **u} for u in updates])
+    return len(inserts) + len(updates)
+
+
+def _open_cases(db, platform: str, new, sus, result: LinkResult) -> int:
+    from hydrawatch.linking.cases import open_reentry_case
+
+    accepted = np.flatnonzero(result.accepted())
+    if not len(accepted):
+        return 0
+    pred_ids = sorted({sus.ids[result.s[k]] for k in accepted})
+    verified = set()
+    c = Case.__table__.c
+    for lo in range(0, len(pred_ids), 500):
+        verified.update(db.scalars(select(c.account_id).where(
+            c.platform == platform, c.account_id.in_(pred_ids[lo: lo + 500]),
+            c.state.in_(VERIFIED_STATES))))
+    opened = 0
+    for k in accepted:
+        pred = sus.ids[result.s[k]]
+        if pred in verified:
+            opened += open_reentry_case(db, platform, new.ids[result.q[k]], pred,
+                                        float(result.confidence[k]), result.reasons[k])
+    return opened
+
+
+def _ref(acc: Account | None, platform: str, account_id: str) -> dict:
+    return {"platform": platform, "id": account_id, "handle": acc.handle if acc else None}
+
+
+def list_links(store: Store, *, min_confidence: float | None = None) -> list[dict]:
+    """Links at or above ``min_confidence`` (default DEFAULT_THRESHOLD), best first, in the
+    JSON contract shape of `hydrawatch link --format json`."""
+    floor = DEFAULT_THRESHOLD if min_confidence is None else min_confidence
+    out = []
+    with store.session() as db:
+        rows = db.scalars(select(Link).where(Link.confidence >= floor)
+                          .order_by(Link.confidence.desc(), Link.platform, Link.successor_id,
+                                    Link.predecessor_id)).all()
+        accounts = _accounts(db, {(r.platform, x) for r in rows for x in (r.successor_id, r.predecessor_id)})
+        for r in rows:
+            out.append({"successor": _ref(accounts.get((r.platform, r.successor_id)), r.platform, r.successor_id),
+                        "predecessor": _ref(accounts.get((r.platform, r.predecessor_id)), r.platform, r.predecessor_id),
+                        "confidence": float(r.confidence), "reasons": list(r.reasons or []),
+                        "rank": int(r.rank), "linkable_at": iso(r.linkable_at), "state": r.state})
+    return out
+
+
+def _accounts(db, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Account]:
+    by_platform: dict[str, list[str]] = {}
+    for p, a in keys:
+        by_platform.setdefault(p, []).append(a)
+    out = {}
+    for p, ids in by_platform.items():
+        for lo in range(0, len(ids), 500):
+            for acc in db.scalars(select(Account).where(Account.platform == p,
+                                                        Account.account_id.in_(ids[lo: lo + 500]))):
+                out[(p, acc.account_id)] = acc
+    return out
+
+
+def list_families(store: Store, *, min_confidence: float | None = None) -> list[dict]:
+    """Hydra families: accounts joined by links at/above the threshold, in succession
+    order, each with its status and first/last seen; largest families first."""
+    floor = DEFAULT_THRESHOLD if min_confidence is None else min_confidence
+    out = []
+    with store.session() as db:
+        rows = db.execute(select(Link.platform, Link.successor_id, Link.predecessor_id)
+                          .where(Link.confidence >= floor)).all()
+        by_platform: dict[str, list[tuple[str, str]]] = {}
+        for p, s, pr in rows:
+            by_platform.setdefault(p, []).append((s, pr))
+        for platform, pairs in sorted(by_platform.items()):
+            accounts = _accounts(db, {(platform, x) for pair in pairs for x in pair})
+            start = {}
+            for (_, aid), acc in accounts.items():
+                t = as_utc(acc.created_at or acc.first_seen)
+                start[aid] = t.timestamp() if t else float("inf")
+            for members in components(pairs):
+                ordered = order_family(members, pairs, start)
+                accs = [accounts.get((platform, m)) for m in ordered]
+                firsts = [as_utc(a.first_seen) for a in accs if a and a.first_seen]
+                lasts = [as_utc(a.last_seen) for a in accs if a and a.last_seen]
+                out.append({
+                    "platform": platform, "size": len(ordered),
+                    "first_seen": iso(min(firsts)) if firsts else None,
+                    "last_seen": iso(max(lasts)) if lasts else None,
+                    "accounts": [{"id": m, "handle": a.handle if a else None,
+                                  "status": a.status if a else None,
+                                  "first_seen": iso(a.first_seen) if a else None,
+                                  "last_seen": iso(a.last_seen) if a else None}
+                                 for m, a in zip(ordered, accs)]})
+    out.sort(key=lambda f: (-f["size"], f["first_seen"] or "", f["accounts"][0]["id"]))
+    return out

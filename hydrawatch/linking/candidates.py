@@ -1,0 +1,241 @@
+"""Candidate generators: which suspended accounts could a new account replace?
+
+Each generator is a lookup in an index built once over the suspended side, so the cost
+of a query grows with the new accounts and the sizes of the buckets they hit, never with
+(new x suspended):
+
+========  ==================================================================
+bit       generator
+========  ==================================================================
+HANDLE    exact keys on the handle skeleton, its delete-1 neighbourhood and
+          sorted letters (handles.py), over every handle a suspended id had
+HANDLE_LSH  MinHash LSH over handle 3-grams (any other close spelling)
+NAME_LSH  MinHash LSH over display-name 3-grams (any script)
+FOLLOWERS co-followers: suspended accounts followed by the new account's
+          followers (sparse product over an inverted index, hubs pruned) —
+          exact overlap counts, so a handful of returning followers suffices
+          long before a Jaccard-threshold LSH would fire
+FOLLOWING co-following: the same over the accounts each one follows
+AVATAR    PDQ multi-hash index over avatars, distance <= 31
+SHOUTOUT  posts of the new account mentioning a handle a suspended id held
+========  ==================================================================
+
+Buckets larger than ``max_bucket`` (a skeleton like "news", a name like "Abu") are
+dropped: they carry no identity and would make a query cost grow with the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from hydrawatch.linking import minhash
+from hydrawatch.linking.batch import AccountBatch, Ragged
+from hydrawatch.linking.handles import blocking_keys
+
+HANDLE, HANDLE_LSH, NAME_LSH, FOLLOWERS, FOLLOWING, AVATAR, SHOUTOUT = (1 << i for i in range(7))
+SOURCE_NAMES = {HANDLE: "handle", HANDLE_LSH: "handle-lsh", NAME_LSH: "name-lsh",
+                FOLLOWERS: "followers", FOLLOWING: "following", AVATAR: "avatar",
+                SHOUTOUT: "shout-out"}
+MAX_BUCKET = 50
+MAX_HUB = 500          # neighbours followed by / following more suspended accounts are pruned
+TOP_NEIGHBOUR = 10     # co-follower candidates kept per new account
+MAX_CANDIDATES = 25    # candidates kept per new account (most generators agreeing first)
+
+
+def _hash_strings(strings) -> np.ndarray:
+    return np.fromiter((hash(s) for s in strings), np.int64)
+
+
+def _expand(lists: list) -> tuple[np.ndarray, list]:
+    rows = np.fromiter((i for i, xs in enumerate(lists) for _ in xs), np.int64)
+    flat = [x for xs in lists for x in xs]
+    return rows, flat
+
+
+class KeyIndex:
+    """Sorted (key, row) pairs with oversized buckets removed; exact lookups in bulk."""
+
+    def __init__(self, keys: np.ndarray, rows: np.ndarray, max_bucket: int = MAX_BUCKET):
+        keep = keys != 0
+        keys, rows = keys[keep], rows[keep]
+        order = np.argsort(keys, kind="stable")
+        keys, rows = keys[order], rows[order]
+        # one (key, row) once: an account with two handles sharing a key counts once
+        if len(keys):
+            first = np.ones(len(keys), bool)
+            first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+            keys, rows = keys[first], rows[first]
+        uniq, start, counts = np.unique(keys, return_index=True, return_counts=True)
+        small = np.repeat(counts <= max_bucket, counts)
+        self.keys, self.rows = keys[small], rows[small]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def query(self, qkeys: np.ndarray, qrows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lo = np.searchsorted(self.keys, qkeys, "left")
+        hi = np.searchsorted(self.keys, qkeys, "right")
+        n = hi - lo
+        total = int(n.sum())
+        q = np.repeat(qrows, n)
+        offsets = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(total)
+        return q, self.rows[offsets]
+
+
+def neighbour_matrix(rag: Ragged, n_ids: int) -> sparse.csr_matrix:
+    """Row i has a 1 at each neighbour id of row i; ids >= n_ids (accounts the other side
+    never saw) are dropped, as they cannot be shared."""
+    values, indptr = rag.values, rag.indptr
+    if len(values) and (values.max() >= n_ids or values.min() < 0):
+        ok = (values >= 0) & (values < n_ids)
+        indptr = np.r_[0, np.cumsum(np.add.reduceat(ok.astype(np.int64), indptr[:-1])
+                                    * (np.diff(indptr) > 0))]
+        values = values[ok]
+    data = np.ones(len(values), np.float32)
+    m = sparse.csr_matrix((data, values, indptr), shape=(len(rag), n_ids))
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    return m
+
+
+def _top_per_row(m: sparse.csr_matrix, top: int) -> tuple[np.ndarray, np.ndarray]:
+    m = m.tocoo()
+    if m.nnz == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.lexsort((-m.data, m.row))
+    r, c = m.row[order].astype(np.int64), m.col[order].astype(np.int64)
+    starts = np.searchsorted(r, r, "left")
+    keep = (np.arange(len(r)) - starts) < top
+    return r[keep], c[keep]
+
+
+class CoNeighbourIndex:
+    """Inverted index neighbour -> suspended accounts it is adjacent to."""
+
+    def __init__(self, rag: Ragged, n_ids: int, max_hub: int = MAX_HUB):
+        if len(rag.values):
+            n_ids = max(n_ids, int(rag.values.max()) + 1)
+        self.n_ids = n_ids
+        inv = neighbour_matrix(rag, n_ids).T.tocsr()
+        hubs = np.diff(inv.indptr) > max_hub
+        if hubs.any():
+            inv = sparse.diags((~hubs).astype(np.float32)) @ inv
+            inv.eliminate_zeros()
+        self.inverse = inv.tocsr()
+
+    def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR):
+        a = neighbour_matrix(rag, self.n_ids)
+        q, s = _top_per_row(a @ self.inverse, top)
+        return q, s
+
+
+@dataclass
+class Candidates:
+    q: np.ndarray        # row in the new batch
+    s: np.ndarray        # row in the suspended batch
+    sources: np.ndarray  # bit mask of the generators that proposed the pair
+
+
+class SuspendedIndex:
+    """Every blocking index over the suspended side, built once per run."""
+
+    def __init__(self, suspended: AccountBatch, n_ids: int, *, max_bucket: int = MAX_BUCKET,
+                 max_hub: int = MAX_HUB):
+        from hydrawatch.pdq import PDQIndex
+
+        self.batch = suspended
+        rows, keys = _expand([[k for h in hs for k in blocking_keys(h)] for hs in suspended.handles])
+        self.handle_keys = KeyIndex(_hash_strings(keys), rows, max_bucket)
+        self.handle_lsh = self._lsh(_lsh_handles(suspended), max_bucket)
+        self.name_lsh = self._lsh([n.casefold() for n in suspended.names], max_bucket)
+        rows, handles = _expand([list(hs) + ["#" + i] for hs, i in zip(suspended.handles, suspended.ids)])
+        self.handle_exact = KeyIndex(_hash_strings(handles), rows, max_bucket)
+        self.followers = CoNeighbourIndex(suspended.followers, n_ids, max_hub)
+        self.following = CoNeighbourIndex(suspended.following, n_ids, max_hub)
+        have = [i for i, a in enumerate(suspended.avatars) if a]
+        self.avatars = PDQIndex([suspended.avatars[i] for i in have], have)
+
+    @staticmethod
+    def _lsh(strings: list[str], max_bucket: int) -> KeyIndex:
+        keys = minhash.band_keys(minhash.signatures(strings))
+        rows = np.repeat(np.arange(len(strings), dtype=np.int64), keys.shape[1])
+        return KeyIndex(keys.ravel(), rows, max_bucket)
+
+    @staticmethod
+    def _lsh_query(index: KeyIndex, strings: list[str]):
+        keys = minhash.band_keys(minhash.signatures(strings))
+        rows = np.repeat(np.arange(len(strings), dtype=np.int64), keys.shape[1])
+        return index.query(keys.ravel(), rows)
+
+    def generate(self, new: AccountBatch) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """Raw (bit, q, s) proposals of every generator."""
+        out = []
+        rows, keys = _expand([[k for h in hs[:1] for k in blocking_keys(h)] for hs in new.handles])
+        out.append((HANDLE, *self.handle_keys.query(_hash_strings(keys), rows)))
+        out.append((HANDLE_LSH, *self._lsh_query(self.handle_lsh, _lsh_handles(new))))
+        out.append((NAME_LSH, *self._lsh_query(self.name_lsh, [n.casefold() for n in new.names])))
+        out.append((FOLLOWERS, *self.followers.query(new.followers)))
+        out.append((FOLLOWING, *self.following.query(new.following)))
+        qa = [i for i, a in enumerate(new.avatars) if a]
+        hits = self.avatars.search([new.avatars[i] for i in qa])
+        aq = [qa[k] for k, hs in enumerate(hits) for _ in hs]
+        asr = [row for hs in hits for row, _d in hs]
+        out.append((AVATAR, np.array(aq, np.int64), np.array(asr, np.int64)))
+        if new.posts is not None:
+            mq, mentioned = _expand([{h for ms in new.posts.mentions[i] for h in ms}
+                                     for i in range(len(new))])
+            out.append((SHOUTOUT, *self.handle_exact.query(_hash_strings(mentioned), mq)))
+        return out
+
+    def candidates(self, new: AccountBatch, *, max_candidates: int = MAX_CANDIDATES) -> Candidates:
+        """Every proposed pair once, with the generators that proposed it, after the
+        identity and timing rules: never the same id (a rename is not a re-entry), and the
+        new account must start after the suspended one's last sign of life."""
+        props = self.generate(new)
+        q = np.concatenate([p[1] for p in props]).astype(np.int64)
+        s = np.concatenate([p[2] for p in props]).astype(np.int64)
+        bits = np.concatenate([np.full(len(p[1]), p[0], np.int64) for p in props])
+        return combine(q, s, bits, new, self.batch, max_candidates)
+
+
+def _lsh_handles(batch: AccountBatch) -> list[str]:
+    return [h.replace("_", "") for h in batch.primary_handles()]
+
+
+def combine(q, s, bits, new: AccountBatch, suspended: AccountBatch,
+            max_candidates: int = MAX_CANDIDATES) -> Candidates:
+    n_s = max(len(suspended), 1)
+    key = q * n_s + s
+    order = np.argsort(key, kind="stable")
+    key, bits = key[order], bits[order]
+    if len(key) == 0:
+        z = np.zeros(0, np.int64)
+        return Candidates(z, z, z)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ukey = key[starts]
+    ubits = np.bitwise_or.reduceat(bits, starts)
+    q, s = ukey // n_s, ukey % n_s
+    ok = timing_ok(new.created_at[q], suspended.active_until[s], suspended.suspended_at[s])
+    new_ids = np.asarray(new.ids, dtype=object)
+    sus_ids = np.asarray(suspended.ids, dtype=object)
+    ok &= new_ids[q] != sus_ids[s]
+    q, s, ubits = q[ok], s[ok], ubits[ok]
+    # keep the pairs most generators agree on, at most max_candidates per new account
+    votes = np.zeros(len(ubits), np.int64)
+    for b in SOURCE_NAMES:
+        votes += (ubits & b) > 0
+    order = np.lexsort((-votes, q))
+    q, s, ubits = q[order], s[order], ubits[order]
+    starts = np.searchsorted(q, q, "left")
+    keep = (np.arange(len(q)) - starts) < max_candidates
+    return Candidates(q[keep], s[keep], ubits[keep])
+
+
+def timing_ok(new_start: np.ndarray, last_alive: np.ndarray, suspended_at: np.ndarray) -> np.ndarray:
+    """A successor must start after its predecessor's last sign of life (the suspension
+    happened between that and its first observation)."""
+    bound = np.where(np.isnan(last_alive), suspended_at, last_alive)
+    return ~np.isnan(suspended_at) & (np.isnan(new_start) | (new_start >= bound))

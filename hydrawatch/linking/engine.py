@@ -1,0 +1,196 @@
+"""find_links: candidates -> features -> confidence -> rank -> reasons -> linkable_at.
+
+A pure function over two AccountBatch values (no database), so the store path, the
+scale benchmark and the tests all run the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from hydrawatch.linking.batch import AccountBatch, PostRows, Ragged
+from hydrawatch.linking.candidates import SOURCE_NAMES, SuspendedIndex
+from hydrawatch.linking.features import FEATURES, pair_features
+from hydrawatch.linking.model import LinkModel, default_model
+
+KEEP_PER_SUCCESSOR = 5  # candidates written per new account (for review and MRR)
+MIN_KEEP = 0.01         # runners-up below this confidence are not worth a row
+MAX_EVENTS = 40         # observation times tried when dating a link
+RUNNER_UP_GAP = 1e-4    # runners-up are capped this far under the threshold (rows keep 6 decimals)
+_F = {name: i for i, name in enumerate(FEATURES)}
+
+
+@dataclass
+class LinkResult:
+    q: np.ndarray            # row in the new batch
+    s: np.ndarray            # row in the suspended batch
+    confidence: np.ndarray
+    rank: np.ndarray         # 1 = best candidate of that new account
+    sources: np.ndarray      # generator bit mask
+    features: np.ndarray
+    linkable_at: np.ndarray  # NaN unless the link is at/above the threshold
+    reasons: list[list[str]]
+    candidates: int          # pairs scored (after blocking)
+    threshold: float
+
+    def accepted(self) -> np.ndarray:
+        return self.confidence >= self.threshold
+
+
+def rank_within(q: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order by (q, -confidence) and each pair's 1-based rank within its q."""
+    order = np.lexsort((-conf, q))
+    qs = q[order]
+    starts = np.searchsorted(qs, qs, "left")
+    rank = np.empty(len(q), np.int64)
+    rank[order] = np.arange(len(q)) - starts + 1
+    return order, rank
+
+
+def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
+               index: SuspendedIndex | None = None, model: LinkModel | None = None,
+               keep: int = KEEP_PER_SUCCESSOR, date_links: bool = True,
+               prepare: Callable[[np.ndarray], None] | None = None) -> LinkResult:
+    """Link each account of ``new`` to the suspended account it most likely replaces.
+    ``prepare(rows)``, when given, is called with the suspended rows that became
+    candidates before features are computed (the store loads their posts then)."""
+    model = model or default_model()
+    index = index or SuspendedIndex(suspended, n_ids)
+    cand = index.candidates(new)
+    if prepare is not None:
+        prepare(np.unique(cand.s))
+    x = pair_features(new, suspended, cand.q, cand.s, n_ids)
+    conf = model.predict(x)
+    order, rank = rank_within(cand.q, conf)
+    # A new account replaces one account: only its best candidate can be a link. The
+    # runners-up stay (for review and MRR) just under the threshold at most.
+    conf = np.where(rank > 1, np.minimum(conf, model.threshold - RUNNER_UP_GAP), conf)
+    kept = (rank <= keep) & ((conf >= MIN_KEEP) | (rank == 1))
+    idx = order[kept[order]]
+    q, s, conf, rank, src, x = cand.q[idx], cand.s[idx], conf[idx], rank[idx], cand.sources[idx], x[idx]
+    linkable = np.full(len(q), np.nan)
+    accepted = np.flatnonzero(conf >= model.threshold)
+    if date_links and len(accepted):
+        linkable[accepted] = linkable_times(new, suspended, q[accepted], s[accepted], n_ids, model,
+                                            x[accepted, _F["latest_suspension"]])
+    reasons = [pair_reasons(new, suspended, int(q[k]), int(s[k]), x[k], int(src[k]))
+               for k in range(len(q))]
+    return LinkResult(q, s, conf, rank, src, x, linkable, reasons, len(cand.q), model.threshold)
+
+
+def _events(new: AccountBatch, i: int) -> np.ndarray:
+    start = new.created_at[i]
+    times = [np.array([start])]
+    if new.posts is not None:
+        times.append(np.asarray(new.posts.times[i], np.float64))
+    times.append(new.followers.row_times(i))
+    times.append(new.following.row_times(i))
+    t = np.concatenate(times)
+    t = t[~np.isnan(t)]
+    if not np.isnan(start):
+        t = np.maximum(t, start)
+    return np.unique(t)
+
+
+def _truncate_ragged(rag: Ragged, rows: list[int], cutoffs: list[float], last: list[float]) -> Ragged:
+    vals, times = [], []
+    for i, t, end in zip(rows, cutoffs, last):
+        tm = rag.row_times(i)
+        tm = np.where(np.isnan(tm), end, tm)
+        keep = tm <= t
+        vals.append(rag.row(i)[keep].tolist())
+        times.append(tm[keep].tolist())
+    return Ragged.from_lists(vals, times)
+
+
+def truncate(new: AccountBatch, rows: list[int], cutoffs: list[float]) -> AccountBatch:
+    """The new accounts of ``rows`` as they looked at each cutoff (one output row each)."""
+    last = [float(_events(new, i).max(initial=-np.inf)) for i in rows]
+    posts = None
+    if new.posts is not None:
+        p = new.posts
+        keeps = [np.asarray(p.times[i]) <= t for i, t in zip(rows, cutoffs)]
+        posts = PostRows([np.asarray(p.times[i])[k] for i, k in zip(rows, keeps)],
+                         [[x for x, ok in zip(p.texts[i], k) if ok] for i, k in zip(rows, keeps)],
+                         [[x for x, ok in zip(p.mentions[i], k) if ok] for i, k in zip(rows, keeps)])
+    return AccountBatch(
+        ids=[new.ids[i] for i in rows], handles=[new.handles[i] for i in rows],
+        names=[new.names[i] for i in rows], bios=[new.bios[i] for i in rows],
+        avatars=[new.avatars[i] for i in rows], created_at=new.created_at[rows],
+        suspended_at=new.suspended_at[rows], active_until=new.active_until[rows],
+        followers=_truncate_ragged(new.followers, rows, cutoffs, last),
+        following=_truncate_ragged(new.following, rows, cutoffs, last), posts=posts)
+
+
+def linkable_times(new: AccountBatch, suspended: AccountBatch, q: np.ndarray, s: np.ndarray,
+                   n_ids: int, model: LinkModel, latest: np.ndarray) -> np.ndarray:
+    """For each accepted pair, the first observation time (the new account's creation, a
+    post, a follow) at which the data seen so far already puts it over the threshold."""
+    rows, cut, pair, srows = [], [], [], []
+    for k, (i, j) in enumerate(zip(q.tolist(), s.tolist())):
+        ev = _events(new, i)
+        if len(ev) > MAX_EVENTS:
+            ev = np.r_[ev[: MAX_EVENTS - 1], ev[-1]]
+        rows += [i] * len(ev)
+        cut += ev.tolist()
+        pair += [k] * len(ev)
+        srows += [j] * len(ev)
+    if not rows:
+        return np.full(len(q), np.nan)
+    view = truncate(new, rows, cut)
+    x = pair_features(view, suspended, np.arange(len(rows)), np.array(srows), n_ids)
+    x[:, _F["latest_suspension"]] = latest[np.array(pair)]
+    ok = model.predict(x) >= model.threshold
+    out = np.full(len(q), np.nan)
+    last = np.full(len(q), np.nan)
+    for k, t, good in zip(pair, cut, ok):
+        last[k] = t if np.isnan(last[k]) else max(last[k], t)
+        if good and (np.isnan(out[k]) or t < out[k]):
+            out[k] = t
+    return np.where(np.isnan(out), last, out)
+
+
+def pair_reasons(new: AccountBatch, sus: AccountBatch, i: int, j: int, x: np.ndarray,
+                 sources: int) -> list[str]:
+    """Why a pair was proposed and scored as it was, for reviewers."""
+    f = dict(zip(FEATURES, x.tolist()))
+    nh, oh = new.handles[i][0] if new.handles[i] else "", sus.handles[j][0] if sus.handles[j] else ""
+    out = []
+    if f["shoutout_cue"]:
+        out.append(f"posts announce the re-entry and mention @{oh}")
+    elif f["shoutout"]:
+        out.append(f"posts mention the suspended @{oh}")
+    if f["skeleton_eq"]:
+        out.append(f"handle @{nh} is a variant of @{oh}")
+    elif f["handle_sim"] >= 0.6:
+        out.append(f"handle @{nh} resembles @{oh} ({f['handle_sim']:.2f})")
+    if f["avatar_match"]:
+        out.append(f"same avatar (PDQ distance {round((1 - f['avatar_sim']) * 128)})")
+    shared = round(np.expm1(f["followers_shared"]))
+    if shared:
+        out.append(f"{shared} follower(s) of the new account followed @{oh} "
+                   f"({f['followers_frac']:.0%} of its followers)")
+    shared = round(np.expm1(f["following_shared"]))
+    if shared:
+        out.append(f"follows {shared} account(s) @{oh} followed ({f['following_frac']:.0%})")
+    if f["name_sim"] >= 0.7:
+        out.append(f"display name similar ({f['name_sim']:.2f})")
+    if f["bio_sim"] >= 0.6:
+        out.append(f"bio similar ({f['bio_sim']:.2f})")
+    if f["content_sim"] >= 0.4:
+        out.append(f"posts read alike ({f['content_sim']:.2f})")
+    hours = float(np.expm1(f["gap_log_hours"]))
+    out.append(f"created {_hours(hours)} after @{oh}'s suspension was seen")
+    out.append("proposed by " + ", ".join(n for b, n in SOURCE_NAMES.items() if sources & b))
+    return out
+
+
+def _hours(h: float) -> str:
+    if h < 1:
+        return "within the hour"
+    if h < 48:
+        return f"{h:.0f} h"
+    return f"{h / 24:.0f} days"

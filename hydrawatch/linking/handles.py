@@ -1,0 +1,93 @@
+"""Handle canonicalisation and edit-pattern blocking keys.
+
+Re-entered accounts pick handles one edit away from the suspended one: a numeric suffix
+bumped (``abu_x2`` -> ``abu_x3``), an underscore added or dropped, two letters swapped, a
+homoglyph (``0``/``o``, ``1``/``l``), a prefix or suffix word (``new_``, ``the``, ``real``,
+``_back``). The *skeleton* undoes the deterministic ones; the delete-1 neighbourhood of the
+skeleton (every string with one character removed) catches one remaining insertion,
+deletion, substitution or transposition: two skeletons within edit distance 1 always share
+a key (the SymSpell trick), so exact key lookups replace all-pairs edit distances.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PREFIXES = ("official", "original", "backup", "the", "real", "new", "its", "iam", "im", "true",
+            "not", "just", "only")
+SUFFIXES = ("official", "backup", "again", "returns", "return", "rtn", "back", "new", "real",
+            "alt", "bis", "two", "ii", "iii")
+PART_PREFIXES = PREFIXES + ("al", "el", "x")  # only as a separate part: "al_qasim"
+_HOMOGLYPHS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "3": "e", "4": "a",
+                             "5": "s", "7": "t", "8": "b", "9": "g", "$": "s", "@": "a"})
+_SEPARATORS = re.compile(r"[_.\-\s]+")
+_TRAILING_DIGITS = re.compile(r"\d+$")
+_REPEATS = re.compile(r"(.)\1+")
+MIN_DELETE_KEY_LEN = 5  # shorter skeletons would share delete keys with far too many others
+
+
+def normalise_handle(handle: str | None) -> str:
+    """Lowercase, without a leading @ or surrounding space (as handle_norm is stored)."""
+    if not handle:
+        return ""
+    return unicodedata.normalize("NFKC", handle).strip().lstrip("@").casefold()
+
+
+def _strip_affixes(text: str) -> str:
+    changed = True
+    while changed and len(text) > 3:
+        changed = False
+        for p in PREFIXES:
+            if text.startswith(p) and len(text) - len(p) >= 3:
+                text, changed = text[len(p):], True
+                break
+        for s in SUFFIXES:
+            if text.endswith(s) and len(text) - len(s) >= 3:
+                text, changed = text[: -len(s)], True
+                break
+        stripped = _TRAILING_DIGITS.sub("", text)
+        if stripped != text and len(stripped) >= 3:
+            text, changed = stripped, True
+    return text
+
+
+def skeleton(handle: str | None) -> str:
+    """The canonical form two re-entry variants of one handle share.
+
+    >>> skeleton("new_Abu_Xyz2"), skeleton("abuxyz_3"), skeleton("ab0u_xyz")
+    ('abuxyz', 'abuxyz', 'abouxyz')
+    """
+    text = normalise_handle(handle)
+    if not text:
+        return ""
+    parts = [p for p in _SEPARATORS.split(text) if p]
+    # Drop affix words given as separate parts first ("new_abu", "abu_back").
+    while len(parts) > 1 and (parts[0] in PART_PREFIXES or parts[0].isdigit()):
+        parts = parts[1:]
+    while len(parts) > 1 and (parts[-1] in SUFFIXES or parts[-1].isdigit()):
+        parts = parts[:-1]
+    text = _strip_affixes("".join(parts))
+    text = text.translate(_HOMOGLYPHS)
+    return _REPEATS.sub(r"\1", text)
+
+
+def delete_neighbours(skel: str) -> list[str]:
+    """The skeleton and every string with one character removed (when long enough)."""
+    if len(skel) < MIN_DELETE_KEY_LEN:
+        return [skel] if skel else []
+    out = {skel}
+    out.update(skel[:i] + skel[i + 1:] for i in range(len(skel)))
+    return list(out)
+
+
+def blocking_keys(handle: str | None) -> list[str]:
+    """Exact-lookup keys: the skeleton, its delete-1 neighbourhood and its sorted letters
+    (two swapped letters anywhere)."""
+    skel = skeleton(handle)
+    if not skel:
+        return []
+    keys = ["d:" + k for k in delete_neighbours(skel)]
+    if len(skel) >= MIN_DELETE_KEY_LEN:
+        keys.append("s:" + "".join(sorted(skel)))
+    return keys

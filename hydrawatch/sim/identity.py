@@ -1,0 +1,196 @@
+"""Who each account is: handle, display name, bio, language, avatar PDQ. Derived on demand
+from the plan and the seed (so nothing per account has to be kept in memory), with a
+bounded cache for the accounts that are currently busy."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+
+from hydrawatch.sim import text
+from hydrawatch.sim.handles import MAX_HANDLE, mutate
+from hydrawatch.sim.world import (COUNTER, FAN, HUB, JOURNALIST, MEMBER, NEWS, ORDINARY,
+                                  ORDINARY_AR, RESEARCHER, SPAMMER, Plan)
+
+_FIRST = ("sara", "omar", "lina", "yusuf", "nour", "karim", "amina", "hadi", "leila", "sami",
+          "julie", "marc", "emma", "tom", "chloe", "lucas", "nina", "adam", "ines", "theo",
+          "maya", "ali", "rania", "hugo", "zoe", "malik", "jana", "paul", "salma", "yara")
+_LAST = ("haddad", "benali", "martin", "dubois", "khalil", "smith", "nasser", "lefevre",
+         "mansour", "brown", "saleh", "moreau", "farah", "wilson", "aziz", "petit", "jaber",
+         "walker", "rahman", "girard")
+_AR_NAMES = ("سارة", "عمر", "لينا", "يوسف", "نور", "كريم", "أمينة", "هادي", "ليلى", "سامي",
+             "مريم", "خالد", "رانيا", "أحمد", "سلمى", "ياسر", "هدى", "طارق", "جنى", "مالك")
+_AR_LAST = ("الحداد", "بن علي", "خليل", "ناصر", "منصور", "صالح", "فرح", "عزيز", "جابر", "الرحمن")
+_MV_STEMS = ("ember", "jamr", "braise", "ashes", "ramad", "oath", "ahd", "cinder", "flame",
+             "lahab", "nour_jamr", "cendre", "spark")
+_MV_WORDS = ("voice", "witness", "keeper", "son", "path", "watch", "echo", "herald", "guard")
+_SPAM_STEMS = ("freefollow", "winbig", "cryptoboost", "giveaway", "fastfans", "getrich")
+_BIOS = {
+    ORDINARY: ("Coffee, books and long walks.", "Dad. Engineer. Tea > coffee.", "Nurse | cat person",
+               "Student. Opinions are mine.", "Amatrice de cinéma et de cuisine.", "Prof de maths, fan de jazz.",
+               ""),
+    ORDINARY_AR: ("الحمد لله دائماً وأبداً", "أم لثلاثة أطفال، أحب الطبخ والقراءة", "مهندس | محب للقهوة",
+                  "طالب جامعي، أحب كرة القدم", "سبحان الله وبحمده", "معلمة لغة عربية", ""),
+    FAN: ("{club} till I die", "Season ticket holder, {club}", "Supporter de {club} depuis toujours",
+           "مشجع {club} للأبد"),
+    JOURNALIST: ("Journalist at {outlet}. Covering extremism and online platforms.",
+                 "Reporter, {outlet}. Security & tech. DMs open for tips.",
+                 "صحفية في {outlet}. أغطي شؤون الأمن والإنترنت", "Journaliste, {outlet}. Enquêtes."),
+    RESEARCHER: ("Researcher on online extremism and platform governance. PhD. Views my own.",
+                 "Postdoc studying propaganda networks and content moderation.",
+                 "باحث في التطرف الرقمي", "Chercheuse, radicalisation en ligne."),
+    COUNTER: ("Laughing at the Ember Oath so you don't have to.", "Counter-speech. Report, don't share.",
+              "ضد التطرف، مع الحياة", "Contre les discours de haine, pour le dialogue."),
+    SPAMMER: ("Free followers! DM for promo", "Crypto signals 100x", "Giveaways every day"),
+}
+_OUTLETS = ("Meridian News", "Al-Wasat Daily", "Le Quotidien", "Global Wire", "Levant Observer")
+
+
+@dataclass(frozen=True)
+class Identity:
+    handle: str          # at creation
+    name: str
+    bio: str
+    lang: str
+    avatar: str          # PDQ hex
+    new_handle: str | None = None  # after a benign rename
+    mutation: str | None = None    # how a successor's handle was derived
+
+
+def flip_bits(hex_hash: str, n_bits: int, rng: random.Random) -> str:
+    value = int(hex_hash, 16)
+    for bit in rng.sample(range(256), n_bits):
+        value ^= 1 << bit
+    return f"{value:064x}"
+
+
+def logo_hashes(seed: int, count: int = 3) -> list[str]:
+    rng = random.Random(seed * 7_919 + 101)
+    return [f"{rng.getrandbits(256):064x}" for _ in range(count)]
+
+
+class Identities:
+    def __init__(self, plan: Plan, cache: int = 20_000):
+        self.plan = plan
+        self.seed = plan.params.seed
+        self.logos = logo_hashes(self.seed)
+        self.get = lru_cache(maxsize=cache)(self._make)
+
+    def rng(self, i: int, salt: int = 0) -> random.Random:
+        return random.Random((self.seed * 0x9E3779B1 + i * 2_654_435_761 + salt * 97) & ((1 << 64) - 1))
+
+    def handle_at(self, i: int, t: int) -> str:
+        ident = self.get(i)
+        return ident.new_handle if ident.new_handle and t >= self.plan.rename_at[i] else ident.handle
+
+    def _make(self, i: int) -> Identity:
+        plan = self.plan
+        rng = self.rng(i)
+        pred = int(plan.pred[i])
+        if pred >= 0:
+            return self._successor(i, pred, rng)
+        role = int(plan.role[i])
+        lang = self._lang(role, rng)
+        handle, name = self._handle_name(i, role, lang, rng)
+        if plan.decoy_of[i] >= 0:  # a look-alike handle, nothing else in common
+            victim = self.get(int(plan.decoy_of[i]))
+            avoid = tuple(self.get(j).handle.lower() for j in self._successors_of(int(plan.decoy_of[i])))
+            handle, _ = mutate(victim.handle, rng, avoid=avoid + (victim.handle.lower(),))
+        bio = self._bio(role, lang, i, rng)
+        if role in (HUB, MEMBER) and rng.random() < (0.95 if role == HUB else 0.7):
+            avatar = flip_bits(rng.choice(self.logos), rng.randrange(0, 13), rng)
+        else:
+            avatar = f"{rng.getrandbits(256):064x}"
+        new_handle = None
+        if plan.rename_at[i] < 2**62:
+            new_handle = self._rename(handle, rng)
+        return Identity(handle, name, bio, lang, avatar, new_handle)
+
+    def _successors_of(self, i: int) -> list[int]:
+        import numpy as np
+
+        return [int(j) for j in np.flatnonzero(self.plan.pred == i)]
+
+    def _lang(self, role: int, rng: random.Random) -> str:
+        if role == ORDINARY_AR:
+            return "ar"
+        if role == ORDINARY:
+            return "en" if rng.random() < 0.65 else "fr"
+        if role == SPAMMER:
+            return "en"
+        return rng.choices(("ar", "en", "fr"), (0.45, 0.35, 0.2))[0]
+
+    def _handle_name(self, i: int, role: int, lang: str, rng: random.Random) -> tuple[str, str]:
+        # a bijection of the index keeps every original's handle unique
+        prime = next(p for p in (9_973, 999_983, 99_999_989, 9_999_999_967) if p > len(self.plan))
+        tag = str(1 + (i * 7_919 + self.seed * 31) % prime)
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+
+        def fit(body: str) -> str:
+            return body[: MAX_HANDLE - len(tag)] + tag
+        if role == HUB:
+            stem = rng.choice(("EmberOath", "Jamr", "Braises", "AshesPress", "AhdMedia"))
+            handle = fit(f"{stem}_{rng.choice(('media', 'news', 'feed', 'bulletin'))}")
+            return handle, f"{text.MOVEMENT[lang]} | {rng.choice(('Bulletins', 'نشرات', 'Médias'))}"
+        if role == MEMBER:
+            if rng.random() < 0.5:
+                handle = fit(f"{rng.choice(_MV_STEMS)}_{rng.choice(_MV_WORDS)}")
+            else:
+                handle = fit(f"{first}_{rng.choice(_MV_STEMS)}")
+            name = rng.choice(_AR_NAMES) if lang == "ar" else first.capitalize()
+            if rng.random() < 0.4:
+                name += " " + rng.choice(("🔥", "| عهد الجمر", "(ember)", "ⵣ", "✦"))
+            return handle, name
+        if role == NEWS:
+            outlet = _OUTLETS[i % len(_OUTLETS)]
+            return fit(outlet.replace(" ", "").replace("-", "")), outlet
+        if role == SPAMMER:
+            return fit(rng.choice(_SPAM_STEMS)), rng.choice(("Free Followers", "Promo King", "WIN BIG"))
+        if lang == "ar":
+            name = f"{rng.choice(_AR_NAMES)} {rng.choice(_AR_LAST)}"
+        else:
+            name = f"{first.capitalize()} {last.capitalize()}"
+        form = rng.randrange(4)
+        body = (f"{first}{last}" if form == 0 else f"{first}_{last[:4]}" if form == 1
+                else f"{first[0]}{last}" if form == 2 else f"{last}_{first}")
+        return fit(body), name
+
+    def _bio(self, role: int, lang: str, i: int, rng: random.Random) -> str:
+        if role == HUB:
+            return f"{rng.choice(text.SLOGANS[lang])}. #{text.movement_tag(rng, lang)}"
+        if role == MEMBER:
+            r = rng.random()
+            if r < 0.45:
+                return f"{rng.choice(text.SLOGANS[lang])} #{text.movement_tag(rng, lang)}"
+            if r < 0.7:
+                return rng.choice(text.SLOGANS[lang])
+            return rng.choice(_BIOS[ORDINARY_AR if lang == "ar" else ORDINARY])
+        if role == NEWS:
+            return "News, analysis and reports. أخبار وتحليلات. Actualités."
+        pool = _BIOS.get(role, _BIOS[ORDINARY])
+        return rng.choice(pool).format(club=text.CLUBS[int(self.plan.cell[i]) % len(text.CLUBS)][1],
+                                       outlet=rng.choice(_OUTLETS))
+
+    def _rename(self, handle: str, rng: random.Random) -> str:
+        stem = handle.rstrip("0123456789")
+        digits = handle[len(stem):]  # the unique tag stays, so renamed handles stay unique
+        suffix = rng.choice(("_official", "_x", "writes", "_home", "_tv"))
+        stem = stem.rstrip("_")[: max(2, MAX_HANDLE - len(digits) - len(suffix))]
+        return (stem + suffix)[: MAX_HANDLE - len(digits)] + digits
+
+    def _successor(self, i: int, pred: int, rng: random.Random) -> Identity:
+        old = self.get(pred)
+        old_handle = self.handle_at(pred, int(self.plan.suspended[pred]))
+        handle, how = mutate(old_handle, rng)
+        r = rng.random()
+        name = old.name if r < 0.6 else (old.name + rng.choice((" 2", " (new)", " ✦", " الجديد", " - back")))\
+            if r < 0.85 else rng.choice(_AR_NAMES if old.lang == "ar" else _FIRST).capitalize()
+        r = rng.random()
+        bio = old.bio if r < 0.6 else (rng.choice(("back again. ", "new account. ", "عدنا. ")) + old.bio) \
+            if r < 0.9 else rng.choice(_BIOS[ORDINARY])
+        r = rng.random()
+        avatar = (flip_bits(old.avatar, rng.randrange(0, 9), rng) if r < 0.7
+                  else flip_bits(rng.choice(self.logos), rng.randrange(0, 13), rng) if r < 0.9
+                  else f"{rng.getrandbits(256):064x}")
+        return Identity(handle, name, bio, old.lang, avatar, None, how)
