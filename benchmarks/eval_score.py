@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -47,12 +48,19 @@ def auc(pos: np.ndarray, neg: np.ndarray) -> float:
     return float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
-def evaluate(world: Path, seeds_fraction: float = 0.25, verbose: bool = False) -> dict:
+def evaluate(world: Path, seeds_fraction: float = 0.25, verbose: bool = False,
+             reuse: bool = False) -> dict:
     truth = json.loads((world / "truth.json").read_text())["accounts"]
     tmp = tempfile.mkdtemp(prefix="hw-eval-")
+    cached = world / ".eval-ingested.db"
+    if reuse and cached.exists():  # scoring experiments: skip re-ingesting the same world
+        shutil.copy(cached, f"{tmp}/eval.db")
     store = open_store(f"sqlite:///{tmp}/eval.db")
     t0 = time.perf_counter()
-    ingest_paths(store, data_files(world))
+    if not (reuse and cached.exists()):
+        ingest_paths(store, data_files(world))
+        if reuse:
+            shutil.copy(f"{tmp}/eval.db", cached)
     t_ingest = time.perf_counter() - t0
     originals = sorted(k for k, v in truth.items() if v["movement"] and v["original"])
     rng = random.Random(0)
@@ -99,6 +107,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,3000")
     ap.add_argument("--world", action="append", help="evaluate existing world directories")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="cache the ingested store in the world dir")
     args = ap.parse_args()
     worlds = [Path(w) for w in args.world or []]
     if not worlds:
@@ -111,7 +120,7 @@ def main() -> None:
                 worlds.append(out)
     results = []
     for w in worlds:
-        r = evaluate(w, verbose=args.verbose)
+        r = evaluate(w, verbose=args.verbose, reuse=args.reuse)
         results.append(r)
         print(json.dumps(r), flush=True)
     ok = all(r["p_at_k"] >= 0.95 and r["hard_negatives_top_k"] == 0 and r["auc"] >= 0.98 for r in results)

@@ -203,7 +203,9 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     weight = np.where(rejected[rows], 3.0, 1.0)
     comb = combine.fit_combiner(F[rows], seeds[rows].astype(float), weight) if len(rows) else None
     if comb is not None:
-        score = combine.learned_scores(comb, F)
+        # A logo avatar is self-identification, which the operator put in the pack: it
+        # stands as evidence of its own even for a near-silent account.
+        score = 1 - (1 - combine.learned_scores(comb, F)) * (1 - combine.avatar_evidence(sig, policy.weights))
         contrib = comb.contributions(F)
     else:
         score = combine.policy_only_scores(sig, policy.weights)
