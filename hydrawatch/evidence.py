@@ -216,6 +216,18 @@ def capture_case_opening(db: Session, case: Case, *, by_user_id: int | None = No
     return out
 
 
+def capture_missing(db_or_store, *, actor: str = "system", posts: int = TOP_POSTS) -> int:
+    """Capture the case-opening evidence of every open case that has none yet (cases opened
+    by list imports, or before their account was ingested). Returns how many cases got some."""
+    with transaction(db_or_store) as db:
+        has = select(Evidence.case_id)
+        todo = db.scalars(select(Case).where(Case.id.not_in(has),
+                                             Case.state.in_(("nominated", "in_review")))
+                          .order_by(Case.id)).all()
+        return sum(1 for case in todo
+                   if capture_case_opening(db, case, actor=actor, posts=posts))
+
+
 # -- reading and verifying ---------------------------------------------------------------
 
 def evidence_dict(ev: Evidence, *, with_content: bool = False) -> dict:

@@ -64,14 +64,7 @@ def link_store(store: Store, *, since: datetime | str | None = None,
     since = parse_time(since) if since is not None else None
     summary = LinkSummary()
     with store.session() as db:
-        for platform in storeio.platforms(db):
-            intern = storeio.Interner()
-            sus = storeio.load_suspended(db, platform, intern)
-            if not len(sus):
-                continue
-            earliest = np.nanmin(np.where(np.isnan(sus.active_until), sus.suspended_at,
-                                          sus.active_until))
-            new = storeio.load_new(db, platform, intern, after=_dt(earliest), since=since)
+        for platform, intern, sus, new in storeio.platform_batches(db, since):
             summary.platforms += 1
             summary.suspended += len(sus)
             summary.new_accounts += len(new)

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from hydrawatch import audit
 from hydrawatch.cases import open_case
 from hydrawatch.errors import InputError
+from hydrawatch.evidence import capture_case_opening
 from hydrawatch.listparse import read_rows
+from hydrawatch.orgs import ensure_org
 from hydrawatch.store.schema import Account, GroupList, Handle, Nomination, Organization
 from hydrawatch.timeutil import utcnow
 
@@ -32,16 +34,6 @@ class ListSummary:
     unreadable: list[tuple[int, str, str]] = field(default_factory=list)  # (row, raw, why)
     already_imported: bool = False
     cases_opened: int = 0
-
-
-def get_or_create_org(db: Session, name: str, actor: str) -> Organization:
-    org = db.scalars(select(Organization).where(Organization.name == name)).first()
-    if org is None:
-        org = Organization(name=name, created_at=utcnow())
-        db.add(org)
-        db.flush()
-        audit.record(db, actor, "org.create", "organization", org.id, {"name": name})
-    return org
 
 
 def import_list(store, path: str | Path, *, org: str, name: str | None = None,
@@ -61,7 +53,7 @@ def import_list(store, path: str | Path, *, org: str, name: str | None = None,
     name = name or path.stem
     now = utcnow()
     with store.session() as db:
-        org_row = get_or_create_org(db, org, actor)
+        org_row = ensure_org(db, org, actor=actor)
         existing = db.scalars(select(GroupList).where(GroupList.org_id == org_row.id,
                                                       GroupList.name == name)).first()
         if existing is not None:
@@ -131,6 +123,8 @@ def resolve_nominations(db: Session, list_id: int | None = None) -> int:
         case, created = open_case(db, nom.platform, account_id,
                                   state="verified" if verified else "nominated",
                                   reason=nom.reason, actor="lists")
+        if created:
+            capture_case_opening(db, case, actor="lists")
         opened += created
         if verified and not created and case.state in ("nominated", "in_review"):
             case.state, case.verified_at, case.updated_at = "verified", now, now

@@ -30,6 +30,8 @@ def test_ingesting_twice_changes_no_count(store):
     ingest_paths(store, [FIX / "basic.jsonl"])
     ingest_paths(store, [FIX])
     assert counts(store) == first
+    ingest_paths(store, [FIX / "basic.jsonl"], force=True)  # really re-read: upserts, no duplicates
+    assert counts(store) == first
 
 
 def test_newer_observation_wins_field_by_field_and_missing_fields_erase_nothing(store, tmp_path):

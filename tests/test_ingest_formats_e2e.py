@@ -57,7 +57,10 @@ def test_all_fixtures_together_and_idempotent(store):
     ingest_paths(store, PLATFORM_DIRS)
     first = collect_stats(store)
     assert (first["accounts"], first["posts"], first["edges"]) == (20, 25, 24)
-    ingest_paths(store, PLATFORM_DIRS)
+    summary = ingest_paths(store, PLATFORM_DIRS)
+    assert summary.files == [] and summary.unchanged  # same content: skipped
+    assert collect_stats(store) == first
+    ingest_paths(store, PLATFORM_DIRS, force=True)  # re-read anyway: nothing duplicated
     again = collect_stats(store)
     for key in ("accounts", "posts", "media", "edges", "handle_changes"):
         assert again[key] == first[key], key

@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "ingest",
     "lists",
     "sim",
+    "evaluate",
     "policy",
     "score",
     "link",

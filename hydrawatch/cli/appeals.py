@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from hydrawatch import appeals
 from hydrawatch.cli.app import DbOption, app

@@ -23,6 +23,13 @@ def capture(case: int = typer.Argument(..., help="Case id."),
     Console().print(f"evidence {ev.id} ({ev.kind} {ev.ref}) sha256 {ev.sha256}", highlight=False)
 
 
+@evidence_app.command("capture-missing")
+def capture_missing(db: str = DbOption) -> None:
+    """Capture account and top-post evidence for open cases that have none yet."""
+    n = evidence.capture_missing(store_for(db), actor="cli")
+    Console().print(f"captured evidence for {n} case(s)")
+
+
 @evidence_app.command("verify")
 def verify(db: str = DbOption) -> None:
     """Re-hash every evidence item; exit 1 naming those whose content changed."""

@@ -18,6 +18,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (r
                                          help="Import the good records, report the skipped ones."),
            as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
            quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+           force: bool = typer.Option(False, "--force",
+                                      help="Re-read files whose content was ingested before."),
            db: str = DbOption) -> None:
     """Ingest platform data: canonical JSONL, X API v2 pages, Mastodon, Bluesky, Telegram.
 
@@ -25,10 +27,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (r
     whole (error naming file and line, exit status 1) unless --skip-bad is given."""
     store = store_for(db)
     summary = ingest_paths(store, [str(p) for p in paths], skip_bad=skip_bad,
-                           progress=not quiet and not as_json)
+                           progress=not quiet and not as_json, force=force)
     out = {"files": len(summary.files), "records": summary.records, "skipped": summary.skipped,
            "skip_reasons": dict(summary.skip_reasons()), "counts": summary.counts(),
-           "ignored_files": summary.ignored}
+           "ignored_files": summary.ignored, "unchanged_files": len(summary.unchanged)}
     if as_json:
         print_json(out)
         return
@@ -36,6 +38,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (r
     plural = {"account": "accounts", "post": "posts", "edge": "edges", "status": "statuses"}
     counts = ", ".join(f"{v:,} {plural.get(k, k)}" for k, v in sorted(out["counts"].items()))
     con.print(f"ingested {out['records']:,} records from {out['files']} files ({counts or 'nothing'})")
+    if summary.unchanged:
+        con.print(f"{len(summary.unchanged)} files skipped: their content was ingested before "
+                  "(--force re-reads them)")
     if summary.skipped:
         con.print(f"[yellow]skipped {summary.skipped:,} bad records:[/]")
         for reason, n in summary.skip_reasons().most_common(10):

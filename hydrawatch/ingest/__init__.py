@@ -11,7 +11,8 @@ import os
 from typing import Iterable
 
 from hydrawatch.errors import FormatError
-from hydrawatch.ingest.engine import FileResult, IngestSummary, detect, expand_paths, ingest_file
+from hydrawatch.ingest.engine import (FileResult, IngestSummary, already_ingested, detect,
+                                      expand_paths, file_digest, ingest_file)
 
 FORMAT_NAMES = ["canonical", "x_v2", "mastodon", "bluesky", "telegram"]
 
@@ -33,9 +34,12 @@ __all__ = ["FORMATS", "FileResult", "IngestSummary", "ingest_paths"]
 
 
 def ingest_paths(store, paths: Iterable[str | os.PathLike], *, skip_bad: bool = False,
-                 progress: bool = False) -> IngestSummary:
+                 progress: bool = False, force: bool = False) -> IngestSummary:
     """Ingest files and directories (recursing). Raises InputError on the first bad file
-    unless ``skip_bad``; files already committed stay committed."""
+    unless ``skip_bad``; files already committed stay committed. A file whose exact
+    content was ingested before (cleanly) is skipped unless ``force``: observations
+    without their own time are stamped with the ingest time, so re-reading them would
+    add new status rows."""
     files = expand_paths(paths)
     summary = IngestSummary()
     total = sum(p.stat().st_size for p, _ in files)
@@ -59,9 +63,15 @@ def ingest_paths(store, paths: Iterable[str | os.PathLike], *, skip_bad: bool = 
                 if bar:
                     bar.advance(task, path.stat().st_size)
                 continue
+            digest = file_digest(path)
+            if not force and already_ingested(store, digest):
+                summary.unchanged.append(str(path))
+                if bar:
+                    bar.advance(task, path.stat().st_size)
+                continue
             on_bytes = (lambda n: bar.advance(task, n)) if bar else (lambda n: None)
             summary.files.append(ingest_file(store, path, fmt, jsonl, skip_bad=skip_bad,
-                                             on_bytes=on_bytes))
+                                             on_bytes=on_bytes, digest=digest))
     finally:
         if bar:
             bar.stop()

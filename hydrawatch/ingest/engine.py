@@ -42,6 +42,7 @@ class FileResult:
 class IngestSummary:
     files: list[FileResult] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # files in directories with no format
+    unchanged: list[str] = field(default_factory=list)  # content already ingested
 
     @property
     def records(self) -> int:
@@ -123,28 +124,44 @@ def _looks_like_document(first: bytes) -> bool:
     return first.lstrip()[:1] in (b"{", b"[")
 
 
-def _values(path: Path, jsonl: bool, on_bytes: Callable[[int], None], hasher) -> Iterator[tuple[object, int]]:
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def already_ingested(store, digest: str) -> bool:
+    """A file with this content committed before, with no record skipped."""
+    from sqlalchemy import select
+
+    with store.session() as db:
+        return db.scalar(select(IngestedFile.id).where(IngestedFile.sha256 == digest,
+                                                       IngestedFile.skipped == 0)) is not None
+
+
+def _values(path: Path, jsonl: bool, on_bytes: Callable[[int], None]) -> Iterator[tuple[object, int]]:
     if not jsonl:
         data = path.read_bytes()
-        hasher.update(data)
         on_bytes(len(data))
         yield _loads(data, path, 1), 1
         return
     with open(path, "rb") as fh:
         for lineno, raw in enumerate(fh, 1):
-            hasher.update(raw)
             on_bytes(len(raw))
             if raw.strip():
                 yield raw, lineno
 
 
 def ingest_file(store, path: Path, fmt, jsonl: bool, *, skip_bad: bool = False,
-                on_bytes: Callable[[int], None] = lambda n: None) -> FileResult:
+                on_bytes: Callable[[int], None] = lambda n: None,
+                digest: str | None = None) -> FileResult:
     result = FileResult(path=str(path), format=fmt.NAME)
-    hasher = hashlib.sha256()
+    digest = digest or file_digest(path)
     with store.session() as db:
         writer = BatchWriter(db, ingest_time=utcnow())
-        for value, lineno in _values(path, jsonl, on_bytes, hasher):
+        for value, lineno in _values(path, jsonl, on_bytes):
             try:
                 if jsonl:
                     value = _loads(value, path, lineno)
@@ -164,7 +181,7 @@ def ingest_file(store, path: Path, fmt, jsonl: bool, *, skip_bad: bool = False,
 
         resolve_nominations(db)
         result.counts = dict(writer.counts)
-        _record_file(db, hasher.hexdigest(), path, fmt.NAME, result)
+        _record_file(db, digest, path, fmt.NAME, result)
     return result
 
 

@@ -23,6 +23,7 @@ FEATURES = (
     "handle_sim",         # edit similarity of the handles (0..1)
     "skeleton_eq",        # same handle skeleton (handles.py)
     "skeleton_sim",       # edit similarity of the skeletons
+    "digit_tag",          # the handles carry the same number, or one a step (1-3) above
     "name_sim",           # display names, word order ignored
     "bio_sim",            # bios
     "avatar_match",       # avatar PDQ distance <= 31
@@ -36,6 +37,8 @@ FEATURES = (
     "shoutout",           # the new account's posts mention a handle the old one held
     "shoutout_cue",       # ... in a post saying "new account" / "suspended" (many languages)
     "content_sim",        # cosine of character 3-gram profiles of recent posts
+    "corroboration",      # independent non-handle signals agreeing (avatar, followers,
+                          # followees, name, bio, shout-out): a look-alike handle has none
 )
 RECENT_POSTS = 20
 _CUES = re.compile(
@@ -44,6 +47,49 @@ _CUES = re.compile(
     r"neuer account|nueva cuenta|موقوف|عدنا|"
     r"حساب(?:ي)? (?:ال)?جديد|الحساب القديم|تم (?:ال)?تعليق|علق|حظر|"
     r"yeni hesap|askıya|akun baru|новый аккаунт|заблокир", re.IGNORECASE)
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def digit_tag(a: str, b: str) -> float:
+    """1 when both handles carry a number and the numbers are equal or a small step apart
+    ("abu7" -> "abu8"): owners bump their tag, look-alikes pick another."""
+    da, db = "".join(_NUMBER.findall(a)), "".join(_NUMBER.findall(b))
+    if not da or not db:
+        return 0.0
+    if da == db:
+        return 1.0
+    if len(da) > 12 or len(db) > 12:
+        return 0.0
+    return 1.0 if 0 < abs(int(da) - int(db)) <= 3 else 0.0
+
+
+def _digit_codes(handles: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per handle: an id of its digit string (-1: none) and its value (-1: none or huge)."""
+    ids: dict[str, int] = {}
+    sid = np.full(len(handles), -1, np.int64)
+    val = np.full(len(handles), -1, np.int64)
+    for k, h in enumerate(handles):
+        ds = "".join(_NUMBER.findall(h)) if h else ""
+        if ds:
+            sid[k] = ids.setdefault(ds, len(ids))
+            val[k] = int(ds) if len(ds) <= 12 else -1
+    return sid, val
+
+
+def digit_tags(new_handles: list[str], sus_handles: list[str], q, s) -> np.ndarray:
+    """digit_tag for every pair, from per-row codes (no per-pair Python)."""
+    uq, iq = np.unique(q, return_inverse=True)
+    us, is_ = np.unique(s, return_inverse=True)
+    both = [new_handles[i] for i in uq] + [sus_handles[j] for j in us]
+    sid, val = _digit_codes(both)
+    a_id, a_v = sid[: len(uq)][iq], val[: len(uq)][iq]
+    b_id, b_v = sid[len(uq):][is_], val[len(uq):][is_]
+    same = (a_id >= 0) & (a_id == b_id)
+    diff = np.abs(a_v - b_v)
+    step = (a_v >= 0) & (b_v >= 0) & (diff >= 1) & (diff <= 3)
+    return (same | step).astype(float)
 
 
 def has_cue(text: str) -> bool:
@@ -91,17 +137,28 @@ def recent_text(batch: AccountBatch, row: int, cutoff: float = np.inf) -> str:
     return "\n".join(chosen[-RECENT_POSTS:])
 
 
-_VECTORIZER = None
+TEXT_CHARS = 1500     # characters of recent posts that count for content similarity
+TEXT_BUCKETS = 1 << 18
 
 
-def text_vectors(texts: list[str]) -> sparse.csr_matrix:
-    global _VECTORIZER
-    if _VECTORIZER is None:
-        from sklearn.feature_extraction.text import HashingVectorizer
+def text_vectors(texts: list[str], chunk: int = 2000) -> sparse.csr_matrix:
+    """L2-normalised hashed character 3-gram counts, one row per text (vectorised like
+    minhash.trigram_codes: a fixed-width code-point array per chunk, no Python per 3-gram)."""
+    from hydrawatch.linking.minhash import trigram_codes
 
-        _VECTORIZER = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 3), n_features=1 << 18,
-                                        alternate_sign=False, norm="l2", lowercase=True)
-    return _VECTORIZER.transform(texts).tocsr()
+    blocks = []
+    for lo in range(0, max(len(texts), 1), chunk):
+        part = [" ".join(t[-TEXT_CHARS:].lower().split()) for t in texts[lo: lo + chunk]]
+        codes, mask = trigram_codes(part, max_len=TEXT_CHARS + 2)
+        rows = np.nonzero(mask)[0]
+        buckets = ((codes[mask] * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(46)).astype(np.int64)
+        m = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, buckets)),
+                              shape=(len(part), TEXT_BUCKETS))
+        m.sum_duplicates()
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        m = sparse.diags(1.0 / np.maximum(norms, 1e-12)).astype(np.float32) @ m
+        blocks.append(m.tocsr())
+    return sparse.vstack(blocks).tocsr()[: len(texts)]
 
 
 def shoutouts(new: AccountBatch, sus: AccountBatch, q, s) -> tuple[np.ndarray, np.ndarray]:
@@ -110,9 +167,9 @@ def shoutouts(new: AccountBatch, sus: AccountBatch, q, s) -> tuple[np.ndarray, n
     cue = np.zeros(len(q), np.float64)
     if new.posts is None:
         return plain, cue
-    for k, (i, j) in enumerate(zip(q, s)):
-        if not new.posts.mentions[i]:
-            continue
+    mentions_any = np.fromiter((any(ms) for ms in new.posts.mentions), bool, len(new))
+    for k in np.flatnonzero(mentions_any[q]) if len(q) else ():
+        i, j = q[k], s[k]
         old = set(sus.handles[j]) | {"#" + sus.ids[j]}
         for text, ms in zip(new.posts.texts[i], new.posts.mentions[i]):
             if old.intersection(ms):
@@ -161,8 +218,10 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["handle_sim"] = _ratio(a_h, b_h)
     cols["skeleton_eq"] = np.fromiter((x == y and bool(x) for x, y in zip(a_k, b_k)), float, len(q))
     cols["skeleton_sim"] = _ratio(a_k, b_k)
-    cols["name_sim"] = _ratio([new.names[i].casefold() for i in q],
-                              [sus.names[j].casefold() for j in s], fuzz.token_sort_ratio)
+    cols["digit_tag"] = digit_tags(nh, sh, q, s)
+    n_names = {i: new.names[i].casefold() for i in set(q.tolist())}
+    s_names = {j: sus.names[j].casefold() for j in set(s.tolist())}
+    cols["name_sim"] = _ratio([n_names[i] for i in q], [s_names[j] for j in s], fuzz.token_sort_ratio)
     cols["bio_sim"] = _ratio([new.bios[i] for i in q], [sus.bios[j] for j in s])
     dist = _avatar(new, sus, q, s)
     cols["avatar_match"] = (dist <= 31).astype(float)
@@ -174,4 +233,7 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["latest_suspension"] = latest_suspension(q, sus.suspended_at[s])
     cols["shoutout"], cols["shoutout_cue"] = shoutouts(new, sus, q, s)
     cols["content_sim"] = content_similarity(new, sus, q, s)
+    cols["corroboration"] = ((dist <= 8).astype(float) + (cols["followers_frac"] >= 0.3)
+                             + (cols["following_frac"] >= 0.3) + (cols["name_sim"] >= 0.85)
+                             + (cols["bio_sim"] >= 0.85) + cols["shoutout"])
     return np.column_stack([cols[f] for f in FEATURES]) if len(q) else np.zeros((0, len(FEATURES)))

@@ -22,7 +22,6 @@ PART_PREFIXES = PREFIXES + ("al", "el", "x")  # only as a separate part: "al_qas
 _HOMOGLYPHS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "3": "e", "4": "a",
                              "5": "s", "7": "t", "8": "b", "9": "g", "$": "s", "@": "a"})
 _SEPARATORS = re.compile(r"[_.\-\s]+")
-_TRAILING_DIGITS = re.compile(r"\d+$")
 _REPEATS = re.compile(r"(.)\1+")
 MIN_DELETE_KEY_LEN = 5  # shorter skeletons would share delete keys with far too many others
 
@@ -34,21 +33,32 @@ def normalise_handle(handle: str | None) -> str:
     return unicodedata.normalize("NFKC", handle).strip().lstrip("@").casefold()
 
 
+_BY_LEN_PRE = sorted(PREFIXES, key=len, reverse=True)
+_BY_LEN_SUF = sorted(SUFFIXES, key=len, reverse=True)
+_PART_PRE = frozenset(PART_PREFIXES)
+_PART_SUF = frozenset(SUFFIXES)
+_DIGITS = "0123456789"
+
+
 def _strip_affixes(text: str) -> str:
-    changed = True
-    while changed and len(text) > 3:
-        changed = False
-        for p in PREFIXES:
-            if text.startswith(p) and len(text) - len(p) >= 3:
-                text, changed = text[len(p):], True
-                break
-        for s in SUFFIXES:
-            if text.endswith(s) and len(text) - len(s) >= 3:
-                text, changed = text[: -len(s)], True
-                break
-        stripped = _TRAILING_DIGITS.sub("", text)
-        if stripped != text and len(stripped) >= 3:
-            text, changed = stripped, True
+    # str.startswith/endswith with a tuple are single C calls: most handles have no affix.
+    for _ in range(3):
+        before = text
+        if text.startswith(PREFIXES):
+            for p in _BY_LEN_PRE:
+                if text.startswith(p) and len(text) - len(p) >= 3:
+                    text = text[len(p):]
+                    break
+        stripped = text.rstrip(_DIGITS)
+        if len(stripped) >= 3:
+            text = stripped
+        if text.endswith(SUFFIXES):
+            for x in _BY_LEN_SUF:
+                if text.endswith(x) and len(text) - len(x) >= 3:
+                    text = text[: -len(x)]
+                    break
+        if text == before:
+            break
     return text
 
 
@@ -58,18 +68,21 @@ def skeleton(handle: str | None) -> str:
     >>> skeleton("new_Abu_Xyz2"), skeleton("abuxyz_3"), skeleton("ab0u_xyz")
     ('abuxyz', 'abuxyz', 'abouxyz')
     """
-    text = normalise_handle(handle)
-    if not text:
+    if not handle:
         return ""
-    parts = [p for p in _SEPARATORS.split(text) if p]
-    # Drop affix words given as separate parts first ("new_abu", "abu_back").
-    while len(parts) > 1 and (parts[0] in PART_PREFIXES or parts[0].isdigit()):
-        parts = parts[1:]
-    while len(parts) > 1 and (parts[-1] in SUFFIXES or parts[-1].isdigit()):
-        parts = parts[:-1]
-    text = _strip_affixes("".join(parts))
-    text = text.translate(_HOMOGLYPHS)
-    return _REPEATS.sub(r"\1", text)
+    text = handle.strip().lstrip("@").lower() if handle.isascii() else normalise_handle(handle)
+    if "_" in text or "." in text or "-" in text or " " in text:
+        parts = [p for p in _SEPARATORS.split(text) if p]
+        # affix words given as separate parts first ("new_abu", "abu_back", "al_qasim")
+        while len(parts) > 1 and (parts[0] in _PART_PRE or parts[0].isdigit()):
+            parts = parts[1:]
+        while len(parts) > 1 and (parts[-1] in _PART_SUF or parts[-1].isdigit()):
+            parts = parts[:-1]
+        text = "".join(parts)
+    text = _strip_affixes(text).translate(_HOMOGLYPHS)
+    if len(text) > 1 and any(a == b for a, b in zip(text, text[1:])):
+        text = _REPEATS.sub(r"\1", text)
+    return text
 
 
 def delete_neighbours(skel: str) -> list[str]:

@@ -32,10 +32,10 @@ def _params(num_perm: int, seed: int = 7):
 _A, _B = _params(NUM_PERM)
 
 
-def trigram_codes(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def trigram_codes(strings: list[str], max_len: int = MAX_LEN) -> tuple[np.ndarray, np.ndarray]:
     """(n, w) uint64 3-gram codes of the padded strings and the mask of real 3-grams
     (w = the longest string's 3-gram count, at most MAX_LEN - 2)."""
-    padded = [" " + s[: MAX_LEN - 2] + " " if s else "" for s in strings]
+    padded = [" " + s[: max_len - 2] + " " if s else "" for s in strings]
     width = max((len(p) for p in padded), default=0)
     if width < 3:
         return np.zeros((len(padded), 0), np.uint64), np.zeros((len(padded), 0), bool)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 
 import numpy as np
 from sqlalchemy import and_, delete, func, or_, select
@@ -227,3 +227,19 @@ def fill_suspended_posts(db: Session, platform: str, batch: AccountBatch, rows: 
             batch.posts.times[r] = np.array([t for t, _, _ in items])
             batch.posts.texts[r] = [x for _, x, _ in items]
             batch.posts.mentions[r] = [m for _, _, m in items]
+
+
+def _dt(t: float) -> datetime | None:
+    return None if t is None or np.isnan(t) else datetime.fromtimestamp(float(t), tz=timezone.utc)
+
+
+def platform_batches(db, since: datetime | None = None):
+    """Per platform with suspensions: (platform, interner, suspended batch, new batch)."""
+    for platform in platforms(db):
+        intern = Interner()
+        sus = load_suspended(db, platform, intern)
+        if not len(sus):
+            continue
+        earliest = np.nanmin(np.where(np.isnan(sus.active_until), sus.suspended_at, sus.active_until))
+        new = load_new(db, platform, intern, after=_dt(earliest), since=since)
+        yield platform, intern, sus, new

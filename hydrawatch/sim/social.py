@@ -118,7 +118,8 @@ class Graph:
         plan = self.plan
         r, p = int(plan.role[j]), int(plan.platform[j])
         mates = [int(self.current[m]) for m in self.cellmates(j)]
-        mates = [m for m in mates if plan.created[m] <= t < plan.suspended[m] and m != j]
+        mates = [m for m in mates if plan.created[m] <= t < plan.suspended[m] and m != j
+                 and plan.platform[m] == p]  # a decoy's community may live on the other platform
         if plan.decoy_of[j] >= 0:
             followees = [m for m in mates if rng.random() < 0.2]
             followers = [m for m in mates if rng.random() < 0.1]

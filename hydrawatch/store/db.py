@@ -74,8 +74,14 @@ class Store:
         from alembic.config import Config
         from alembic.runtime.migration import MigrationContext
 
+        from alembic.script import ScriptDirectory
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        with self.engine.connect() as conn:  # the common case: already at head, nothing to do
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return head
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")

@@ -1,0 +1,59 @@
+"""`hydrawatch eval` (quality metrics on a simulated world) and `hydrawatch demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hydrawatch.cli.app import DbOption, app
+from hydrawatch.cli.common import print_json
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+@app.command("eval")
+def eval_world(world: Path = typer.Argument(..., help="A world directory written by `hydrawatch sim generate`."),
+               as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the seven metrics."),
+               seeds_fraction: float = typer.Option(0.25, "--seeds-fraction",
+                                                    help="Share of the movement's original accounts given as verified seeds."),
+               db: str = typer.Option(None, "--db", help="Use this (empty) database instead of a temporary SQLite file."),
+               progress: bool = typer.Option(False, "--progress", help="Show stage progress.")) -> None:
+    """Run the pipeline on a simulated world in a fresh store and print the quality metrics."""
+    from hydrawatch.evaluate import METRICS, evaluate_world
+
+    result = evaluate_world(world, seeds_fraction=seeds_fraction, db_url=db, progress=progress)
+    if as_json:
+        print_json(result.as_json())
+        return
+    console = Console()
+    table = Table("metric", "value", title=f"hydrawatch eval {world}")
+    for key in METRICS:
+        table.add_row(key, _fmt(result.metrics[key]))
+    console.print(table)
+    timings = Table("stage", "seconds", title="stage timings")
+    for stage, seconds in result.timings.items():
+        timings.add_row(stage, "not available yet" if seconds is None else f"{seconds:.2f}")
+    console.print(timings)
+    console.print(", ".join(f"{k}: {v:,}" for k, v in result.counts.items()), highlight=False)
+
+
+@app.command()
+def demo(no_serve: bool = typer.Option(False, "--no-serve", help="Stop after printing the summary."),
+         out: Path = typer.Option(Path("demo-world"), "--out", help="Where to write the demo world."),
+         seed: int = typer.Option(0, "--seed", help="Seed of the demo world."),
+         db: str = DbOption) -> None:
+    """Generate a small world, run the whole pipeline that exists on the store, print a summary."""
+    from hydrawatch.demo import print_summary, run_demo
+
+    console = Console()
+    report = run_demo(out, seed=seed, db_url=db, console=console)
+    print_summary(report, console)
+    if not no_serve:
+        console.print("The web app is not available yet; rerun with --no-serve to skip this note.")

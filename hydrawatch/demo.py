@@ -1,0 +1,103 @@
+"""`hydrawatch demo`: a newcomer's first run. Generates a small world, runs every stage of
+the pipeline that exists on the store, and summarises what it found against the truth."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from hydrawatch.evaluate import METRICS, SEED_ORG, load_truth, measure, run_pipeline, seed_accounts
+
+DEMO_WORLD = {"accounts": 600, "days": 14}
+
+
+def _optional(module: str):
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console | None = None) -> dict:
+    from hydrawatch.sim import generate_world, load_manifest
+    from hydrawatch.store import open_store
+
+    console = console or Console()
+    out = Path(out)
+    t0 = time.perf_counter()
+    with console.status("generating a synthetic world..."):
+        world = generate_world(out, seed=seed, **DEMO_WORLD)
+    console.print(f"world: {world.accounts:,} accounts, {world.posts:,} posts, {world.suspensions} suspensions, "
+                  f"{world.successions} re-entries, written to {escape(str(out))}", highlight=False)
+    truth = load_truth(out)
+    seeds = seed_accounts(truth, 0.25)
+    store = open_store(db_url)
+    try:
+        with console.status("running the pipeline..."):
+            timings = run_pipeline(store, out, truth, seeds)
+            lists = _optional("hydrawatch.lists")
+            imported = []
+            if lists is not None:
+                for entry in load_manifest(out)["lists"]:
+                    summary = lists.import_list(store, out / entry["file"], org=entry["org"], name=entry["name"])
+                    imported.append((entry["org"], entry["name"], getattr(summary, "rows", None)))
+            metrics = measure(store, truth, seeds, scored=timings.get("score") is not None,
+                              linked=timings.get("link") is not None)
+        score = _optional("hydrawatch.score")
+        link = _optional("hydrawatch.link")
+        top = score.ranked_accounts(store, limit=10) if score and timings.get("score") is not None else []
+        links = link.list_links(store)[:10] if link and timings.get("link") is not None else []
+        from hydrawatch.store.stats import collect_stats
+
+        stats = collect_stats(store)
+        url = store.engine.url.render_as_string(hide_password=True)
+    finally:
+        store.dispose()
+    return {"world": world, "truth": truth, "timings": timings, "metrics": metrics, "top": top,
+            "links": links, "lists": imported, "stats": stats, "db": url, "seconds": time.perf_counter() - t0,
+            "seeds": len(seeds)}
+
+
+def _role(truth: dict, platform: str, account_id: str) -> str:
+    acc = truth["accounts"].get(f"{platform}:{account_id}")
+    return acc["role"] if acc else "?"
+
+
+def print_summary(report: dict, console: Console) -> None:
+    truth = report["truth"]
+    stats = report["stats"]
+    console.print(f"\n[bold]store[/] {escape(report['db'])}: {stats.get('accounts', 0):,} accounts, "
+                  f"{stats.get('posts', 0):,} posts, {stats.get('edges', 0):,} edges, "
+                  f"{stats.get('suspended_accounts', 0):,} suspended; {report['seeds']} verified seeds "
+                  f"(org {SEED_ORG})", highlight=False)
+    for org, name, rows in report["lists"]:
+        console.print(f"list imported: {escape(org)} / {escape(name)} ({rows} rows)", highlight=False)
+    if report["top"]:
+        table = Table("score", "account", "truth", "reasons", title="top-scored accounts (seeds included)")
+        for row in report["top"]:
+            role = _role(truth, row["platform"], row["id"])
+            table.add_row(f"{row['score']:.2f}", escape(f"{row['platform']}:@{row['handle']}"),
+                          role + (" (seed)" if row.get("verified") else ""),
+                          escape("; ".join(row["reasons"][:3])))
+        console.print(table)
+    if report["links"]:
+        table = Table("conf.", "successor", "predecessor", "right?", "reasons", title="re-entries linked")
+        pairs = {(s["successor"], s["predecessor"]) for s in truth["successions"]}
+        for row in report["links"]:
+            s, p = row["successor"], row["predecessor"]
+            right = (f"{s['platform']}:{s['id']}", f"{p['platform']}:{p['id']}") in pairs
+            table.add_row(f"{row['confidence']:.2f}", escape(f"@{s['handle']}"), escape(f"@{p['handle']}"),
+                          "yes" if right else "no", escape("; ".join(row["reasons"][:3])))
+        console.print(table)
+    table = Table("metric", "value", title="quality against the truth")
+    for key in METRICS:
+        value = report["metrics"][key]
+        table.add_row(key, "n/a" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value)))
+    console.print(table)
+    stages = ", ".join(f"{k} {'n/a' if v is None else f'{v:.1f}s'}" for k, v in report["timings"].items())
+    console.print(f"stages: {stages}; total {report['seconds']:.1f}s", highlight=False)

@@ -1,0 +1,241 @@
+"""Judging the pipeline on a simulated world (DESIGN.md, "Quality metrics").
+
+The metric functions at the top are pure (plain Python values in, numbers out).
+``evaluate_world`` runs the pipeline that exists on a fresh temporary store and measures it
+against ``truth.json``; a stage that is not importable yet gives ``None`` metrics.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import orjson
+
+from hydrawatch.errors import ConfigError
+
+METRICS = ("p_at_k", "hard_negatives_top_k", "auc", "link_precision", "link_recall", "link_mrr",
+           "posts_to_flag_median")
+SEED_ORG = "eval-seeds"
+
+
+# -- pure metrics ---------------------------------------------------------------------------
+
+def rank_accounts(scores: Mapping[str, float | None]) -> list[str]:
+    """Keys by score, best first (a missing score counts as 0; ties broken by key)."""
+    return sorted(scores, key=lambda k: (-(scores[k] or 0.0), k))
+
+
+def precision_at_k(ranked: Sequence[str], positives: set[str], k: int) -> float | None:
+    if k <= 0:
+        return None
+    return sum(1 for key in ranked[:k] if key in positives) / k
+
+
+def hard_negatives_in_top_k(ranked: Sequence[str], hard_negatives: set[str], k: int) -> int:
+    return sum(1 for key in ranked[:max(k, 0)] if key in hard_negatives)
+
+
+def roc_auc(scores: Mapping[str, float | None], positives: set[str]) -> float | None:
+    """Probability that a random positive outscores a random negative (ties count half)."""
+    from scipy.stats import rankdata
+
+    keys = list(scores)
+    pos = np.array([k in positives for k in keys])
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    if n_pos == 0 or n_neg == 0:
+        return None
+    ranks = rankdata([scores[k] or 0.0 for k in keys])
+    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def link_precision_recall(output: Iterable[tuple[str, str]], truth: Iterable[tuple[str, str]]
+                          ) -> tuple[float | None, float | None]:
+    """Over (successor, predecessor) pairs: precision is None when nothing was output."""
+    out, true = set(output), set(truth)
+    hits = len(out & true)
+    return (hits / len(out) if out else None, hits / len(true) if true else None)
+
+
+def mean_reciprocal_rank(candidates: Mapping[str, Mapping[str, int]], truth: Mapping[str, str]
+                         ) -> float | None:
+    """``candidates``: successor -> {predecessor: rank (1 = best)}; ``truth``: successor ->
+    true predecessor. A successor whose true predecessor is not a candidate scores 0."""
+    if not truth:
+        return None
+    total = 0.0
+    for succ, pred in truth.items():
+        rank = candidates.get(succ, {}).get(pred)
+        total += 1.0 / rank if rank else 0.0
+    return total / len(truth)
+
+
+def posts_before(post_times: Sequence[datetime], moment: datetime) -> int:
+    """How many posts were made strictly before ``moment``."""
+    return sum(1 for t in post_times if t < moment)
+
+
+def median_or_none(values: Sequence[float]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+# -- running the pipeline on a world --------------------------------------------------------
+
+@dataclass
+class EvalResult:
+    metrics: dict = field(default_factory=lambda: dict.fromkeys(METRICS))
+    timings: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {k: self.metrics[k] for k in METRICS}
+
+
+def _optional(module: str):
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def load_truth(world_dir) -> dict:
+    path = Path(world_dir) / "truth.json"
+    if not path.is_file():
+        raise ConfigError(f"{world_dir} is not a world directory (no truth.json)")
+    return orjson.loads(path.read_bytes())
+
+
+def seed_accounts(truth: dict, fraction: float) -> list[str]:
+    """A deterministic ``fraction`` of the movement's original accounts."""
+    originals = sorted(k for k, a in truth["accounts"].items() if a["movement"] and a["original"])
+    k = max(1, int(round(len(originals) * fraction))) if fraction > 0 else 0
+    return sorted(random.Random(truth["seed"] * 7 + 1).sample(originals, min(k, len(originals))))
+
+
+def write_seed_list(truth: dict, keys: Sequence[str], path: Path) -> None:
+    lines = ["# hydrawatch eval: verified seeds"]
+    for key in keys:
+        platform, account_id = key.split(":", 1)
+        if platform == "x":
+            lines.append(f"x:id:{account_id}")
+        else:
+            lines.append("@" + truth["accounts"][key]["handle"])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run_pipeline(store, world_dir, truth: dict, seeds: Sequence[str], *, progress: bool = False) -> dict:
+    """Ingest, policy, seed list, score, link: each stage that exists. Returns timings
+    (seconds, None for a missing stage)."""
+    from hydrawatch.sim import data_files
+
+    world = Path(world_dir)
+    timings: dict[str, float | None] = {}
+    stages = (("ingest", "hydrawatch.ingest"), ("policy", "hydrawatch.policy"), ("seeds", "hydrawatch.lists"),
+              ("score", "hydrawatch.score"), ("link", "hydrawatch.link"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, module in stages:
+            mod = _optional(module)
+            if mod is None:
+                timings[name] = None
+                continue
+            t0 = time.perf_counter()
+            if name == "ingest":
+                mod.ingest_paths(store, data_files(world), progress=progress)
+            elif name == "policy":
+                if (world / "policy.json").is_file():
+                    mod.load_policy(store, world / "policy.json")
+            elif name == "seeds":
+                path = Path(tmp) / "eval-seeds.txt"
+                write_seed_list(truth, seeds, path)
+                mod.import_list(store, path, org=SEED_ORG, name="eval-seeds", verified=True)
+            elif name == "score":
+                mod.score_store(store, progress=progress)
+            else:
+                mod.link_store(store, progress=progress)
+            timings[name] = time.perf_counter() - t0
+    return timings
+
+
+def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool, linked: bool) -> dict:
+    """The seven metrics, read from the store and compared with the truth."""
+    from sqlalchemy import select
+
+    from hydrawatch.store.schema import Account, Link, Post
+    from hydrawatch.timeutil import as_utc
+
+    metrics = dict.fromkeys(METRICS)
+    accounts = truth["accounts"]
+    seed_set = set(seeds)
+    with store.session() as db:
+        stored = {f"{p}:{a}": s for p, a, s in db.execute(select(Account.platform, Account.account_id,
+                                                                 Account.score))}
+    if scored:
+        scores = {k: s for k, s in stored.items() if k not in seed_set and k in accounts}
+        positives = {k for k in scores if accounts[k]["movement"]}
+        hard = {k for k in scores if accounts[k]["hard_negative"]}
+        ranked = rank_accounts(scores)
+        k = len(positives)
+        metrics["p_at_k"] = precision_at_k(ranked, positives, k)
+        metrics["hard_negatives_top_k"] = hard_negatives_in_top_k(ranked, hard, k)
+        metrics["auc"] = roc_auc(scores, positives)
+    if linked:
+        link_mod = importlib.import_module("hydrawatch.link")
+        threshold = getattr(link_mod, "DEFAULT_THRESHOLD", 0.5)
+        true_pairs = {s["successor"]: s["predecessor"] for s in truth["successions"]
+                      if s["successor"] in stored}
+        with store.session() as db:
+            links = db.execute(select(Link.platform, Link.successor_id, Link.predecessor_id, Link.confidence,
+                                      Link.rank, Link.linkable_at)).all()
+        output, candidates, linkable = set(), {}, {}
+        for platform, succ, pred, conf, rank, at in links:
+            s_key, p_key = f"{platform}:{succ}", f"{platform}:{pred}"
+            candidates.setdefault(s_key, {})[p_key] = rank or 1
+            if conf is not None and conf >= threshold:
+                output.add((s_key, p_key))
+                if true_pairs.get(s_key) == p_key and at is not None:
+                    linkable[s_key] = as_utc(at)
+        metrics["link_precision"], metrics["link_recall"] = link_precision_recall(output, true_pairs.items())
+        metrics["link_mrr"] = mean_reciprocal_rank(candidates, true_pairs)
+        counts = []
+        with store.session() as db:
+            for s_key, moment in sorted(linkable.items()):
+                platform, account_id = s_key.split(":", 1)
+                times = db.scalars(select(Post.created_at).where(Post.platform == platform,
+                                                                 Post.account_id == account_id)).all()
+                counts.append(posts_before([as_utc(t) for t in times if t is not None], moment))
+        metrics["posts_to_flag_median"] = median_or_none(counts)
+    return metrics
+
+
+def evaluate_world(world_dir, *, seeds_fraction: float = 0.25, db_url: str | None = None,
+                   progress: bool = False) -> EvalResult:
+    """Run the pipeline on ``world_dir`` in a fresh temporary SQLite store (or ``db_url``,
+    which should be empty) and measure it."""
+    from hydrawatch.store import open_store
+
+    if not 0 <= seeds_fraction <= 1:
+        raise ConfigError("--seeds-fraction must be between 0 and 1")
+    truth = load_truth(world_dir)
+    seeds = seed_accounts(truth, seeds_fraction)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(db_url or f"sqlite:///{tmp}/eval.db")
+        try:
+            timings = run_pipeline(store, world_dir, truth, seeds, progress=progress)
+            t0 = time.perf_counter()
+            metrics = measure(store, truth, seeds, scored=timings.get("score") is not None,
+                              linked=timings.get("link") is not None)
+            timings["measure"] = time.perf_counter() - t0
+        finally:
+            store.dispose()
+    counts = {"accounts": len(truth["accounts"]), "seeds": len(seeds),
+              "movement": sum(a["movement"] for a in truth["accounts"].values()),
+              "successions": len(truth["successions"])}
+    return EvalResult(metrics, timings, counts)
