@@ -48,6 +48,7 @@ class Combiner:
     mean: np.ndarray | None = None
     scale: np.ndarray | None = None
     intercept: float = 0.0
+    label_frequency: float = 1.0   # c: the share of members that are seeds, as fitted
 
     def contributions(self, F: np.ndarray) -> np.ndarray:
         """Per account and feature: coefficient x standardised value (log-odds units)."""
@@ -89,23 +90,26 @@ def fit_combiner(F: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Combiner |
     scale = F.std(axis=0)
     scale[scale == 0] = 1.0
     Z = (F - mean) / scale
-    # balanced classes: each class carries half the total weight
-    w = weight * np.where(y > 0, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
     lower = np.array([0.0 if f in NON_NEGATIVE else -np.inf for f in FEATURES])
-    beta, intercept = _fit_bounded_logistic(Z, y, w, lower, l2=3.0)
+    beta, intercept = _fit_bounded_logistic(Z, y, weight, lower, l2=3.0)
+    # Elkan & Noto (2008): with seeds picked at random among members, P(seed | x) =
+    # c * P(member | x), and c is the mean P(seed | x) over the seeds.
+    p = 1 / (1 + np.exp(-np.clip(Z @ beta + intercept, -50, 50)))
+    label_frequency = float(np.clip(p[y > 0].mean(), 1e-6, 1))
     return Combiner(mode="learned", coef={f: float(c) for f, c in zip(FEATURES, beta)},
-                    mean=mean, scale=scale, intercept=intercept)
+                    mean=mean, scale=scale, intercept=intercept, label_frequency=label_frequency)
 
 
 def learned_scores(comb: Combiner, F: np.ndarray) -> np.ndarray:
+    """P(member | x) = P(seed | x) / c, capped at 1."""
     logit = comb.contributions(F).sum(axis=1) + comb.intercept
-    return 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
+    return np.minimum(1.0, 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50))) / comb.label_frequency)
 
 
 def avatar_evidence(sig: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
     """0..0.95: an avatar within PDQ distance 31 of the pack's logos (closer is stronger)."""
     d = sig["avatar_distance"]
-    return np.where(d >= 0, np.clip(0.6 * weights.get("pdq", 1.0) * (1 - d / 64), 0, 0.95), 0.0)
+    return np.where(d >= 0, np.clip(0.5 * weights.get("pdq", 1.0) * (1 - d / 64), 0, 0.95), 0.0)
 
 
 def policy_only_scores(sig: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
