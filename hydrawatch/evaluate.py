@@ -138,8 +138,10 @@ def run_pipeline(store, world_dir, truth: dict, seeds: Sequence[str], *, progres
 
     world = Path(world_dir)
     timings: dict[str, float | None] = {}
+    # Linking runs before scoring so that successors of verified accounts inherit their
+    # standing (the score's re-entry signal reads the links).
     stages = (("ingest", "hydrawatch.ingest"), ("policy", "hydrawatch.policy"), ("seeds", "hydrawatch.lists"),
-              ("score", "hydrawatch.score"), ("link", "hydrawatch.link"))
+              ("link", "hydrawatch.link"), ("score", "hydrawatch.score"))
     with tempfile.TemporaryDirectory() as tmp:
         for name, module in stages:
             mod = _optional(module)

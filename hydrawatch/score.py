@@ -42,6 +42,7 @@ class ScoreSummary:
     mode: str = "policy-only"          # "learned" when the combiner was fitted on seeds
     text_model: bool = False
     inherited: int = 0
+    coefficients: dict[str, float] = field(default_factory=dict)  # the combiner's, per feature
     seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -72,12 +73,11 @@ class _Clock:
 
 def _read_posts(db, accounts, matcher, n, clock):
     counts = content.ContentCounts(n=n, n_tags=len(matcher.tags), n_phrases=len(matcher.phrases))
-    vec = content.vectorizer()
     Xs, owners = [], []
     for batch in data.iter_posts(db, accounts):
         analysis = content.analyse_posts(batch, matcher)
         counts.add(analysis)
-        Xs.append(vec.transform(analysis.norm))
+        Xs.append(content.char_ngrams(analysis.norm))
         owners.append(analysis.account)
     X = sparse.vstack(Xs).tocsr() if Xs else sparse.csr_matrix((0, content.N_FEATURES), dtype=np.float32)
     owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
@@ -89,13 +89,25 @@ def _text_signal(X, owner, seeds, negatives, fold, rng, n):
     """Mean log-odds of the cross-fitted text model per account (0 when no model)."""
     keep = owner >= 0
     X, owner = X[keep], owner[keep]
-    model = content.fit_text_model(X, owner, seeds, negatives, fold, FOLDS, rng)
+    model = content.fit_text_model(X, owner, seeds, negatives, fold, FOLDS)
     if model is None:
         return np.zeros(n), False
     logits = model.post_logits(X, fold[owner])
     posts = np.bincount(owner, minlength=n)
     total = np.bincount(owner, weights=logits, minlength=n)
     return np.divide(total, posts, out=np.zeros(n), where=posts > 0), True
+
+
+def _calibrate(values, seeds, active):
+    """Platt scaling of a one-dimensional score against the seeds, for display ("writes
+    like verified accounts (0.93)"): balanced classes, so 0.5 is the crossing point."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = np.flatnonzero(active)
+    if seeds[rows].sum() < 2 or (~seeds[rows]).sum() < 2:
+        return np.zeros(len(values))
+    model = LogisticRegression(class_weight="balanced").fit(values[rows, None], seeds[rows])
+    return model.predict_proba(values[:, None])[:, 1]
 
 
 def _network_signals(edges, seeds, fold, n, active):
@@ -179,7 +191,7 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
 
     negatives = active & ~seeds
     sig["text_logit"], has_text_model = _text_signal(X, owner, seeds, negatives, fold, rng, n)
-    sig["text_prob"] = np.where(has_text_model, 1 / (1 + np.exp(-np.clip(sig["text_logit"], -30, 30))), 0.0)
+    sig["text_prob"] = _calibrate(sig["text_logit"], seeds, active) if has_text_model else np.zeros(n)
     clock.lap("text model")
     sig.update(_network_signals(edges, seeds, fold, n, active))
     clock.lap("network")
@@ -191,7 +203,9 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     weight = np.where(rejected[rows], 3.0, 1.0)
     comb = combine.fit_combiner(F[rows], seeds[rows].astype(float), weight) if len(rows) else None
     if comb is not None:
-        score = combine.learned_scores(comb, F)
+        # A logo avatar is self-identification, which the operator put in the pack: it
+        # stands as evidence of its own even for a near-silent account.
+        score = 1 - (1 - combine.learned_scores(comb, F)) * (1 - combine.avatar_evidence(sig, policy.weights))
         contrib = comb.contributions(F)
     else:
         score = combine.policy_only_scores(sig, policy.weights)
@@ -204,7 +218,8 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     summary = ScoreSummary(accounts_scored=len(rows), seeds=int(seeds.sum()), posts=len(owner),
                            edges=int(edges.count.sum()), policy_packs=len(policy.packs),
                            mode=comb.mode if comb else "policy-only", text_model=has_text_model,
-                           inherited=len(inherited))
+                           inherited=len(inherited),
+                           coefficients={k: round(v, 3) for k, v in (comb.coef if comb else {}).items()})
     _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
            (tag_acc, tag_id), (phrase_acc, phrase_id))
     clock.lap("write")

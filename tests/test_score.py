@@ -245,3 +245,30 @@ def test_cli_score_json_contract(db_url, policy_file, monkeypatch, capsys):
     assert run("score", "--format", "csv", "--limit", "2").startswith("platform,id,handle,score,verified,reasons")
     out = run("explain", f"x:{roles['member'][1]}")
     assert "reasons" in out and "signals" in out
+
+
+def test_char_ngrams_never_cross_post_boundaries():
+    X = content.char_ngrams(["ab", "ab", "cd", ""])
+    assert (X[0] != X[1]).nnz == 0 and X[3].sum() == 1  # empty: only the padding bigram
+    assert X[0].multiply(X[2]).nnz == 0  # " ab " and " cd " share no 2-4-gram
+    # "ab" padded is " ab ": 3 bigrams, 2 trigrams, 1 four-gram
+    assert X[0].sum() == 6
+
+
+def test_text_model_is_cross_fitted():
+    texts = ["the ember never dies"] * 6 + ["good morning friends"] * 6
+    X = content.char_ngrams(texts)
+    owner = np.arange(12)
+    positive = np.arange(12) < 6
+    fold = np.arange(12) % 2
+    model = content.fit_text_model(X, owner, positive, ~positive, fold, 2)
+    logits = model.post_logits(X, fold[owner])
+    assert logits[:6].min() > 0 > logits[6:].max()
+    # Cross-fitting: a text only one fold's accounts wrote is unknown to the model that
+    # scores that fold, so it gets no credit there.
+    texts2 = ["zulu yankee xray"] + texts[1:]
+    X2 = content.char_ngrams(texts2)
+    model2 = content.fit_text_model(X2, owner, positive, ~positive, fold, 2)
+    own = model2.post_logits(X2[:1], np.array([fold[0]]))[0]
+    other = model2.post_logits(X2[:1], np.array([1 - fold[0]]))[0]
+    assert other > own

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 import orjson
 
+import functools
 import operator
 
 from sqlalchemy import JSON, DateTime, case, func
@@ -44,7 +45,7 @@ def _max(a, b):
 class BatchWriter:
     """Collects records and writes them in batches of ``batch_size``."""
 
-    def __init__(self, db: Session, ingest_time: datetime, batch_size: int = 5000):
+    def __init__(self, db: Session, ingest_time: datetime, batch_size: int = 20000):
         self.db = db
         self.dialect = db.get_bind().dialect.name
         self.now = ingest_time
@@ -316,6 +317,7 @@ class BatchWriter:
                                         for (p, a), r in sorted(latest.items())])
 
 
+@functools.lru_cache(maxsize=1 << 16)  # many rows share a time (pages, ingest time)
 def _sqlite_time(v: datetime) -> str:
     # SQLAlchemy's SQLite DATETIME storage: naive 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC here),
     # always with microseconds so that the strings compare in time order.

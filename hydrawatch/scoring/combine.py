@@ -5,10 +5,14 @@ every other scored account (label 0). Most of those are not members, and the mem
 them were not chosen differently from the seeds, so the model's ranking follows the
 probability of membership (learning from positive and unlabelled data). Signals that can
 only be evidence *for* membership (policy endorsement, reshares of seeds, logo matches...)
-are constrained to non-negative weights: a feature whose fitted weight comes out negative
-is dropped and the model refitted, so no one scores lower for matching the policy.
+are constrained to non-negative weights (a bounded fit), so no one scores lower for
+matching the policy.
 
-With too few seeds the score is a noisy-OR of the policy evidence, weighted by the pack's
+Following, replying to, mentioning and quoting verified accounts are deliberately *not*
+features of the model: members follow and mention each other densely (a retweet mentions
+its author), so in-sample they predict the seeds well, but they are exactly what
+journalists, researchers and counter-speech accounts do too. They enter only through the
+network signal, with small weights, and the reasons. With too few seeds the score is a noisy-OR of the policy evidence, weighted by the pack's
 ``weights``.
 """
 
@@ -24,17 +28,16 @@ FEATURES = (
     "endorse_posts",      # log1p(posts endorsing policy hashtags or slogans)
     "endorse_share",      # share of the account's posts that endorse
     "distinct_policy",    # log1p(distinct policy hashtags and slogans used endorsingly)
+    "endorse_purity",     # endorsing posts / policy posts (critics mostly quote or mock)
     "quoted_posts",       # log1p(policy posts inside reporting or criticism)
     "text_model",         # mean log-odds of the cross-fitted text model
     "network",            # log1p(personalised PageRank x scored accounts)
     "seed_reshares",      # log1p(reshares of verified accounts' posts)
-    "seed_engagement",    # log1p(replies to, mentions and quotes of verified accounts)
-    "seed_follows",       # log1p(verified accounts followed)
     "avatar_match",       # 1 - distance/32 when the avatar matches the hash bank
     "media_matches",      # log1p(posted images matching the hash bank)
     "posts",              # log1p(posts)
 )
-NON_NEGATIVE = {"endorse_posts", "endorse_share", "distinct_policy", "text_model", "network",
+NON_NEGATIVE = {"endorse_posts", "endorse_share", "endorse_purity", "distinct_policy", "text_model", "network",
                 "seed_reshares", "avatar_match", "media_matches"}
 
 
@@ -45,6 +48,7 @@ class Combiner:
     mean: np.ndarray | None = None
     scale: np.ndarray | None = None
     intercept: float = 0.0
+    label_frequency: float = 1.0   # c: the share of members that are seeds, as fitted
 
     def contributions(self, F: np.ndarray) -> np.ndarray:
         """Per account and feature: coefficient x standardised value (log-odds units)."""
@@ -54,35 +58,58 @@ class Combiner:
         return Z * np.array([self.coef.get(f, 0.0) for f in FEATURES])
 
 
-def fit_combiner(F: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Combiner | None:
-    """Logistic regression on standardised features with sign constraints; None when the
-    labels cannot support a model."""
-    from sklearn.linear_model import LogisticRegression
+def _fit_bounded_logistic(Z: np.ndarray, y: np.ndarray, w: np.ndarray, lower: np.ndarray,
+                          l2: float) -> tuple[np.ndarray, float]:
+    """L2-regularised weighted logistic regression with lower bounds on the coefficients
+    (L-BFGS-B): a proper sign-constrained fit, not greedy feature dropping."""
+    from scipy.optimize import minimize
 
+    d = Z.shape[1]
+    sign = np.where(y > 0, 1.0, -1.0)
+
+    def loss(theta):
+        beta, b = theta[:d], theta[d]
+        m = sign * (Z @ beta + b)
+        value = np.sum(w * np.logaddexp(0, -m)) + 0.5 * l2 * beta @ beta
+        g = -w * sign * 0.5 * (1 - np.tanh(m / 2))  # d/dz of log(1 + e^-m) times sign
+        return value, np.concatenate([Z.T @ g + l2 * beta, [g.sum()]])
+
+    bounds = [(lo, None) for lo in lower] + [(None, None)]
+    res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds,
+                   options={"maxiter": 500})
+    return res.x[:d], float(res.x[d])
+
+
+def fit_combiner(F: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Combiner | None:
+    """Balanced, L2-regularised logistic regression on standardised features, with
+    evidence-only features constrained to non-negative weights; None when the labels
+    cannot support a model."""
     if y.sum() < MIN_SEEDS or (1 - y).sum() < MIN_SEEDS:
         return None
     mean = F.mean(axis=0)
     scale = F.std(axis=0)
     scale[scale == 0] = 1.0
     Z = (F - mean) / scale
-    active = [i for i in range(len(FEATURES)) if F[:, i].std() > 0]
-    for _ in range(len(FEATURES)):
-        model = LogisticRegression(C=0.3, class_weight="balanced", max_iter=1000)
-        model.fit(Z[:, active], y, sample_weight=weight)
-        bad = [i for i, c in zip(active, model.coef_[0]) if c < 0 and FEATURES[i] in NON_NEGATIVE]
-        if not bad:
-            break
-        active = [i for i in active if i not in bad]
-        if not active:
-            return None
-    coef = {FEATURES[i]: float(c) for i, c in zip(active, model.coef_[0])}
-    return Combiner(mode="learned", coef=coef, mean=mean, scale=scale,
-                    intercept=float(model.intercept_[0]))
+    lower = np.array([0.0 if f in NON_NEGATIVE else -np.inf for f in FEATURES])
+    beta, intercept = _fit_bounded_logistic(Z, y, weight, lower, l2=3.0)
+    # Elkan & Noto (2008): with seeds picked at random among members, P(seed | x) =
+    # c * P(member | x), and c is the mean P(seed | x) over the seeds.
+    p = 1 / (1 + np.exp(-np.clip(Z @ beta + intercept, -50, 50)))
+    label_frequency = float(np.clip(p[y > 0].mean(), 1e-6, 1))
+    return Combiner(mode="learned", coef={f: float(c) for f, c in zip(FEATURES, beta)},
+                    mean=mean, scale=scale, intercept=intercept, label_frequency=label_frequency)
 
 
 def learned_scores(comb: Combiner, F: np.ndarray) -> np.ndarray:
+    """P(member | x) = P(seed | x) / c, capped at 1."""
     logit = comb.contributions(F).sum(axis=1) + comb.intercept
-    return 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
+    return np.minimum(1.0, 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50))) / comb.label_frequency)
+
+
+def avatar_evidence(sig: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """0..0.95: an avatar within PDQ distance 31 of the pack's logos (closer is stronger)."""
+    d = sig["avatar_distance"]
+    return np.where(d >= 0, np.clip(0.5 * weights.get("pdq", 1.0) * (1 - d / 64), 0, 0.95), 0.0)
 
 
 def policy_only_scores(sig: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
@@ -90,8 +117,7 @@ def policy_only_scores(sig: dict[str, np.ndarray], weights: dict[str, float]) ->
     w_text = (weights.get("hashtags", 1.0) + weights.get("phrases", 1.0)) / 2
     w_pdq = weights.get("pdq", 1.0)
     p_text = 1 - np.exp(-0.35 * w_text * sig["endorse_posts"])
-    avatar = sig["avatar_distance"] >= 0
-    p_avatar = np.where(avatar, np.clip(0.6 * w_pdq * (1 - sig["avatar_distance"] / 64), 0, 0.95), 0)
+    p_avatar = avatar_evidence(sig, weights)
     p_media = 1 - np.exp(-0.3 * w_pdq * sig["media_matches"])
     return 1 - (1 - p_text) * (1 - p_avatar) * (1 - p_media)
 
@@ -102,12 +128,11 @@ def feature_matrix(sig: dict[str, np.ndarray]) -> np.ndarray:
         "endorse_posts": np.log1p(sig["endorse_posts"]),
         "endorse_share": sig["endorse_posts"] / posts,
         "distinct_policy": np.log1p(sig["distinct_tags"] + sig["distinct_phrases"]),
+        "endorse_purity": sig["endorse_posts"] / np.maximum(sig["policy_posts"], 1),
         "quoted_posts": np.log1p(sig["reporting_posts"] + sig["critical_posts"]),
         "text_model": np.clip(sig["text_logit"], -8, 8),
         "network": np.log1p(sig["network_feature"]),
         "seed_reshares": np.log1p(sig["seed_reshares_feature"]),
-        "seed_engagement": np.log1p(sig["seed_engagement_feature"]),
-        "seed_follows": np.log1p(sig["seed_follows_feature"]),
         "avatar_match": np.where(sig["avatar_distance"] >= 0, 1 - sig["avatar_distance"] / 32, 0.0),
         "media_matches": np.log1p(sig["media_matches"]),
         "posts": np.log1p(sig["posts"]),

@@ -130,8 +130,9 @@ def iter_posts(db, accounts: Accounts, batch_size: int = 20000) -> Iterator[Post
             .select_from(P)
             .join(A, _same_account(A, P.platform, P.account_id))
             .outerjoin(O, reshared)
-            .execution_options(yield_per=batch_size))
-    result = db.execute(stmt)
+            )
+    # Core, not ORM: rows come back as plain tuples, streamed.
+    result = db.connection().execution_options(yield_per=batch_size).execute(stmt)
     for chunk in result.partitions(batch_size):
         cols = list(zip(*chunk))
         orig_text, orig_tags, orig_urls = cols[5], cols[6], cols[7]

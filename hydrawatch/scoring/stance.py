@@ -25,31 +25,36 @@ REPORTING_WORDS = {
     "en": ["report", "reporting", "reportedly", "analysis", "analyst", "according to",
            "investigation", "journalist", "study", "research", "researcher", "documented",
            "claimed", "claims", "statement", "interview", "coverage", "explainer", "sources say",
-           "we examined", "monitoring", "newsletter", "breaking"],
+           "we examined", "monitoring", "breaking", "full story", "paper", "findings"],
     "fr": ["rapport", "analyse", "selon", "enquete", "journaliste", "etude", "chercheur",
-           "d apres", "revendique", "decryptage", "reportage"],
+           "d apres", "revendique", "decryptage", "reportage", "recherche", "article"],
     "ar": ["تقرير", "تحليل", "وفقا", "بحسب", "حسب", "مصادر", "دراسة", "تحقيق", "صحفي", "باحث",
-           "رصد", "نقلا عن"],
+           "بحث", "رصد", "ترصد", "نقلا عن", "ورقة"],
 }
 CRITICAL_WORDS = {
     "en": ["terrorist", "terrorism", "terror", "shame", "shameful", "never", "propaganda", "lies",
            "liars", "disgusting", "murderer", "killers", "extremist", "extremism", "evil",
            "cowards", "condemn", "pathetic", "cult", "hateful", "brainwash", "not fooled",
-           "stop spreading", "report this", "do not share", "don t share"],
+           "stop spreading", "report them", "report this", "do not share", "don t share",
+           "nobody believes", "no one believes", "empty slogans"],
     "fr": ["terroriste", "terrorisme", "honte", "jamais", "propagande", "mensonge", "menteur",
-           "assassin", "extremiste", "laches", "condamne", "degoutant", "secte", "ridicule"],
+           "assassin", "extremiste", "laches", "condamne", "degoutant", "secte", "ridicule",
+           "signalez", "ne partagez pas", "personne n y croit", "personne ne croit",
+           "slogans creux"],
     "ar": ["ارهاب", "ارهابي", "ارهابيين", "عار", "دعاية", "كذب", "اكاذيب", "ابدا", "قتلة",
-           "مجرمين", "متطرف", "تطرف", "خوارج", "نرفض", "ندين", "لا تنشروا", "فضيحة"],
+           "مجرمين", "متطرف", "تطرف", "خوارج", "نرفض", "ندين", "لا تنشروا", "لا تنشر", "بلغوا",
+           "فضيحة", "لا احد يصدق", "شعاراتكم الفارغة", "شعارات فارغة"],
 }
 
 # Sites whose links mark a post as reporting or research.
 NEWS_DOMAIN = re.compile(
-    r"(?:^|[/.@])(?:[\w-]*news[\w-]*|[\w-]*press[\w-]*|[\w-]*times|[\w-]*post|herald|tribune|"
-    r"[\w-]*journal[\w-]*|gazette|guardian|bbc|reuters|apnews|afp|aljazeera|alarabiya|"
-    r"france24|lemonde|liberation|lefigaro|rfi|dw|cnn|skynews|euronews|economist|[\w-]*media|"
-    r"daily[\w-]*|[\w-]*observer|[\w-]*report[\w-]*|[\w-]*monitor[\w-]*|[\w-]*research[\w-]*|"
-    r"[\w-]*institute|[\w-]*university|[\w-]*centre|[\w-]*center|[\w-]*\.edu|[\w-]*\.ac)"
-    r"\.[a-z]", re.IGNORECASE)
+    r"^(?:[a-z][a-z0-9+.-]*:)?/*(?:[^/@]*@)?(?:[\w-]+\.)*"   # scheme, user, subdomains
+    r"[\w-]*(?:news|press|presse|times|post|herald|tribune|journal|gazette|chronicle|daily|"
+    r"quotidien|wire|observer|monitor|courier|courrier|telegraph|dispatch|guardian|bbc|reuters|"
+    r"apnews|afp|aljazeera|alarabiya|france24|lemonde|liberation|lefigaro|rfi|cnn|skynews|"
+    r"euronews|economist|akhbar|report|research|institute|university|universite|centre|center|"
+    r"think|studies|analysis|media)[\w-]*\.(?:[\w-]+\.)*[a-z]{2,}(?:[:/?#]|$)|"
+    r"\.(?:edu|ac\.[a-z]{2})(?:[:/?#]|$)", re.IGNORECASE)
 
 _QUOTES = re.compile(r"[\"“”«»„‟]")
 
@@ -115,6 +120,6 @@ def stance_cues(match_joined: str, match_starts: np.ndarray, norm_joined: str,
         hits = np.fromiter(map(bool, map(NEWS_DOMAIN.search, flat)), dtype=bool, count=len(flat))
         owner = np.repeat(np.arange(n), lens)
         news[owner[hits]] = True
-    # Quotation marks around a slogan next to any link read as quoting, not chanting.
-    reporting = reporting_words | news | (quotes & has_url)
+    # A slogan inside quotation marks is quoted, not chanted.
+    reporting = reporting_words | news | quotes
     return {"reporting": reporting, "critical": critical, "news_link": news, "quotes": quotes}

@@ -190,7 +190,10 @@ class Identities:
         bio = old.bio if r < 0.6 else (rng.choice(("back again. ", "new account. ", "عدنا. ")) + old.bio) \
             if r < 0.9 else rng.choice(_BIOS[ORDINARY])
         r = rng.random()
+        # Only the movement's own re-entries switch to one of its logos; a benign spammer's
+        # new account keeps its avatar or takes a fresh one.
+        logo_ok = self.plan.is_movement(pred)
         avatar = (flip_bits(old.avatar, rng.randrange(0, 9), rng) if r < 0.7
-                  else flip_bits(rng.choice(self.logos), rng.randrange(0, 13), rng) if r < 0.9
+                  else flip_bits(rng.choice(self.logos), rng.randrange(0, 13), rng) if r < 0.9 and logo_ok
                   else f"{rng.getrandbits(256):064x}")
         return Identity(handle, name, bio, old.lang, avatar, None, how)
