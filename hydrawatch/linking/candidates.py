@@ -43,6 +43,7 @@ MAX_BUCKET = 50
 MAX_HUB = 500          # neighbours followed by / following more suspended accounts are pruned
 TOP_NEIGHBOUR = 10     # co-follower candidates kept per new account
 MAX_CANDIDATES = 25    # candidates kept per new account (most generators agreeing first)
+QUERY_CHUNK = 10_000   # new accounts whose raw proposals are combined at once (bounds memory)
 
 
 def _hash_strings(strings) -> np.ndarray:
@@ -217,11 +218,19 @@ class SuspendedIndex:
         """Every proposed pair once, with the generators that proposed it, after the
         identity and timing rules: never the same id (a rename is not a re-entry), and the
         new account must start after the suspended one's last sign of life."""
-        props = self.generate(new)
-        q = np.concatenate([p[1] for p in props]).astype(np.int64)
-        s = np.concatenate([p[2] for p in props]).astype(np.int64)
-        bits = np.concatenate([np.full(len(p[1]), p[0], np.int64) for p in props])
-        return combine(q, s, bits, new, self.batch, max_candidates)
+        parts = []
+        for lo in range(0, len(new), QUERY_CHUNK):  # raw proposals of a chunk at a time
+            part = new.slice(lo, lo + QUERY_CHUNK)
+            props = self.generate(part)
+            q = np.concatenate([p[1] for p in props]).astype(np.int64)
+            s = np.concatenate([p[2] for p in props]).astype(np.int64)
+            bits = np.concatenate([np.full(len(p[1]), p[0], np.int64) for p in props])
+            c = combine(q, s, bits, part, self.batch, max_candidates)
+            parts.append(Candidates(c.q + lo, c.s, c.sources))
+        if not parts:
+            z = np.zeros(0, np.int64)
+            return Candidates(z, z, z)
+        return Candidates(*(np.concatenate([getattr(c, f) for c in parts]) for f in ("q", "s", "sources")))
 
 
 def _lsh_handles(batch: AccountBatch) -> list[str]:
