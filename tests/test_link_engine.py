@@ -199,3 +199,25 @@ def test_find_links_ranks_and_keeps_one_link_per_successor():
     assert (res.confidence >= res.threshold).sum() == 1
     best = int(np.argmin(res.rank))
     assert res.reasons[best] and not np.isnan(res.linkable_at[best])
+
+
+def test_candidates_in_chunks_equal_candidates_at_once(monkeypatch):
+    """The query side combines raw proposals a chunk of new accounts at a time (memory);
+    the result must not depend on the chunk size."""
+    rows = [{"id": f"n{k}", "handle": v, "created": 3 * H, "followers": [100, 101, 102]}
+            for k, v in enumerate(["abu_media2", "abumedia1", "zz", "quiet_reader1", "abu_med1a1"])]
+    new, old = batch(rows), batch(OLD)
+    index = C.SuspendedIndex(old, n_ids=1000)
+    whole = index.candidates(new)
+    monkeypatch.setattr(C, "QUERY_CHUNK", 2)
+    parts = index.candidates(new)
+    assert len(whole.q) > 3
+    for f in ("q", "s", "sources"):
+        assert getattr(whole, f).tolist() == getattr(parts, f).tolist()
+
+
+def test_batch_slice_keeps_rows_and_their_neighbours():
+    b = batch(OLD)
+    part = b.slice(1, 3)
+    assert part.ids == ["p2", "p3"] and part.followers.row(0).tolist() == [300, 301]
+    assert len(part.followers) == 2 and part.posts.texts[0] == []
