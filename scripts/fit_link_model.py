@@ -114,7 +114,10 @@ def fit_pipeline(worlds: list[World], c: float, context: bool = True) -> LinkMod
                                   for w in worlds])
         else:
             oof = base.logit(x)
-        ctx = Logistic.fit(context_features(oof, rivals(q, s, oof)), y, c)
+        # calibrated on the pairs that can be links at all (the rule caps the others), so a
+        # confidence reads as the chance that such a pair is right
+        ok = identity_evidence(x)
+        ctx = Logistic.fit(context_features(oof, rivals(q, s, oof))[ok], y[ok], c)
     return LinkModel(FEATURES, base, ctx, 0.5)
 
 
