@@ -108,6 +108,8 @@ def fit_pipeline(worlds: list[World], c: float, context: bool = True) -> LinkMod
     x, y, q, s = _stack(worlds)
     base = Logistic.fit(x, y, c)
     ctx = None
+    rate = min(max(float(y.mean()), 1e-3), 0.5)
+    null = float(np.log(rate / (1 - rate)))  # the null rival: the base rate of links among candidates
     if context:
         if len(worlds) > 1:
             oof = np.concatenate([Logistic.fit(*_stack([o for o in worlds if o is not w])[:2], c).logit(w.x)
@@ -117,8 +119,8 @@ def fit_pipeline(worlds: list[World], c: float, context: bool = True) -> LinkMod
         # calibrated on the pairs that can be links at all (the rule caps the others), so a
         # confidence reads as the chance that such a pair is right
         ok = identity_evidence(x)
-        ctx = Logistic.fit(context_features(oof, rivals(q, s, oof))[ok], y[ok], c)
-    return LinkModel(FEATURES, base, ctx, 0.5)
+        ctx = Logistic.fit(context_features(oof, rivals(q, s, oof), null)[ok], y[ok], c)
+    return LinkModel(FEATURES, base, ctx, 0.5, null_logit=null)
 
 
 def held_out(worlds: list[World], c: float, context: bool = True):

@@ -165,8 +165,9 @@ def test_features_of_a_lookalike_with_nothing_else():
     f = _features({"id": "n", "handle": "abu_medla1", "name": "Garden club", "avatar": AV2,
                    "created": 6 * H, "followers": [999], "posts": [(7 * H, "tomatoes today", ())]})
     assert f["skeleton_eq"] == 1
-    for name in ("avatar_match", "followers_shared", "following_shared", "shoutout", "bio_sim"):
+    for name in ("avatar_match", "followers_shared", "following_shared", "shoutout"):
         assert f[name] == 0, name
+    assert np.isnan(f["bio_sim"])  # the new account has no bio: unknown, not dissimilar
     assert f["name_sim"] < 0.5 and f["content_sim"] < 0.2
 
 

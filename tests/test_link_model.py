@@ -8,7 +8,7 @@ import pytest
 
 from hydrawatch.linking.engine import find_links
 from hydrawatch.linking.features import FEATURES, digit_features, identity_evidence, number_tag
-from hydrawatch.linking.model import (CONTEXT, MARGIN_CLIP, LinkModel, Logistic, context_features,
+from hydrawatch.linking.model import (CONTEXT, LinkModel, Logistic, context_features,
                                       default_model, rivals)
 from tests.test_link_engine import AV1_NEAR, AV2, OLD, H, batch
 
@@ -34,14 +34,31 @@ def test_rivals_with_a_tie_give_no_margin():
 
 def test_context_features():
     q, s, lg = np.array([0, 0, 1]), np.array([5, 6, 5]), np.array([4.0, 1.0, 2.0])
-    x = context_features(lg, rivals(q, s, lg))
+    x = context_features(lg, rivals(q, s, lg), null_logit=-2.5)
     assert x.shape == (3, len(CONTEXT))
-    assert x[:, C["margin"]].tolist() == [3.0, -3.0, MARGIN_CLIP]       # pair 2 has no rival
+    assert x[:, C["margin"]].tolist() == [3.0, -3.0, 4.5]       # pair 2 has only the null rival
     assert x[:, C["is_top"]].tolist() == [1.0, 0.0, 1.0]
-    assert x[:, C["pred_margin"]].tolist() == [2.0, MARGIN_CLIP, -2.0]
-    assert x[:, C["mutual_best"]].tolist() == [1.0, 1.0, 0.0]          # 1 lost predecessor 5 to 0
+    assert x[:, C["pred_margin"]].tolist() == [2.0, 3.5, -2.0]
+    assert x[:, C["mutual_best"]].tolist() == [1.0, 1.0, 0.0]   # 1 lost predecessor 5 to 0
     assert x[:, C["rivals"]].tolist() == pytest.approx([np.log1p(1), np.log1p(1), 0.0])
     assert context_features(np.zeros(0), rivals(np.zeros(0), np.zeros(0), np.zeros(0))).shape == (0, len(CONTEXT))
+
+
+def test_a_lone_weak_candidate_gets_no_margin_for_free():
+    """Having no rival is not evidence: the null rival ("replaces no one") stands in."""
+    lone = context_features(np.array([-3.0]), rivals(np.array([0]), np.array([0]), np.array([-3.0])),
+                            null_logit=-2.5)
+    assert lone[0, C["margin"]] == -0.5 and lone[0, C["is_top"]] == 0.0
+
+
+def test_missing_similarities_count_as_the_training_mean():
+    lg = Logistic(np.array([0.5, 1.0]), np.array([1.0, 1.0]), np.array([2.0, 3.0]), 0.0)
+    assert lg.logit(np.array([[np.nan, 2.0]])).tolist() == [3.0]
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(100, 2))
+    x[::3, 0] = np.nan
+    fitted = Logistic.fit(x, x[:, 1] > 0, 1.0)
+    assert np.isfinite(fitted.mean).all() and np.isfinite(fitted.logit(x)).all()
 
 
 def test_digit_features():

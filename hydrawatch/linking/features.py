@@ -1,5 +1,9 @@
 """One feature row per candidate pair (new account q, suspended account s).
 
+A similarity that cannot be measured — a display name, bio, avatar or posts missing on
+either side — is NaN, not 0: missing is not dissimilar (the model reads NaN as the
+training mean, i.e. no evidence either way).
+
 Every feature is computed in bulk over the pair arrays (rapidfuzz's element-wise
 ``cpdist``, sparse row products for overlaps and content); none looks at other pairs
 except ``latest_suspension``, which compares a pair with the other candidates of the
@@ -102,12 +106,13 @@ def has_cue(text: str) -> bool:
     return bool(text) and _CUES.search(text) is not None
 
 
-def _ratio(a: list[str], b: list[str], scorer=fuzz.ratio) -> np.ndarray:
+def _ratio(a: list[str], b: list[str], scorer=fuzz.ratio, missing: float = 0.0) -> np.ndarray:
+    """Element-wise similarity; ``missing`` where either side is empty."""
     if not a:
         return np.zeros(0)
     sim = cpdist(a, b, scorer=scorer, workers=1).astype(np.float64) / 100.0
     empty = np.fromiter((not x or not y for x, y in zip(a, b)), bool, len(a))
-    sim[empty] = 0.0
+    sim[empty] = missing
     return sim
 
 
@@ -191,12 +196,16 @@ def shoutouts(new: AccountBatch, sus: AccountBatch, q, s) -> tuple[np.ndarray, n
 
 def content_similarity(new: AccountBatch, sus: AccountBatch, q, s) -> np.ndarray:
     if not len(q) or new.posts is None or sus.posts is None:
-        return np.zeros(len(q))
+        return np.full(len(q), np.nan)
     uq, iq = np.unique(q, return_inverse=True)
     us, is_ = np.unique(s, return_inverse=True)
-    a = text_vectors([recent_text(new, i) for i in uq])
-    b = text_vectors([recent_text(sus, j) for j in us])
-    return np.asarray(a[iq].multiply(b[is_]).sum(axis=1)).ravel()
+    ta, tb = [recent_text(new, i) for i in uq], [recent_text(sus, j) for j in us]
+    a, b = text_vectors(ta), text_vectors(tb)
+    sim = np.asarray(a[iq].multiply(b[is_]).sum(axis=1)).ravel().astype(np.float64)
+    empty_a = np.fromiter((not x for x in ta), bool, len(ta))
+    empty_b = np.fromiter((not x for x in tb), bool, len(tb))
+    sim[empty_a[iq] | empty_b[is_]] = np.nan
+    return sim
 
 
 def latest_suspension(q: np.ndarray, sus_at: np.ndarray) -> np.ndarray:
@@ -242,11 +251,12 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["digit_both"], cols["digit_same"], cols["digit_step"] = digit_features(nh, sh, q, s)
     n_names = {i: new.names[i].casefold() for i in set(q.tolist())}
     s_names = {j: sus.names[j].casefold() for j in set(s.tolist())}
-    cols["name_sim"] = _ratio([n_names[i] for i in q], [s_names[j] for j in s], fuzz.token_sort_ratio)
-    cols["bio_sim"] = _ratio([new.bios[i] for i in q], [sus.bios[j] for j in s])
+    cols["name_sim"] = _ratio([n_names[i] for i in q], [s_names[j] for j in s], fuzz.token_sort_ratio,
+                              missing=np.nan)
+    cols["bio_sim"] = _ratio([new.bios[i] for i in q], [sus.bios[j] for j in s], missing=np.nan)
     dist = _avatar(new, sus, q, s)
     cols["avatar_match"] = (dist <= 31).astype(float)
-    cols["avatar_sim"] = np.clip(1.0 - dist / 128.0, 0.0, 1.0)
+    cols["avatar_sim"] = np.where(dist > 128, np.nan, np.clip(1.0 - dist / 128.0, 0.0, 1.0))
     cols["followers_shared"], cols["followers_frac"], _ = _overlap(new.followers, sus.followers, q, s, n_ids)
     cols["following_shared"], cols["following_frac"], _ = _overlap(new.following, sus.following, q, s, n_ids)
     gap = (new.created_at[q] - sus.suspended_at[s]) / 3600.0

@@ -22,6 +22,7 @@ it learns how far to trust base scores on worlds the base model never saw.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,14 +36,16 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "link_model.json"
 CONTEXT = (
     "base_logit",     # log-odds of the base model (clipped to +-15)
     "margin",         # base_logit minus the best other candidate's of the same new account
-    "is_top",         # the new account's best candidate by base_logit
+                      # (or the null rival's, when higher: see context_features)
+    "is_top",         # the new account's best candidate by base_logit (and above the null)
     "rivals",         # log1p(other candidates of the same new account)
     "pred_margin",    # base_logit minus the best other new account's for the same predecessor
     "mutual_best",    # this new account is also the predecessor's best candidate successor
     "pred_rivals",    # log1p(other new accounts proposed for the same predecessor)
 )
 LOGIT_CLIP = 15.0
-MARGIN_CLIP = 10.0    # also the margin of a pair with no rival
+MARGIN_CLIP = 10.0
+NULL_LOGIT = -2.5     # default null rival (the model file carries the fitted one)
 CAP_GAP = 1e-4        # capped pairs sit this far under the threshold (rows keep 6 decimals)
 
 
@@ -88,16 +91,14 @@ def rivals(q: np.ndarray, s: np.ndarray, logit: np.ndarray) -> Rivals:
     return Rivals(bq, nq, bs, ns)
 
 
-def context_features(logit: np.ndarray, r: Rivals) -> np.ndarray:
-    """(n, len(CONTEXT)) matrix from base log-odds and their rivals."""
+def context_features(logit: np.ndarray, r: Rivals, null_logit: float = NULL_LOGIT) -> np.ndarray:
+    """(n, len(CONTEXT)) matrix from base log-odds and their rivals. Every pair also has
+    a *null* rival — "it replaces no one", at ``null_logit`` (the base rate of links among
+    the training candidates) — so a lone weak candidate has a small margin, not a large one:
+    having no rival is not evidence."""
     lg = np.clip(logit, -LOGIT_CLIP, LOGIT_CLIP)
-    with np.errstate(invalid="ignore"):
-        margin = np.clip(np.nan_to_num(lg - np.clip(r.best_q, -LOGIT_CLIP, None), nan=MARGIN_CLIP),
-                         -MARGIN_CLIP, MARGIN_CLIP)
-        pmargin = np.clip(np.nan_to_num(lg - np.clip(r.best_s, -LOGIT_CLIP, None), nan=MARGIN_CLIP),
-                          -MARGIN_CLIP, MARGIN_CLIP)
-    margin = np.where(np.isinf(r.best_q), MARGIN_CLIP, margin)
-    pmargin = np.where(np.isinf(r.best_s), MARGIN_CLIP, pmargin)
+    margin = np.clip(lg - np.maximum(r.best_q, null_logit), -MARGIN_CLIP, MARGIN_CLIP)
+    pmargin = np.clip(lg - np.maximum(r.best_s, null_logit), -MARGIN_CLIP, MARGIN_CLIP)
     cols = [lg, margin, (margin >= 0).astype(float), np.log1p(r.n_q),
             pmargin, (pmargin >= 0).astype(float), np.log1p(r.n_s)]
     return np.column_stack(cols) if len(lg) else np.zeros((0, len(CONTEXT)))
@@ -110,24 +111,32 @@ class Logistic:
     coef: np.ndarray
     intercept: float
 
+    def standardise(self, x: np.ndarray) -> np.ndarray:
+        """(x - mean) / scale, with NaN (a similarity that could not be measured) at 0: the
+        training mean, no evidence either way."""
+        return np.nan_to_num((x - self.mean) / self.scale, nan=0.0)
+
     def logit(self, x: np.ndarray) -> np.ndarray:
         if x.shape[0] == 0:
             return np.zeros(0)
-        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return self.standardise(x) @ self.coef + self.intercept
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
         """Per-feature log-odds contributions relative to the mean pair."""
-        return ((x - self.mean) / self.scale) * self.coef
+        return self.standardise(x) * self.coef
 
     @classmethod
     def fit(cls, x: np.ndarray, y: np.ndarray, c: float) -> "Logistic":
         from sklearn.linear_model import LogisticRegression
 
-        mean = x.mean(axis=0)
-        scale = x.std(axis=0)
-        scale[scale < 1e-9] = 1.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
+            mean = np.nan_to_num(np.nanmean(x, axis=0), nan=0.0)
+            scale = np.nanstd(x, axis=0)
+        scale = np.where(np.isnan(scale) | (scale < 1e-9), 1.0, scale)
+        model = cls(mean, scale, np.zeros(x.shape[1]), 0.0)
         lr = LogisticRegression(C=c, max_iter=5000)
-        lr.fit((x - mean) / scale, y)
+        lr.fit(model.standardise(x), y)
         return cls(mean, scale, lr.coef_[0], float(lr.intercept_[0]))
 
     def as_dict(self) -> dict:
@@ -151,6 +160,7 @@ class LinkModel:
     context: Logistic | None
     threshold: float
     meta: dict = field(default_factory=dict)
+    null_logit: float = NULL_LOGIT
 
     def base_logit(self, x: np.ndarray) -> np.ndarray:
         return self.base.logit(x)
@@ -159,7 +169,7 @@ class LinkModel:
         """The calibrated confidence of pairs from their base log-odds and rivals."""
         if self.context is None:
             return _sigmoid(base_logit)
-        return _sigmoid(self.context.logit(context_features(base_logit, r)))
+        return _sigmoid(self.context.logit(context_features(base_logit, r, self.null_logit)))
 
     def cap(self, conf: np.ndarray, x: np.ndarray) -> np.ndarray:
         """Pairs with no identity evidence beyond the handle (features.identity_evidence)
@@ -179,12 +189,14 @@ class LinkModel:
             raise ValueError(f"{path or MODEL_PATH}: features differ from the code's; "
                              f"re-run scripts/fit_link_model.py")
         ctx = Logistic.from_dict(data["context"]) if data.get("context") else None
+        null = float(data["context"].get("null_logit", NULL_LOGIT)) if ctx is not None else NULL_LOGIT
         return cls(feats, Logistic.from_dict(data["base"]), ctx, float(data["threshold"]),
-                   data.get("meta", {}))
+                   data.get("meta", {}), null)
 
     def save(self, path: Path | str | None = None) -> None:
         data = {"features": list(self.features), "base": self.base.as_dict(),
-                "context": ({"features": list(CONTEXT), **self.context.as_dict()}
+                "context": ({"features": list(CONTEXT), "null_logit": round(self.null_logit, 6),
+                             **self.context.as_dict()}
                             if self.context is not None else None),
                 "threshold": self.threshold, "meta": self.meta}
         Path(path or MODEL_PATH).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
