@@ -79,9 +79,23 @@ class World:
     successions: int
 
 
+def _code_version() -> str:
+    """A short digest of the code that makes candidate pairs and their features, so a
+    cached world's pairs are recomputed whenever that code changes."""
+    import hashlib
+
+    from hydrawatch.linking import candidates, features, handles, minhash
+
+    h = hashlib.sha256()
+    for mod in (candidates, features, handles, minhash):
+        h.update(Path(mod.__file__).read_bytes())
+    return h.hexdigest()[:10]
+
+
 def load_world(cache: Path, seed: int, accounts: int) -> World:
-    """A training world's candidate pairs (cached next to the world; --fresh recomputes)."""
-    path = cache / f"pairs_{seed}_{accounts}_{len(FEATURES)}.npz"
+    """A training world's candidate pairs (cached next to the world, keyed by the code
+    version; --fresh recomputes)."""
+    path = cache / f"pairs_{seed}_{accounts}_{_code_version()}.npz"
     if path.exists() and not FRESH:
         d = np.load(path)
         return World(seed, accounts, d["x"], d["y"], d["q"], d["s"], int(d["total"]))
