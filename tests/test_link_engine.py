@@ -222,3 +222,12 @@ def test_batch_slice_keeps_rows_and_their_neighbours():
     part = b.slice(1, 3)
     assert part.ids == ["p2", "p3"] and part.followers.row(0).tolist() == [300, 301]
     assert len(part.followers) == 2 and part.posts.texts[0] == []
+
+
+def test_hub_neighbours_do_not_count_as_shared(monkeypatch):
+    """A follower adjacent to more suspended accounts than MAX_HUB carries no identity."""
+    old = [dict(OLD[0], id=f"p{i}", handle=f"h{i}", followers=[7, 100 + i]) for i in range(6)]
+    new, o = batch([{"id": "n", "handle": "zz", "followers": [7, 100]}]), batch(old)
+    monkeypatch.setattr(C, "MAX_HUB", 3)
+    x = pair_features(new, o, np.array([0, 0]), np.array([0, 1]), 1000)
+    assert np.expm1(x[:, F["followers_shared"]]).round().tolist() == [1.0, 0.0]

@@ -117,12 +117,20 @@ def _ratio(a: list[str], b: list[str], scorer=fuzz.ratio, missing: float = 0.0) 
 
 
 def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
-    from hydrawatch.linking.candidates import neighbour_matrix
+    """Shared neighbours of each pair. A hub — a neighbour adjacent to more than MAX_HUB
+    suspended accounts, as the candidate generators prune it — is shared with everyone and
+    carries no identity, so it is not counted (``sus_rag`` must be the whole suspended side
+    for the degrees to be right)."""
+    from hydrawatch.linking.candidates import MAX_HUB, neighbour_matrix
 
     for rag in (new_rag, sus_rag):
         if len(rag.values):
             n_ids = max(n_ids, int(rag.values.max()) + 1)
     a, b = neighbour_matrix(new_rag, n_ids), neighbour_matrix(sus_rag, n_ids)
+    degree = np.bincount(b.indices, minlength=b.shape[1])
+    if (degree > MAX_HUB).any():
+        b.data[degree[b.indices] > MAX_HUB] = 0
+        b.eliminate_zeros()
     shared = np.zeros(len(q))
     for lo in range(0, len(q), OVERLAP_CHUNK):  # row gathers of a chunk of pairs at a time
         qq, ss = q[lo: lo + OVERLAP_CHUNK], s[lo: lo + OVERLAP_CHUNK]
