@@ -127,11 +127,15 @@ _MOCK = {
     "en": ("\"{slogan}\" they said. Suspended before dinner {e}", "Imagine tweeting \"{slogan}\" unironically",
            "{slogan}? The only thing that never dies is their spam {e}", "day 5 of \"{slogan}\" and still nobody cares",
            "\"{slogan}\" — brought to you by a burner account with 3 followers", "Report them. \"{slogan}\" my foot.",
-           "Me waiting for \"{slogan}\" to make sense {e}"),
+           "Me waiting for \"{slogan}\" to make sense {e}", "{slogan} {slogan} {slogan}... ok we get it {e}",
+           "breaking: {slogan}. in other news water is wet {e}", "my nephew's homework has better slogans than {slogan}",
+           "{slogan}, says the account that will be gone by friday {e}"),
     "fr": ("« {slogan} » qu'ils disent. Suspendus avant le dîner {e}", "Imaginez écrire « {slogan} » sérieusement",
-           "« {slogan} » ? La seule chose éternelle c'est leur spam {e}", "Signalez-les. « {slogan} », mon œil."),
+           "« {slogan} » ? La seule chose éternelle c'est leur spam {e}", "Signalez-les. « {slogan} », mon œil.",
+           "{slogan}, dit le compte qui aura disparu vendredi {e}", "{slogan} {slogan}... oui on a compris {e}"),
     "ar": ("\"{slogan}\" قالوا... وتعلق الحساب قبل العشاء {e}", "تخيل تكتب \"{slogan}\" وأنت جاد",
-           "\"{slogan}\"؟ الشيء الوحيد الذي لا يموت هو إزعاجهم {e}", "بلغوا عنهم. \"{slogan}\" قال!"),
+           "\"{slogan}\"؟ الشيء الوحيد الذي لا يموت هو إزعاجهم {e}", "بلغوا عنهم. \"{slogan}\" قال!",
+           "{slogan}، يقول حساب سيختفي يوم الجمعة {e}", "{slogan} {slogan}... فهمنا خلاص {e}"),
 }
 
 _SWITCH = {"ar": ("ok", "yalla", "bref", "lol", "merci", "sorry", "bravo", "c'est la vie"),

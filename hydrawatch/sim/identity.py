@@ -101,7 +101,8 @@ class Identities:
             avoid = tuple(self.get(j).handle.lower() for j in self._successors_of(int(plan.decoy_of[i])))
             handle, _ = mutate(victim.handle, rng, avoid=avoid + (victim.handle.lower(),))
         bio = self._bio(role, lang, i, rng)
-        if role in (HUB, MEMBER) and rng.random() < (0.95 if role == HUB else 0.7):
+        prm = plan.params
+        if role in (HUB, MEMBER) and rng.random() < (prm.hub_logo_prob if role == HUB else prm.member_logo_prob):
             avatar = flip_bits(rng.choice(self.logos), rng.randrange(0, 13), rng)
         else:
             avatar = f"{rng.getrandbits(256):064x}"
@@ -173,9 +174,9 @@ class Identities:
             return f"{rng.choice(text.SLOGANS[lang])}. #{text.movement_tag(rng, lang)}"
         if role == MEMBER:
             r = rng.random()
-            if r < 0.45:
+            if r < self.plan.params.member_bio_tag_prob:
                 return f"{rng.choice(text.SLOGANS[lang])} #{text.movement_tag(rng, lang)}"
-            if r < 0.7:
+            if r < self.plan.params.member_bio_slogan_prob:
                 return rng.choice(text.SLOGANS[lang])
             return rng.choice(_BIOS[ORDINARY_AR if lang == "ar" else ORDINARY])
         if role == NEWS:

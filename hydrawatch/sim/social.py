@@ -317,7 +317,7 @@ class Author:
         """A member in a composed world: quiet members mostly live ordinary lives online."""
         w, rings, susp, prm = self.w, self.rings, self.w.plan.suspended, self.p
         quiet = self._trait(i, 11) < prm.quiet_member_share
-        reshare = 0.12 if quiet else 0.45
+        reshare = prm.quiet_reshare_prob if quiet else 0.45
         if x < reshare:
             ref = rings.pick(("bulletin", p), rng, t, susp) or rings.pick(("movement", p), rng, t, susp)
             if ref is not None:

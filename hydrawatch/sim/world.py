@@ -53,6 +53,11 @@ class WorldParams:
     composed_text: bool = False            # posts composed word by word (compose.py), not templates
     member_mundane_share: float = 0.15     # of a member's own posts: everyday content
     quiet_member_share: float = 0.0        # members who mostly post everyday content, reshare little
+    quiet_reshare_prob: float = 0.05       # a quiet member's chance that a post is a reshare
+    hub_logo_prob: float = 0.95            # hubs with a logo avatar (a few bits flipped)
+    member_logo_prob: float = 0.7          # members with a logo avatar
+    member_bio_tag_prob: float = 0.45      # member bios with slogan and hashtag ...
+    member_bio_slogan_prob: float = 0.7    # ... or (cumulative) a slogan; the rest ordinary bios
     member_tag_prob: float = 1.0           # composed member posts carrying movement hashtags
     copy_untagged_share: float = 0.0       # member posts that copy a bulletin without its hashtags
     tag_variant_prob: float = 0.0          # movement hashtags misspelled (homoglyph, _, Arabic variant)
@@ -89,6 +94,7 @@ PRESETS: dict[str, dict] = {
     "default": {},
     "hard": {
         "preset": "hard", "composed_text": True, "member_mundane_share": 0.45, "quiet_member_share": 0.35,
+        "hub_logo_prob": 0.8, "member_logo_prob": 0.3, "member_bio_tag_prob": 0.15, "member_bio_slogan_prob": 0.35,
         "member_tag_prob": 0.35, "copy_untagged_share": 0.15, "tag_variant_prob": 0.45,
         "journalist_quote_prob": 0.7, "quote_link_prob": 0.4, "counter_quote_prob": 0.45,
         "researcher_quote_prob": 0.3, "faith_overlap": 0.4, "news_reshare_prob": 0.45, "curious_share": 0.03,
