@@ -202,3 +202,23 @@ def test_cli_generate_hard_preset(tmp_path):
                                       "--days", "2", "--preset", "hard", "--json"])
     assert result.exit_code == 0, result.output
     assert _truth(tmp_path / "w")["params"]["composed_text"] is True
+
+
+_MEASURE = """
+import resource, sys
+from hydrawatch.sim import generate_world
+generate_world(sys.argv[1], seed=1, accounts=3000, days=int(sys.argv[2]), preset="hard", formats=("x", "canonical"))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_hard_preset_streams(tmp_path):
+    import subprocess
+    import sys
+
+    def peak(days: int) -> int:
+        out = subprocess.run([sys.executable, "-c", _MEASURE, str(tmp_path / f"w{days}"), str(days)],
+                             capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
+        return int(out.stdout.strip().splitlines()[-1])
+    short, long = peak(1), peak(6)
+    assert long - short < 20_000, (short, long)
