@@ -94,6 +94,7 @@ class EvalResult:
     metrics: dict = field(default_factory=lambda: dict.fromkeys(METRICS))
     timings: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
+    baseline: dict = field(default_factory=dict)  # naive policy-hashtag ranking (human output only)
 
     def as_json(self) -> dict:
         return {k: self.metrics[k] for k in METRICS}
@@ -217,6 +218,36 @@ def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool, linked: b
     return metrics
 
 
+def hashtag_baseline(store, truth: dict, seeds: Sequence[str], policy_tags: Iterable[str]) -> dict:
+    """The 2015-style list: rank accounts by how many of their posts carry a policy hashtag,
+    matched exactly (case-insensitive, no other normalisation). Same K, same exclusions as
+    ``p_at_k``; accounts that never used a tag rank last."""
+    from sqlalchemy import select
+
+    from hydrawatch.store.schema import Account, Post
+
+    tags = {t.lower() for t in policy_tags}
+    accounts = truth["accounts"]
+    seed_set = set(seeds)
+    counts: dict[str, float] = {}
+    with store.session() as db:
+        for platform, account_id in db.execute(select(Account.platform, Account.account_id)):
+            counts[f"{platform}:{account_id}"] = 0.0
+        for platform, account_id, hashtags in db.execute(
+                select(Post.platform, Post.account_id, Post.hashtags).where(Post.hashtags.is_not(None))):
+            if any(isinstance(h, str) and h.lower().lstrip("#") in tags for h in hashtags or ()):
+                key = f"{platform}:{account_id}"
+                counts[key] = counts.get(key, 0.0) + 1.0
+    scores = {k: v for k, v in counts.items() if k not in seed_set and k in accounts}
+    positives = {k for k in scores if accounts[k]["movement"]}
+    hard = {k for k in scores if accounts[k]["hard_negative"]}
+    ranked = rank_accounts(scores)
+    k = len(positives)
+    return {"p_at_k": precision_at_k(ranked, positives, k), "hard_negatives_top_k": hard_negatives_in_top_k(ranked, hard, k),
+            "flagged": sum(1 for v in scores.values() if v > 0),
+            "flagged_movement": sum(1 for key, v in scores.items() if v > 0 and key in positives)}
+
+
 def evaluate_world(world_dir, *, seeds_fraction: float = 0.25, db_url: str | None = None,
                    progress: bool = False) -> EvalResult:
     """Run the pipeline on ``world_dir`` in a fresh temporary SQLite store (or ``db_url``,
@@ -235,9 +266,14 @@ def evaluate_world(world_dir, *, seeds_fraction: float = 0.25, db_url: str | Non
             metrics = measure(store, truth, seeds, scored=timings.get("score") is not None,
                               linked=timings.get("link") is not None)
             timings["measure"] = time.perf_counter() - t0
+            baseline = {}
+            policy_path = Path(world_dir) / "policy.json"
+            if timings.get("ingest") is not None and policy_path.is_file():
+                tags = orjson.loads(policy_path.read_bytes()).get("hashtags", [])
+                baseline = hashtag_baseline(store, truth, seeds, tags)
         finally:
             store.dispose()
     counts = {"accounts": len(truth["accounts"]), "seeds": len(seeds),
               "movement": sum(a["movement"] for a in truth["accounts"].values()),
               "successions": len(truth["successions"])}
-    return EvalResult(metrics, timings, counts)
+    return EvalResult(metrics, timings, counts, baseline)

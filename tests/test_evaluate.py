@@ -78,3 +78,23 @@ def test_eval_json_has_exactly_the_metric_keys(tmp_path):
     assert list(out) == list(METRICS)
     for key in ("p_at_k", "auc"):
         assert out[key] is None or 0.0 <= out[key] <= 1.0
+
+
+def test_hashtag_baseline_counts_exact_policy_tags(tmp_path, store):
+    import orjson
+
+    from hydrawatch.evaluate import hashtag_baseline, load_truth
+    from hydrawatch.ingest import ingest_paths
+    from hydrawatch.sim import data_files, generate_world
+
+    generate_world(tmp_path / "w", seed=3, accounts=300, days=2, activity=0.5)
+    ingest_paths(store, data_files(tmp_path / "w"))
+    truth = load_truth(tmp_path / "w")
+    tags = orjson.loads((tmp_path / "w" / "policy.json").read_bytes())["hashtags"]
+    out = hashtag_baseline(store, truth, [], tags)
+    assert set(out) == {"p_at_k", "hard_negatives_top_k", "flagged", "flagged_movement"}
+    assert 0 < out["flagged_movement"] <= out["flagged"]
+    assert 0.0 <= out["p_at_k"] <= 1.0
+    # counter-speech and reporters use the tags too: the naive list flags them
+    assert out["flagged"] > out["flagged_movement"]
+    assert hashtag_baseline(store, truth, [], [])["flagged"] == 0

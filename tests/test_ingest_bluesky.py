@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import pytest
 
 from hydrawatch.errors import RecordError
 from hydrawatch.ingest import bluesky
+from tests.helpers import by_kind, load_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 D1 = "did:plc:exrelay7q2m4x5b6c7d8e9f0"
@@ -22,14 +22,8 @@ REPOST = f"at://{D2}/app.bsky.feed.repost/3lbx2dddd2s2d"
 
 
 def load(name: str):
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    if name.endswith(".jsonl"):
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    return json.loads(text)
+    return load_json(FIXTURES / name)
 
-
-def by_kind(records, kind):
-    return [r for r in records if r["kind"] == kind]
 
 
 def posts_by_id(records):

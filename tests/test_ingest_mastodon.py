@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import pytest
 
 from hydrawatch.errors import RecordError
 from hydrawatch.ingest import mastodon
+from tests.helpers import by_kind, load_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
 A1, A2, A3 = "110000000000000001", "110000000000000002", "110000000000000003"
@@ -18,14 +18,8 @@ S1, S2, S3, S4 = ("113100000000000001", "113100000000000002", "11310000000000000
 
 
 def load(name: str):
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    if name.endswith(".jsonl"):
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    return json.loads(text)
+    return load_json(FIXTURES / name)
 
-
-def by_kind(records, kind):
-    return [r for r in records if r["kind"] == kind]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 
 from hydrawatch.errors import RecordError
 from hydrawatch.ingest import telegram
+from tests.helpers import by_kind
 
 FIXTURES = Path(__file__).parent / "fixtures" / "telegram"
 CH = "1801234567"
@@ -19,9 +20,6 @@ GR = "1907654321"
 def load(name: str):
     return json.loads((FIXTURES / name / "result.json").read_text(encoding="utf-8"))
 
-
-def by_kind(records, kind):
-    return [r for r in records if r["kind"] == kind]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 
 from hydrawatch.errors import RecordError
 from hydrawatch.ingest import x_v2
+from tests.helpers import by_kind, load_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x_v2"
 U1, U2, U3, U4 = ("1890000000000000101", "1890000000000000102", "1890000000000000103",
@@ -21,14 +22,8 @@ def T(n: int) -> str:
 
 
 def load(name: str):
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    if name.endswith(".jsonl"):
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    return json.loads(text)
+    return load_json(FIXTURES / name)
 
-
-def by_kind(records, kind):
-    return [r for r in records if r["kind"] == kind]
 
 
 def posts_by_id(records):

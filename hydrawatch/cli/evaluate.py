@@ -37,6 +37,12 @@ def eval_world(world: Path = typer.Argument(..., help="A world directory written
     for key in METRICS:
         table.add_row(key, _fmt(result.metrics[key]))
     console.print(table)
+    if result.baseline:
+        b = result.baseline
+        console.print(f"baseline (rank by posts with an exact policy hashtag, the 2015-style list): "
+                      f"p_at_k {_fmt(b['p_at_k'])}, hard_negatives_top_k {b['hard_negatives_top_k']}, "
+                      f"{b['flagged']:,} accounts used a policy hashtag ({b['flagged_movement']:,} of them movement)",
+                      highlight=False)
     timings = Table("stage", "seconds", title="stage timings")
     for stage, seconds in result.timings.items():
         timings.add_row(stage, "not available yet" if seconds is None else f"{seconds:.2f}")

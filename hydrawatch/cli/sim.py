@@ -22,13 +22,16 @@ def generate(out: Path = typer.Argument(..., help="Directory to write the world 
              days: int = typer.Option(30, "--days", help="Days of activity to simulate."),
              formats: str = typer.Option("x,mastodon,canonical", "--formats",
                                          help="Comma-separated output formats: x, mastodon, canonical."),
+             preset: str = typer.Option("default", "--preset",
+                                        help="A named set of world parameters: default, or hard (messier text, "
+                                             "harder negatives and re-entries)."),
              progress: bool = typer.Option(False, "--progress", help="Print one line per simulated day."),
              as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")) -> None:
     """Generate a seeded synthetic world (platform data, policy pack, lists, truth.json)."""
     from hydrawatch.sim import generate_world
 
     summary = generate_world(out, seed=seed, accounts=accounts, days=days,
-                             formats=tuple(formats.split(",")), progress=progress)
+                             formats=tuple(formats.split(",")), progress=progress, preset=preset)
     if as_json:
         d = summary.as_dict()
         d["files"] = len(summary.files)

@@ -225,7 +225,6 @@ class BatchWriter:
         return case((a.is_(None), b), (b.is_(None), a), else_=fn(a, b))
 
     def flush(self) -> None:
-        db = self.db
         if self.seen:
             self._write_accounts()
         if self.handles:

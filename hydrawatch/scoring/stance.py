@@ -114,7 +114,6 @@ def stance_cues(match_joined: str, match_starts: np.ndarray, norm_joined: str,
     quotes = _flag(_QUOTES, norm_joined, norm_starts, n)
     lens = np.fromiter(map(len, (u or () for u in urls)), dtype=np.int64, count=n)
     news = np.zeros(n, dtype=bool)
-    has_url = lens > 0
     if lens.sum():
         flat = list(map(str, chain.from_iterable(u or () for u in urls)))
         hits = np.fromiter(map(bool, map(NEWS_DOMAIN.search, flat)), dtype=bool, count=len(flat))

@@ -21,9 +21,9 @@ from hydrawatch.errors import ConfigError
 from hydrawatch.sim.generate import Generator
 from hydrawatch.sim.lists import LISTS, write_lists
 from hydrawatch.sim.truth import policy_pack, write_truth
-from hydrawatch.sim.world import WorldParams, make_plan
+from hydrawatch.sim.world import PRESETS, WorldParams, make_plan
 
-__all__ = ["FORMATS", "WorldParams", "WorldSummary", "data_files", "generate_world", "load_manifest"]
+__all__ = ["FORMATS", "PRESETS", "WorldParams", "WorldSummary", "data_files", "generate_world", "load_manifest"]
 
 FORMATS = ("x", "mastodon", "canonical")
 
@@ -48,8 +48,13 @@ class WorldSummary:
 
 
 def generate_world(out_dir, *, seed: int = 0, accounts: int = 2000, days: int = 30,
-                   formats=FORMATS, progress: bool = False, **overrides) -> WorldSummary:
-    """Write a world directory. ``overrides`` set any other WorldParams field."""
+                   formats=FORMATS, progress: bool = False, preset: str = "default",
+                   **overrides) -> WorldSummary:
+    """Write a world directory. ``preset`` names a set of WorldParams overrides (PRESETS:
+    "default", "hard"); ``overrides`` set any other WorldParams field and win over the preset."""
+    if preset not in PRESETS:
+        raise ConfigError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+    overrides = {**PRESETS[preset], **overrides}
     formats = tuple(f.strip() for f in formats if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:

@@ -192,7 +192,7 @@ class Generator:
         for dst in followees:
             self._later(t + rng.randrange(120, 6 * 3600), "follow", j, dst)
         for src in followers:  # old followers come back over hours to days
-            self._later(t + int(rng.expovariate(1 / (20 * 3600))) + 600, "follow", src, j)
+            self._later(t + int(rng.expovariate(1 / (plan.params.refollow_hours * 3600))) + 600, "follow", src, j)
 
     def _event(self, files: DayFiles, t: int, kind: str, args: tuple) -> None:
         plan, world = self.plan, self.world

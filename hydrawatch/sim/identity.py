@@ -8,6 +8,8 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from hydrawatch.sim import text
 from hydrawatch.sim.handles import MAX_HANDLE, mutate
 from hydrawatch.sim.world import (COUNTER, FAN, HUB, JOURNALIST, MEMBER, NEWS, ORDINARY,
@@ -76,6 +78,7 @@ class Identities:
         self.seed = plan.params.seed
         self.logos = logo_hashes(self.seed)
         self.get = lru_cache(maxsize=cache)(self._make)
+        self._spam = None
 
     def rng(self, i: int, salt: int = 0) -> random.Random:
         return random.Random((self.seed * 0x9E3779B1 + i * 2_654_435_761 + salt * 97) & ((1 << 64) - 1))
@@ -98,7 +101,8 @@ class Identities:
             avoid = tuple(self.get(j).handle.lower() for j in self._successors_of(int(plan.decoy_of[i])))
             handle, _ = mutate(victim.handle, rng, avoid=avoid + (victim.handle.lower(),))
         bio = self._bio(role, lang, i, rng)
-        if role in (HUB, MEMBER) and rng.random() < (0.95 if role == HUB else 0.7):
+        prm = plan.params
+        if role in (HUB, MEMBER) and rng.random() < (prm.hub_logo_prob if role == HUB else prm.member_logo_prob):
             avatar = flip_bits(rng.choice(self.logos), rng.randrange(0, 13), rng)
         else:
             avatar = f"{rng.getrandbits(256):064x}"
@@ -107,9 +111,13 @@ class Identities:
             new_handle = self._rename(handle, rng)
         return Identity(handle, name, bio, lang, avatar, new_handle)
 
-    def _successors_of(self, i: int) -> list[int]:
-        import numpy as np
+    def _spammers(self):
+        if self._spam is None:
+            n0 = self.plan.n_original
+            self._spam = np.flatnonzero(self.plan.role[:n0] == SPAMMER)
+        return self._spam
 
+    def _successors_of(self, i: int) -> list[int]:
         return [int(j) for j in np.flatnonzero(self.plan.pred == i)]
 
     def _lang(self, role: int, rng: random.Random) -> str:
@@ -145,6 +153,11 @@ class Identities:
         if role == NEWS:
             outlet = _OUTLETS[i % len(_OUTLETS)]
             return fit(outlet.replace(" ", "").replace("-", "")), outlet
+        if role == SPAMMER and self.plan.params.spam_handle_clusters and i < self.plan.n_original:
+            # near-identical handles: stem + a small number (rank among spammers, spaced by 10)
+            rank = int(np.searchsorted(self._spammers(), i))
+            handle = f"{_SPAM_STEMS[rank % len(_SPAM_STEMS)]}{(rank // len(_SPAM_STEMS)) * 10 + 10}"
+            return handle, rng.choice(("Free Followers", "Promo King", "WIN BIG"))
         if role == SPAMMER:
             return fit(rng.choice(_SPAM_STEMS)), rng.choice(("Free Followers", "Promo King", "WIN BIG"))
         if lang == "ar":
@@ -161,9 +174,9 @@ class Identities:
             return f"{rng.choice(text.SLOGANS[lang])}. #{text.movement_tag(rng, lang)}"
         if role == MEMBER:
             r = rng.random()
-            if r < 0.45:
+            if r < self.plan.params.member_bio_tag_prob:
                 return f"{rng.choice(text.SLOGANS[lang])} #{text.movement_tag(rng, lang)}"
-            if r < 0.7:
+            if r < self.plan.params.member_bio_slogan_prob:
                 return rng.choice(text.SLOGANS[lang])
             return rng.choice(_BIOS[ORDINARY_AR if lang == "ar" else ORDINARY])
         if role == NEWS:
@@ -180,20 +193,33 @@ class Identities:
         return (stem + suffix)[: MAX_HANDLE - len(digits)] + digits
 
     def _successor(self, i: int, pred: int, rng: random.Random) -> Identity:
+        p = self.plan.params
         old = self.get(pred)
         old_handle = self.handle_at(pred, int(self.plan.suspended[pred]))
         handle, how = mutate(old_handle, rng)
+        if p.double_mutation_prob > 0 and rng.random() < p.double_mutation_prob:
+            again, how2 = mutate(handle, rng, avoid=(old_handle.lower(),))
+            handle, how = again, f"{how}+{how2}"
+        if p.fresh_handle_prob > 0 and rng.random() < p.fresh_handle_prob:
+            role = int(self.plan.role[i])
+            if role == SPAMMER and p.spam_handle_clusters:
+                number = rng.randrange(1000, 99_999)
+                handle = f"{rng.choice(_SPAM_STEMS)}{number + (1 if number % 10 == 0 else 0)}"
+            else:
+                handle, _ = self._handle_name(i, role, old.lang, rng)
+            how = "fresh"
         r = rng.random()
-        name = old.name if r < 0.6 else (old.name + rng.choice((" 2", " (new)", " ✦", " الجديد", " - back")))\
-            if r < 0.85 else rng.choice(_AR_NAMES if old.lang == "ar" else _FIRST).capitalize()
+        name = old.name if r < p.name_keep_prob else (old.name + rng.choice((" 2", " (new)", " ✦", " الجديد", " - back")))\
+            if r < p.name_similar_prob else rng.choice(_AR_NAMES if old.lang == "ar" else _FIRST).capitalize()
         r = rng.random()
-        bio = old.bio if r < 0.6 else (rng.choice(("back again. ", "new account. ", "عدنا. ")) + old.bio) \
-            if r < 0.9 else rng.choice(_BIOS[ORDINARY])
+        bio = old.bio if r < p.bio_keep_prob else (rng.choice(("back again. ", "new account. ", "عدنا. ")) + old.bio) \
+            if r < p.bio_similar_prob else rng.choice(_BIOS[ORDINARY])
         r = rng.random()
         # Only the movement's own re-entries switch to one of its logos; a benign spammer's
         # new account keeps its avatar or takes a fresh one.
         logo_ok = self.plan.is_movement(pred)
-        avatar = (flip_bits(old.avatar, rng.randrange(0, 9), rng) if r < 0.7
-                  else flip_bits(rng.choice(self.logos), rng.randrange(0, 13), rng) if r < 0.9 and logo_ok
+        same, logo = p.same_avatar_prob, p.same_avatar_prob + p.logo_avatar_prob
+        avatar = (flip_bits(old.avatar, rng.randrange(0, 9), rng) if r < same
+                  else flip_bits(rng.choice(self.logos), rng.randrange(0, 13), rng) if r < logo and logo_ok
                   else f"{rng.getrandbits(256):064x}")
         return Identity(handle, name, bio, old.lang, avatar, None, how)

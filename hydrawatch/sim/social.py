@@ -10,6 +10,7 @@ from collections import deque
 
 import numpy as np
 
+from hydrawatch.sim import compose as C
 from hydrawatch.sim import text as T
 from hydrawatch.sim.world import (COUNTER, FAN, HUB, JOURNALIST, MEMBER, NEWS, ORDINARY,
                                   ORDINARY_AR, RESEARCHER, ROLE_NAMES, SPAMMER, Plan)
@@ -123,6 +124,13 @@ class Graph:
         if plan.decoy_of[j] >= 0:
             followees = [m for m in mates if rng.random() < 0.2]
             followers = [m for m in mates if rng.random() < 0.1]
+            share = plan.params.decoy_shared_followers
+            if share > 0:  # the look-alike's victim's community follows it too (same club, town...)
+                victim = int(plan.decoy_of[j])
+                theirs = [int(self.current[m]) for m in self.cellmates(victim)]
+                followers += [m for m in theirs if plan.created[m] <= t < plan.suspended[m] and m != j
+                              and plan.platform[m] == p and rng.random() < share]
+                followers = sorted(set(followers))
             return followees, followers
         followees = [m for m in mates if rng.random() < 0.7]
         followers = [m for m in mates if rng.random() < refollow]
@@ -165,6 +173,13 @@ class Author:
         self.w = world
         self.rings = rings
         self.bulletin_no: dict[int, int] = {}
+        self.p = world.plan.params
+        self.curious_done: set[int] = set()
+
+    def _trait(self, i: int, salt: int) -> float:
+        """A fixed per-family draw in [0, 1) (same for every incarnation of a root)."""
+        root = int(self.w.plan.root[i])
+        return ((root * 2_654_435_761 + self.p.seed * 40_503 + salt * 97) % 1_000_003) / 1_000_003
 
     def _mention(self, i: int, t: int) -> tuple[str, int]:
         return (self.w.handle_at(i, t), i)
@@ -182,9 +197,13 @@ class Author:
             root = int(plan.root[i])
             n = self.bulletin_no.get(root, 10 + root % 90) + 1
             self.bulletin_no[root] = n
-            post = Post(pid, i, t, T.bulletin(rng, lang, n), lang)
+            body = (C.bulletin_text(rng, lang, n, self.p.tag_variant_prob) if self.p.composed_text
+                    else T.bulletin(rng, lang, n))
+            post = Post(pid, i, t, body, lang)
             rings.push(("bulletin", p), post)
             return post
+        if role == MEMBER and self.p.composed_text:
+            return self._member_composed(pid, i, t, rng, lang, p, x)
         if role == MEMBER:
             if x < 0.5:
                 ref = rings.pick(("bulletin", p), rng, t, susp) or rings.pick(("movement", p), rng, t, susp)
@@ -200,15 +219,21 @@ class Author:
             return post
         if role == JOURNALIST:
             about = x < 0.4
-            if about and rng.random() < 0.3 and p == 0:
+            if about and rng.random() < self.p.journalist_quote_prob and p == 0:
                 ref = rings.pick(("bulletin", p), rng, t, susp) or rings.pick(("movement", p), rng, t, susp)
                 if ref is not None:
-                    return Post(pid, i, t, T.report_post(rng, lang, True), lang, quote=ref)
+                    body = (C.neutral_quote(rng, lang, self.p.quote_link_prob) if self.p.composed_text
+                            else T.report_post(rng, lang, True))
+                    return Post(pid, i, t, body, lang, quote=ref)
             if x > 0.8:
                 ref = rings.pick(("news", p), rng, t, susp)
                 if ref is not None:
                     return Post(pid, i, t, ref.text, ref.lang, reshare=ref)
-            post = Post(pid, i, t, T.report_post(rng, lang, about), lang)
+            if about and self.p.composed_text:
+                body = C.report_text(rng, lang, self.p.tag_variant_prob, self.p.quote_link_prob)
+            else:
+                body = T.report_post(rng, lang, about)
+            post = Post(pid, i, t, body, lang)
             rings.push(("journalism", p), post)
             return post
         if role == RESEARCHER:
@@ -216,15 +241,34 @@ class Author:
                 ref = rings.pick(("journalism", p), rng, t, susp)
                 if ref is not None:
                     return Post(pid, i, t, ref.text, ref.lang, reshare=ref)
+            if self.p.composed_text:
+                if x < 0.2 + self.p.researcher_quote_prob and p == 0:
+                    ref = rings.pick(("bulletin", p), rng, t, susp)
+                    if ref is not None:
+                        return Post(pid, i, t, C.neutral_quote(rng, lang, self.p.quote_link_prob), lang, quote=ref)
+                return Post(pid, i, t, C.report_text(rng, lang, self.p.tag_variant_prob, self.p.quote_link_prob), lang)
             return Post(pid, i, t, T.research_post(rng, lang), lang)
         if role == COUNTER:
-            if x < 0.2 and p == 0:
-                ref = rings.pick(("movement", p), rng, t, susp)
+            composed = self.p.composed_text
+            if x < self.p.counter_quote_prob and p == 0:
+                ref = (rings.pick(("bulletin", p), rng, t, susp) if composed else None) \
+                    or rings.pick(("movement", p), rng, t, susp)
                 if ref is not None:
-                    return Post(pid, i, t, T.counter_post(rng, lang), lang, quote=ref)
+                    body = C.mockery(rng, lang, self.p.tag_variant_prob) if composed else T.counter_post(rng, lang)
+                    return Post(pid, i, t, body, lang, quote=ref)
+            if composed and rng.random() < 0.5:
+                return Post(pid, i, t, C.mockery(rng, lang, self.p.tag_variant_prob), lang)
             return Post(pid, i, t, T.counter_post(rng, lang), lang)
         if role == NEWS:
-            post = Post(pid, i, t, T.news_post(rng, lang, x < 0.1), lang)
+            if self.p.news_reshare_prob > 0 and rng.random() < self.p.news_reshare_prob:
+                ref = rings.pick(("news", p), rng, t, susp)
+                if ref is not None and ref.author != i:
+                    return Post(pid, i, t, ref.text, ref.lang, reshare=ref)
+            if x < 0.1 and self.p.composed_text:
+                body = C.report_text(rng, lang, self.p.tag_variant_prob, 1.0)
+            else:
+                body = T.news_post(rng, lang, x < 0.1)
+            post = Post(pid, i, t, body, lang)
             rings.push(("news", p), post)
             return post
         if role == FAN:
@@ -244,6 +288,11 @@ class Author:
                 return Post(pid, i, t, body, "en", mentions=[self._mention(ref.author, t)])
             return Post(pid, i, t, body, "en")
         # ordinary people
+        if plan.curious[i] and i not in self.curious_done:
+            ref = rings.pick(("bulletin", p), rng, t, susp)
+            if ref is not None:
+                self.curious_done.add(i)
+                return Post(pid, i, t, ref.text, ref.lang, reshare=ref)
         if x < 0.1:
             ref = rings.pick(("news", p), rng, t, susp)
             if ref is not None:
@@ -251,8 +300,43 @@ class Author:
         elif x < 0.15:
             ref = rings.pick(("ordinary", lang, p), rng, t, susp)
             if ref is not None:
-                body = f"@{w.handle_at(ref.author, t)} " + T.ordinary_post(rng, lang)
+                body = f"@{w.handle_at(ref.author, t)} " + self._everyday(rng, lang)
                 return Post(pid, i, t, body, lang, reply=ref, mentions=[self._mention(ref.author, t)])
-        post = Post(pid, i, t, T.ordinary_post(rng, lang), lang)
+        post = Post(pid, i, t, self._everyday(rng, lang), lang)
         rings.push(("ordinary", lang, p), post)
+        return post
+
+    def _everyday(self, rng: random.Random, lang: str) -> str:
+        if not self.p.composed_text:
+            return T.ordinary_post(rng, lang)
+        if rng.random() < 0.2:
+            return T.ordinary_post(rng, lang)
+        return C.everyday(rng, lang, self.p.faith_overlap if lang == "ar" else 0.05)
+
+    def _member_composed(self, pid: int, i: int, t: int, rng: random.Random, lang: str, p: int, x: float) -> Post:
+        """A member in a composed world: quiet members mostly live ordinary lives online."""
+        w, rings, susp, prm = self.w, self.rings, self.w.plan.suspended, self.p
+        quiet = self._trait(i, 11) < prm.quiet_member_share
+        reshare = prm.quiet_reshare_prob if quiet else 0.45
+        if x < reshare:
+            ref = rings.pick(("bulletin", p), rng, t, susp) or rings.pick(("movement", p), rng, t, susp)
+            if ref is not None:
+                return Post(pid, i, t, ref.text, ref.lang, reshare=ref)
+        elif x < reshare + 0.08:
+            ref = rings.pick(("movement", p), rng, t, susp)
+            if ref is not None:
+                body = f"@{w.handle_at(ref.author, t)} " + (
+                    self._everyday(rng, lang) if rng.random() < 0.5
+                    else C.movement_text(rng, lang, prm.member_tag_prob, prm.tag_variant_prob))
+                return Post(pid, i, t, body, lang, reply=ref, mentions=[self._mention(ref.author, t)])
+        y = rng.random()
+        mundane = 0.85 if quiet else prm.member_mundane_share
+        if y < mundane:
+            return Post(pid, i, t, C.everyday(rng, lang, prm.faith_overlap if lang == "ar" else 0.1), lang)
+        if y < mundane + prm.copy_untagged_share:
+            ref = rings.pick(("bulletin", p), rng, t, susp)
+            if ref is not None:
+                return Post(pid, i, t, C.strip_tags(ref.text), ref.lang)
+        post = Post(pid, i, t, C.movement_text(rng, lang, prm.member_tag_prob, prm.tag_variant_prob), lang)
+        rings.push(("movement", p), post)
         return post

@@ -36,6 +36,8 @@ def write_truth(path: Path, world, params: dict, lists: dict, files: list[str]) 
             "suspended_at": iso(int(plan.suspended[i])), "created_at": iso(int(plan.created[j])),
             "mutation": world.ident(j).mutation, "generation": int(plan.gen[j]),
             "shoutout": bool(plan.shoutout[j]), "family": plan.key(int(plan.root[j]))})
+    if plan.params.curious_share > 0:  # ordinary accounts that reshare one bulletin: not movement
+        small["curious"] = [plan.key(i) for i in np.flatnonzero(plan.curious).tolist()]
     small["decoys"] = [plan.key(j) for j in np.flatnonzero(plan.decoy_of >= 0).tolist()]
     for i in np.flatnonzero(plan.rename_at < NEVER).tolist():
         ident = world.ident(i)

@@ -48,12 +48,62 @@ class WorldParams:
     rename_share: float = 0.015            # of benign accounts
     cell_size: int = 30                    # community size for follows and resharing
     activity: float = 1.0                  # multiplies every role's posting rate
+    # -- realism knobs (defaults = the "default" preset; see PRESETS["hard"]) ----------------
+    preset: str = "default"
+    composed_text: bool = False            # posts composed word by word (compose.py), not templates
+    member_mundane_share: float = 0.15     # of a member's own posts: everyday content
+    quiet_member_share: float = 0.0        # members who mostly post everyday content, reshare little
+    quiet_reshare_prob: float = 0.05       # a quiet member's chance that a post is a reshare
+    hub_logo_prob: float = 0.95            # hubs with a logo avatar (a few bits flipped)
+    member_logo_prob: float = 0.7          # members with a logo avatar
+    member_bio_tag_prob: float = 0.45      # member bios with slogan and hashtag ...
+    member_bio_slogan_prob: float = 0.7    # ... or (cumulative) a slogan; the rest ordinary bios
+    member_tag_prob: float = 1.0           # composed member posts carrying movement hashtags
+    copy_untagged_share: float = 0.0       # member posts that copy a bulletin without its hashtags
+    tag_variant_prob: float = 0.0          # movement hashtags misspelled (homoglyph, _, Arabic variant)
+    journalist_quote_prob: float = 0.3     # movement stories that quote a bulletin (X)
+    quote_link_prob: float = 1.0           # neutral quotes and reports that carry a news link
+    counter_quote_prob: float = 0.2        # counter-speech posts quoting a movement post (X)
+    researcher_quote_prob: float = 0.0
+    faith_overlap: float = 0.0             # everyday Arabic posts with faith phrases the movement uses too
+    news_reshare_prob: float = 0.0         # news outlets resharing each other
+    curious_share: float = 0.0             # ordinary accounts that reshare one bulletin, once
+    same_avatar_prob: float = 0.7          # re-entry keeps its avatar (a few bits flipped)
+    logo_avatar_prob: float = 0.2          # movement re-entry takes a logo instead
+    name_keep_prob: float = 0.6            # re-entry keeps its display name ...
+    name_similar_prob: float = 0.85        # ... or (cumulative) a decorated one
+    bio_keep_prob: float = 0.6
+    bio_similar_prob: float = 0.9
+    fresh_handle_prob: float = 0.0         # re-entry under an unrelated handle
+    double_mutation_prob: float = 0.0      # two handle mutations in a row
+    refollow_hours: float = 20.0           # mean delay of a returning follower
+    decoy_fan_share: float = 0.0           # decoys that are football fans
+    decoy_shared_followers: float = 0.0    # chance each of the victim's community follows the decoy
+    spam_handle_clusters: bool = False     # spammers named stem + small number (near-identical handles)
 
     def to_json(self) -> dict:
         d = asdict(self)
         d["formats"] = list(self.formats)
         d["reentry_delay_hours"] = list(self.reentry_delay_hours)
         return d
+
+
+# Named sets of overrides. "default" is the world the tests and figures were built on;
+# "hard" is messier in the ways real data is (docs/simulator.md, "Presets").
+PRESETS: dict[str, dict] = {
+    "default": {},
+    "hard": {
+        "preset": "hard", "composed_text": True, "member_mundane_share": 0.45, "quiet_member_share": 0.35,
+        "hub_logo_prob": 0.8, "member_logo_prob": 0.3, "member_bio_tag_prob": 0.15, "member_bio_slogan_prob": 0.35,
+        "member_tag_prob": 0.35, "copy_untagged_share": 0.15, "tag_variant_prob": 0.45,
+        "journalist_quote_prob": 0.7, "quote_link_prob": 0.4, "counter_quote_prob": 0.45,
+        "researcher_quote_prob": 0.3, "faith_overlap": 0.4, "news_reshare_prob": 0.45, "curious_share": 0.03,
+        "same_avatar_prob": 0.25, "logo_avatar_prob": 0.2, "name_keep_prob": 0.3, "name_similar_prob": 0.5,
+        "bio_keep_prob": 0.3, "bio_similar_prob": 0.55, "fresh_handle_prob": 0.25, "double_mutation_prob": 0.35,
+        "shoutout_prob": 0.08, "refollow_prob": 0.35, "refollow_hours": 60.0, "decoy_prob": 0.35,
+        "decoy_fan_share": 0.4, "decoy_shared_followers": 0.2, "spam_handle_clusters": True,
+    },
+}
 
 
 class Plan:
@@ -90,6 +140,7 @@ class Plan:
         self._suspend_later: dict[int, int] = {}
         self._suspensions_and_reentries(rng)
         self._renames(rng)
+        self.curious = self._curious()
         self.ids = self._snowflakes()
 
     # -- composition ------------------------------------------------------------------------
@@ -162,7 +213,10 @@ class Plan:
                 created = int(t_susp + py.uniform(2, 240) * 3600)
                 if created < self.end:
                     next_index += 1
-                    drole = ORDINARY_AR if py.random() < 0.4 else ORDINARY
+                    if p.decoy_fan_share > 0 and py.random() < p.decoy_fan_share:
+                        drole = FAN
+                    else:
+                        drole = ORDINARY_AR if py.random() < 0.4 else ORDINARY
                     n_cells = int(self.cell[:n][self.role[:n] == drole].max(initial=0)) + 1
                     new_rows.append((drole, py.randrange(n_cells), self._get("platform", i, new_rows),
                                      created, -1, -1, 0, i, False))
@@ -204,6 +258,20 @@ class Plan:
         if k:
             chosen = np.sort(rng.choice(benign, size=k, replace=False))
             self.rename_at[chosen] = rng.integers(self.start + 3600, self.end - 3600, size=k)
+
+    def _curious(self) -> np.ndarray:
+        """Ordinary originals that will reshare one bulletin out of curiosity (own rng stream,
+        so the default world is unchanged)."""
+        out = np.zeros(len(self.role), dtype=bool)
+        share = self.params.curious_share
+        if share > 0:
+            n0 = self.n_original
+            pool = np.flatnonzero(np.isin(self.role[:n0], (ORDINARY, ORDINARY_AR)))
+            k = int(round(len(pool) * share))
+            if k:
+                rng = np.random.default_rng([self.params.seed, 9])
+                out[rng.choice(pool, size=k, replace=False)] = True
+        return out
 
     def _snowflakes(self) -> np.ndarray:
         """X-style ids: creation milliseconds since the Twitter epoch, shifted, plus the index."""
