@@ -2,6 +2,7 @@
 posts to flag, per seed and size, measured against each world's truth.json.
 
     python benchmarks/bench_link_quality.py --seeds 1 2 3 --accounts 2000 5000
+    python benchmarks/bench_link_quality.py --seeds 1 2 3 --preset hard
 
 Worlds are generated once into --cache (default /tmp/hydrawatch-worlds) and ingested into
 a temporary SQLite store. The model is never fitted on these seeds (scripts/
@@ -28,12 +29,14 @@ from hydrawatch.store.schema import Link, Post  # noqa: E402
 from hydrawatch.timeutil import as_utc  # noqa: E402
 
 
-def world(cache: Path, seed: int, accounts: int) -> Path:
+def world(cache: Path, seed: int, accounts: int, preset: str = "default") -> Path:
+    """The world directory (generated once): ``w{seed}_{accounts}`` for the default preset,
+    ``h{seed}_{accounts}`` for the hard one."""
     from hydrawatch.sim import generate_world
 
-    out = cache / f"w{seed}_{accounts}"
+    out = cache / f"{'w' if preset == 'default' else preset[0]}{seed}_{accounts}"
     if not (out / "truth.json").exists():
-        generate_world(out, seed=seed, accounts=accounts)
+        generate_world(out, seed=seed, accounts=accounts, preset=preset)
     return out
 
 
@@ -94,17 +97,18 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--accounts", type=int, nargs="+", default=[2000])
+    ap.add_argument("--preset", default="default", help="simulator preset (default, hard)")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hydrawatch-worlds")
     args = ap.parse_args(argv)
     from hydrawatch.link import DEFAULT_THRESHOLD, link_store
 
     args.cache.mkdir(parents=True, exist_ok=True)
-    print(f"threshold {DEFAULT_THRESHOLD}")
+    print(f"threshold {DEFAULT_THRESHOLD}, preset {args.preset}")
     print(f"{'seed':>5} {'accts':>6} {'true':>5} {'out':>5} {'prec':>6} {'recall':>6} {'mrr':>6} "
           f"{'decoy':>5} {'renm':>5} {'flag':>5} {'secs':>6}")
     for accounts in args.accounts:
         for seed in args.seeds:
-            wd = world(args.cache, seed, accounts)
+            wd = world(args.cache, seed, accounts, args.preset)
             store = ingested_store(wd, args.cache)
             t0 = time.perf_counter()
             link_store(store)

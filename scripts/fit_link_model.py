@@ -2,6 +2,7 @@
 
     python scripts/fit_link_model.py                  # seeds 101-110, 1,000-5,000 accounts
     python scripts/fit_link_model.py --worlds 101:1000 102:2000 --out /tmp/model.json
+    python scripts/fit_link_model.py --hard-worlds 111:2000 112:2000   # add hard-preset worlds
 
 Each world is generated (cached under --cache), ingested into a temporary SQLite store,
 and run through the same candidate generators and features as `hydrawatch link`; a pair
@@ -72,6 +73,7 @@ def world_pairs(store, truth: dict):
 class World:
     seed: int
     accounts: int
+    preset: str
     x: np.ndarray
     y: np.ndarray
     q: np.ndarray
@@ -92,19 +94,20 @@ def _code_version() -> str:
     return h.hexdigest()[:10]
 
 
-def load_world(cache: Path, seed: int, accounts: int) -> World:
+def load_world(cache: Path, seed: int, accounts: int, preset: str = "default") -> World:
     """A training world's candidate pairs (cached next to the world, keyed by the code
     version; --fresh recomputes)."""
-    path = cache / f"pairs_{seed}_{accounts}_{_code_version()}.npz"
+    tag = "" if preset == "default" else f"{preset}_"
+    path = cache / f"pairs_{tag}{seed}_{accounts}_{_code_version()}.npz"
     if path.exists() and not FRESH:
         d = np.load(path)
-        return World(seed, accounts, d["x"], d["y"], d["q"], d["s"], int(d["total"]))
-    wd = world(cache, seed, accounts)
+        return World(seed, accounts, preset, d["x"], d["y"], d["q"], d["s"], int(d["total"]))
+    wd = world(cache, seed, accounts, preset)
     store = ingested_store(wd, cache)
     x, y, q, s, found, total = world_pairs(store, orjson.loads((wd / "truth.json").read_bytes()))
     store.dispose()
     np.savez(path, x=x, y=y, q=q, s=s, total=total)
-    return World(seed, accounts, x, y, q, s, total)
+    return World(seed, accounts, preset, x, y, q, s, total)
 
 
 def _stack(worlds: list[World]):
@@ -152,7 +155,7 @@ def report(worlds: list[World], preds: list[np.ndarray], t: float) -> None:
         _, rank = rank_within(w.q, p)
         out = (rank == 1) & (p >= t) & identity_evidence(w.x)
         tp = int(w.y[out].sum())
-        print(f"  held-out seed {w.seed} ({w.accounts}): precision {tp / max(out.sum(), 1):.3f}, "
+        print(f"  held-out seed {w.seed} ({w.preset}, {w.accounts}): precision {tp / max(out.sum(), 1):.3f}, "
               f"recall {tp / max(w.successions, 1):.3f} ({tp}/{w.successions}), "
               f"false links {int(out.sum()) - tp}")
 
@@ -192,6 +195,8 @@ def main(argv=None) -> None:
     global FRESH
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worlds", nargs="+", default=list(DEFAULT_WORLDS), help="SEED:ACCOUNTS ...")
+    ap.add_argument("--hard-worlds", nargs="*", default=[],
+                    help="SEED:ACCOUNTS ... of hard-preset worlds (docs/simulator.md) to fit on as well")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hydrawatch-worlds")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--precision", type=float, default=0.99,
@@ -203,12 +208,13 @@ def main(argv=None) -> None:
     FRESH = args.fresh
     args.cache.mkdir(parents=True, exist_ok=True)
     worlds = []
-    for spec in args.worlds:
+    specs = [(s, "default") for s in args.worlds] + [(s, "hard") for s in args.hard_worlds]
+    for spec, preset in specs:
         seed, accounts = (int(v) for v in spec.split(":"))
         if seed < 100:
             raise SystemExit("training seeds must be >= 100 (1-99 are for evaluation)")
-        w = load_world(args.cache, seed, accounts)
-        print(f"world seed {seed} ({accounts} accounts): {len(w.y):,} candidate pairs, "
+        w = load_world(args.cache, seed, accounts, preset)
+        print(f"world seed {seed} ({preset}, {accounts} accounts): {len(w.y):,} candidate pairs, "
               f"{int(w.y.sum())}/{w.successions} true successions among them")
         worlds.append(w)
     context = not args.no_context
@@ -220,7 +226,7 @@ def main(argv=None) -> None:
     model = fit_pipeline(worlds, args.c, context)
     model.threshold = threshold
     model.meta = {"fitted_by": "scripts/fit_link_model.py",
-                  "worlds": [{"seed": w.seed, "accounts": w.accounts, "pairs": int(len(w.y)),
+                  "worlds": [{"seed": w.seed, "preset": w.preset, "accounts": w.accounts, "pairs": int(len(w.y)),
                               "positives": int(w.y.sum()), "successions": w.successions}
                              for w in worlds],
                   "regularisation_c": args.c, "target_held_out_precision": args.precision,

@@ -9,6 +9,7 @@ from hydrawatch.linking import candidates as C
 from hydrawatch.linking import minhash
 from hydrawatch.linking.batch import AccountBatch, PostRows, Ragged
 from hydrawatch.linking.engine import find_links
+from hydrawatch.linking import features
 from hydrawatch.linking.features import FEATURES, has_cue, pair_features
 from hydrawatch.linking.handles import blocking_keys, skeleton
 
@@ -231,3 +232,20 @@ def test_hub_neighbours_do_not_count_as_shared(monkeypatch):
     monkeypatch.setattr(C, "MAX_HUB", 3)
     x = pair_features(new, o, np.array([0, 0]), np.array([0, 1]), 1000)
     assert np.expm1(x[:, F["followers_shared"]]).round().tolist() == [1.0, 0.0]
+
+
+def test_adamic_adar_weighs_rare_shared_neighbours_most():
+    """Followers of a whole spam cluster are shared with every member; a follower of one
+    suspended account only, who follows the new one too, is the owner's audience."""
+    cluster = [dict(OLD[0], id=f"c{i}", handle=f"cluster{i}", followers=[10, 11, 12], following=[])
+               for i in range(5)]
+    lone = dict(OLD[0], id="lone", handle="lone", followers=[20, 21], following=[30])
+    new = batch([{"id": "n", "handle": "zz", "followers": [10, 11, 12, 20], "following": [30]}])
+    x = pair_features(new, batch(cluster + [lone]), np.array([0, 0]), np.array([0, 5]), 1000)
+    assert np.expm1(x[:, F["followers_shared"]]).round().tolist() == [3.0, 1.0]
+    # degree k = suspended accounts adjacent + the new account: 3 / log(6) vs 1 / log(2)
+    assert np.expm1(x[:, F["followers_aa"]]).tolist() == pytest.approx([3 / np.log(6), 1 / np.log(2)], rel=1e-5)
+    assert np.expm1(x[:, F["following_aa"]]).tolist() == pytest.approx([0.0, 1 / np.log(2)], rel=1e-5)
+    # the per-neighbour weight falls with the neighbour's degree
+    w = features.adamic_adar_weights(np.array([1, 5, 100]))
+    assert w[0] > w[1] > w[2] > 0

@@ -182,7 +182,8 @@ def pair_reasons(new: AccountBatch, sus: AccountBatch, i: int, j: int, x: np.nda
     shared = round(np.expm1(f["followers_shared"]))
     if shared:
         out.append(f"{shared} follower(s) of the new account followed @{oh} "
-                   f"({f['followers_frac']:.0%} of its followers)")
+                   f"({f['followers_frac']:.0%} of its followers; rarity-weighted "
+                   f"{np.expm1(f['followers_aa']):.1f})")
     shared = round(np.expm1(f["following_shared"]))
     if shared:
         out.append(f"follows {shared} account(s) @{oh} followed ({f['following_frac']:.0%})")

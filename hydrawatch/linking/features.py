@@ -38,6 +38,9 @@ FEATURES = (
     "followers_frac",     # share of the new account's followers who followed the old one
     "following_shared",   # log1p(shared followees)
     "following_frac",     # share of the new account's followees the old one followed
+    "followers_aa",       # log1p(Adamic-Adar: sum over shared followers of 1 / log(degree))
+    "following_aa",       # ... over shared followees (degree: the suspended accounts it is
+                          # adjacent to, plus the new account; a rare neighbour weighs most)
     "gap_log_hours",      # log1p(hours from the suspension to the new account's start)
     "latest_suspension",  # the most recently suspended of this new account's candidates
     "shoutout",           # the new account's posts mention a handle the old one held
@@ -47,6 +50,7 @@ FEATURES = (
                           # followees, name, bio, shout-out): a look-alike handle has none
 )
 RECENT_POSTS = 20
+AA_EVIDENCE = 1.0      # raw Adamic-Adar sum that counts as identity evidence (identity_evidence)
 OVERLAP_CHUNK = 200_000
 _CUES = re.compile(
     r"new account|new acc\b|old (?:account|one)|back again|i'?m back|we are back|suspend|"
@@ -116,8 +120,16 @@ def _ratio(a: list[str], b: list[str], scorer=fuzz.ratio, missing: float = 0.0) 
     return sim
 
 
+def adamic_adar_weights(degree: np.ndarray) -> np.ndarray:
+    """Weight of a shared neighbour adjacent to ``degree`` suspended accounts: 1 / log(k),
+    k = degree + 1 (the new account is adjacent too, so k >= 2). A follower of one suspended
+    account who follows the new one weighs 1.44; a follower of a whole spam cluster little."""
+    return 1.0 / np.log(np.maximum(degree, 1) + 1.0)
+
+
 def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
-    """Shared neighbours of each pair. A hub — a neighbour adjacent to more than MAX_HUB
+    """Shared neighbours of each pair: (log1p(count), share of the new account's,
+    log1p(Adamic-Adar sum), count). A hub — a neighbour adjacent to more than MAX_HUB
     suspended accounts, as the candidate generators prune it — is shared with everyone and
     carries no identity, so it is not counted (``sus_rag`` must be the whole suspended side
     for the degrees to be right)."""
@@ -131,12 +143,17 @@ def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
     if (degree > MAX_HUB).any():
         b.data[degree[b.indices] > MAX_HUB] = 0
         b.eliminate_zeros()
+    bw = b.copy()  # the same matrix with each neighbour's rarity weight in place of its 1
+    bw.data = adamic_adar_weights(degree[bw.indices]).astype(np.float32)
     shared = np.zeros(len(q))
+    aa = np.zeros(len(q))
     for lo in range(0, len(q), OVERLAP_CHUNK):  # row gathers of a chunk of pairs at a time
         qq, ss = q[lo: lo + OVERLAP_CHUNK], s[lo: lo + OVERLAP_CHUNK]
-        shared[lo: lo + len(qq)] = np.asarray(a[qq].multiply(b[ss]).sum(axis=1)).ravel()
+        aq = a[qq]
+        shared[lo: lo + len(qq)] = np.asarray(aq.multiply(b[ss]).sum(axis=1)).ravel()
+        aa[lo: lo + len(qq)] = np.asarray(aq.multiply(bw[ss]).sum(axis=1)).ravel()
     size = np.asarray(a.sum(axis=1)).ravel()[q]
-    return np.log1p(shared), shared / np.maximum(size, 1), shared
+    return np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared
 
 
 def _avatar(new: AccountBatch, sus: AccountBatch, q, s) -> np.ndarray:
@@ -232,11 +249,14 @@ def identity_evidence(x: np.ndarray) -> np.ndarray:
     """Per feature row: is there evidence of the same owner beyond the handle — a matching
     avatar, a shared follower or two shared followees, a near-identical display name or bio, or a
     shout-out? A look-alike handle (and posts on the same topic) alone is never a link:
-    that is what a decoy or a spam cluster looks like."""
+    that is what a decoy or a spam cluster looks like. A single shared followee counts only
+    when it is rare (Adamic-Adar sum >= AA_EVIDENCE: followed by no other suspended account)."""
     f = {name: x[:, i] for i, name in enumerate(FEATURES)}
-    # one shared followee is common ground (popular accounts), two are a pattern
+    # one shared followee is common ground (popular accounts), two are a pattern, and so
+    # is one that only the two accounts follow
     return ((f["avatar_match"] > 0) | (f["followers_shared"] > 0)
             | (f["following_shared"] >= np.log1p(2) - 1e-9)
+            | (f["following_aa"] >= np.log1p(AA_EVIDENCE) - 1e-9)
             | (f["name_sim"] >= 0.85) | (f["bio_sim"] >= 0.85) | (f["shoutout"] > 0))
 
 
@@ -265,8 +285,10 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     dist = _avatar(new, sus, q, s)
     cols["avatar_match"] = (dist <= 31).astype(float)
     cols["avatar_sim"] = np.where(dist > 128, np.nan, np.clip(1.0 - dist / 128.0, 0.0, 1.0))
-    cols["followers_shared"], cols["followers_frac"], _ = _overlap(new.followers, sus.followers, q, s, n_ids)
-    cols["following_shared"], cols["following_frac"], _ = _overlap(new.following, sus.following, q, s, n_ids)
+    (cols["followers_shared"], cols["followers_frac"], cols["followers_aa"],
+     _) = _overlap(new.followers, sus.followers, q, s, n_ids)
+    (cols["following_shared"], cols["following_frac"], cols["following_aa"],
+     _) = _overlap(new.following, sus.following, q, s, n_ids)
     gap = (new.created_at[q] - sus.suspended_at[s]) / 3600.0
     cols["gap_log_hours"] = np.log1p(np.clip(np.nan_to_num(gap, nan=24.0 * 30), 0, None))
     cols["latest_suspension"] = latest_suspension(q, sus.suspended_at[s])
