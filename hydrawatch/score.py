@@ -208,6 +208,7 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     sig.update(media.media_signals(list(policy.pdq), accounts.avatar_pdq, media_acc, media_pdq, n))
     clock.lap("media")
 
+    sig["counter_stance"] = combine.counter_stance(sig)
     F = combine.feature_matrix(sig)
     rows = np.flatnonzero(active)
     weight = np.where(rejected[rows], 3.0, 1.0)
@@ -215,7 +216,10 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     if comb is not None:
         # A logo avatar is self-identification, which the operator put in the pack: it
         # stands as evidence of its own even for a near-silent account.
-        score = 1 - (1 - combine.learned_scores(comb, F)) * (1 - combine.avatar_evidence(sig, policy.weights))
+        # The account's stance gates the learned part: an account whose posts mostly speak
+        # against the movement or report on it is not a member however close it stands.
+        learned = combine.learned_scores(comb, F) * (1 - sig["counter_stance"])
+        score = 1 - (1 - learned) * (1 - combine.avatar_evidence(sig, policy.weights))
         contrib = comb.contributions(F)
     else:
         score = combine.policy_only_scores(sig, policy.weights)

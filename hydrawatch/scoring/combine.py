@@ -131,6 +131,16 @@ def policy_only_scores(sig: dict[str, np.ndarray], weights: dict[str, float]) ->
     return 1 - (1 - p_text) * (1 - p_avatar) * (1 - p_media)
 
 
+def counter_stance(sig: dict[str, np.ndarray]) -> np.ndarray:
+    """0..1: the share of an account's stance-bearing posts that criticise, mock or report
+    on the movement (cues in any post, slogans or not) rather than endorse it, shrunk
+    towards 0 for accounts with few such posts. Account-level aggregation of the per-post
+    stance cues: a counter-speech account's mocking posts that carry no cue word of their
+    own are outweighed by its many posts that do."""
+    against = sig["critical_any"] + sig["reporting_any"]
+    return against / (sig["endorse_posts"] + against + 2)
+
+
 def feature_matrix(sig: dict[str, np.ndarray]) -> np.ndarray:
     posts = np.maximum(sig["posts"], 1)
     # The account's stance (its endorse purity, shrunk towards 0 for few policy posts)
