@@ -183,8 +183,9 @@ def test_stance_weights_an_accounts_own_endorsing_posts():
     col = {f: F[:, i] for i, f in enumerate(combine.FEATURES)}
     for f in ("endorse_posts", "endorse_days"):
         assert col[f][0] > col[f][1] > col[f][2]
-    assert col["endorse_purity"][0] > max(col["endorse_purity"][1:])
-    assert col["endorse_purity"][2] <= 1 / 3   # one post of one: no habit
+    stance = combine.endorse_stance(sig)
+    assert stance[0] > max(stance[1:])
+    assert stance[2] <= 1 / 3   # one post of one: no habit
 
 
 def test_mutual_follows_and_amplification_by_seeds():

@@ -29,7 +29,6 @@ FEATURES = (
     "endorse_days",       # log1p(distinct days with endorsing posts): repeated, not once
     "endorse_share",      # share of the account's posts that endorse
     "distinct_policy",    # log1p(distinct policy hashtags and slogans used endorsingly)
-    "endorse_purity",     # endorsing / (policy posts + 2): shrunk, so one post is no habit
     "critical_share",     # posts with criticism cues / (posts + 2), slogans or not
     "reporting_share",    # posts with reporting cues / (posts + 2)
     "text_model",         # mean log-odds of the cross-fitted text model
@@ -41,7 +40,7 @@ FEATURES = (
     "avatar_match",       # 1 - distance/32 when the avatar matches the hash bank
     "media_matches",      # log1p(posted images matching the hash bank)
 )
-NON_NEGATIVE = {"endorse_posts", "endorse_days", "endorse_share", "endorse_purity", "distinct_policy",
+NON_NEGATIVE = {"endorse_posts", "endorse_days", "endorse_share", "distinct_policy",
                 "text_model", "text_dose", "network", "seed_reshares", "seed_amplified", "seed_mutual",
                 "avatar_match", "media_matches"}
 # Evidence against membership only: criticism and reporting never raise a score.
@@ -131,6 +130,12 @@ def policy_only_scores(sig: dict[str, np.ndarray], weights: dict[str, float]) ->
     return 1 - (1 - p_text) * (1 - p_avatar) * (1 - p_media)
 
 
+def endorse_stance(sig: dict[str, np.ndarray]) -> np.ndarray:
+    """0..1: the account's endorse purity (endorsing posts / policy posts), shrunk towards
+    0 for few policy posts (``+ 2``): one endorsing post of one is 1/3, not 1."""
+    return sig["endorse_posts"] / (sig["policy_posts"] + 2)
+
+
 def counter_stance(sig: dict[str, np.ndarray]) -> np.ndarray:
     """0..1: the share of an account's stance-bearing posts that criticise, mock or report
     on the movement (cues in any post, slogans or not) rather than endorse it, shrunk
@@ -143,10 +148,10 @@ def counter_stance(sig: dict[str, np.ndarray]) -> np.ndarray:
 
 def feature_matrix(sig: dict[str, np.ndarray]) -> np.ndarray:
     posts = np.maximum(sig["posts"], 1)
-    # The account's stance (its endorse purity, shrunk towards 0 for few policy posts)
-    # weights its own endorsing posts: a post that slipped past the stance cues counts
-    # little from an account that mostly quotes or mocks, and one post is no habit.
-    stance = sig["endorse_posts"] / (sig["policy_posts"] + 2)
+    # The account's stance weights its own endorsing posts: a post that slipped past the
+    # stance cues counts little from an account that mostly quotes or mocks, and one post
+    # is no habit.
+    stance = endorse_stance(sig)
     cols = {
         "endorse_posts": np.log1p(sig["endorse_posts"] * stance),
         "endorse_days": np.log1p(sig["endorse_days"] * stance),
@@ -155,7 +160,6 @@ def feature_matrix(sig: dict[str, np.ndarray]) -> np.ndarray:
         # carry every hashtag of the pack)
         "distinct_policy": np.log1p(stance * np.minimum(sig["distinct_tags"] + sig["distinct_phrases"],
                                                         sig["endorse_posts"])),
-        "endorse_purity": stance,
         "critical_share": sig["critical_any"] / (sig["posts"] + 2),
         "reporting_share": sig["reporting_any"] / (sig["posts"] + 2),
         "text_model": np.clip(sig["text_logit"], -8, 8),
