@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 from hydrawatch.linking.candidates import MAX_CANDIDATES, SuspendedIndex, combine  # noqa: E402
 from hydrawatch.linking.engine import find_links, rank_within  # noqa: E402
-from hydrawatch.linking.features import pair_features  # noqa: E402
+from hydrawatch.linking.features import FEATURES, latest_suspension, pair_features  # noqa: E402
 from hydrawatch.linking.model import default_model  # noqa: E402
 
 
@@ -33,12 +33,21 @@ def all_pairs(new, sus, n_ids, chunk: int = 200_000):
     q = np.repeat(np.arange(nq, dtype=np.int64), ns)
     s = np.tile(np.arange(ns, dtype=np.int64), nq)
     cand = combine(q, s, np.zeros(len(q), np.int64), new, sus, max_candidates=ns)
-    conf = np.concatenate([model.predict(pair_features(new, sus, cand.q[lo: lo + chunk],
-                                                       cand.s[lo: lo + chunk], n_ids))
-                           for lo in range(0, len(cand.q), chunk)] or [np.zeros(0)])
-    _, rank = rank_within(cand.q, conf)
+    x = np.vstack([pair_features(new, sus, cand.q[lo: lo + chunk], cand.s[lo: lo + chunk], n_ids)
+                   for lo in range(0, len(cand.q), chunk)] or [np.zeros((0, len(FEATURES)))])
+    # latest_suspension compares a pair with the others of its new account: recompute it
+    # over all pairs (a chunk may split an account's pairs)
+    x[:, FEATURES.index("latest_suspension")] = latest_suspension(cand.q, sus.suspended_at[cand.s])
+    # every pair scored by the base model; as blocking keeps at most MAX_CANDIDATES per new
+    # account, the best MAX_CANDIDATES by base score are the rivals the context model sees
+    base = model.base_logit(x)
+    _, brank = rank_within(cand.q, base)
+    top = brank <= MAX_CANDIDATES
+    q, s, x = cand.q[top], cand.s[top], x[top]
+    conf = model.predict(x, q, s)
+    _, rank = rank_within(q, conf)
     ok = (rank == 1) & (conf >= model.threshold)
-    return {(int(a), int(b)) for a, b in zip(cand.q[ok], cand.s[ok])}, len(cand.q)
+    return {(int(a), int(b)) for a, b in zip(q[ok], s[ok])}, len(cand.q)
 
 
 def store_batches(world_dir: Path):

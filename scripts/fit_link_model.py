@@ -1,13 +1,16 @@
 """Fit the link confidence model on simulated worlds and write hydrawatch/link_model.json.
 
-    python scripts/fit_link_model.py                       # seeds 101-104, mixed sizes
+    python scripts/fit_link_model.py                  # seeds 101-110, 1,000-5,000 accounts
     python scripts/fit_link_model.py --worlds 101:1000 102:2000 --out /tmp/model.json
 
 Each world is generated (cached under --cache), ingested into a temporary SQLite store,
 and run through the same candidate generators and features as `hydrawatch link`; a pair
-is positive when truth.json lists it as a succession. A logistic regression is fitted on
-all worlds together and the threshold is the lowest one keeping training precision of
-the best-ranked pairs at or above --precision. Evaluation seeds (1-99) are never used here.
+is positive when truth.json lists it as a succession. Two logistic regressions are fitted
+(hydrawatch/linking/model.py): the base model on every world's pair features, the context
+model on out-of-fold base log-odds compared with each pair's rivals. The threshold is
+chosen on leave-one-world-out predictions (each world scored by a pipeline fitted on the
+others): the middle of the thresholds whose held-out precision of best-ranked pairs is at
+least --precision with the best recall. Evaluation seeds (1-99) are never used here.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -26,20 +30,24 @@ import orjson  # noqa: E402
 from hydrawatch.linking import storeio  # noqa: E402
 from hydrawatch.linking.candidates import SuspendedIndex  # noqa: E402
 from hydrawatch.linking.engine import rank_within  # noqa: E402
-from hydrawatch.linking.features import FEATURES, pair_features  # noqa: E402
-from hydrawatch.linking.model import MODEL_PATH, LinkModel  # noqa: E402
+from hydrawatch.linking.features import FEATURES, identity_evidence, pair_features  # noqa: E402
+from hydrawatch.linking.model import (CONTEXT, MODEL_PATH, LinkModel, Logistic,  # noqa: E402
+                                      context_features, rivals)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
 from bench_link_quality import ingested_store, world  # noqa: E402
 
-DEFAULT_WORLDS = ("101:1000", "102:2000", "103:1500", "104:2500")
+DEFAULT_WORLDS = ("101:1000", "102:2000", "103:1500", "104:2500", "105:5000", "106:3000",
+                  "107:1000", "108:4000", "109:2000", "110:5000")
 
 
 def world_pairs(store, truth: dict):
-    """(features, labels, successor keys) of every candidate pair in the store."""
+    """(features, labels, successor rows, predecessor rows, found, total) of every
+    candidate pair in the store; rows are per-world integers (platform-qualified)."""
     succ = {tuple(s["successor"].split(":", 1)): tuple(s["predecessor"].split(":", 1))
             for s in truth["successions"]}
-    xs, ys, qs = [], [], []
+    xs, ys, qs, ss = [], [], [], []
+    q_off = s_off = 0
     with store.session() as db:
         for platform, intern, sus, new in storeio.platform_batches(db):
             if not len(new):
@@ -49,23 +57,122 @@ def world_pairs(store, truth: dict):
             xs.append(pair_features(new, sus, cand.q, cand.s, len(intern)))
             ys.append(np.array([succ.get((platform, new.ids[q])) == (platform, sus.ids[s])
                                 for q, s in zip(cand.q, cand.s)], bool))
-            qs.append(np.array([f"{platform}:{new.ids[q]}" for q in cand.q], object))
+            qs.append(cand.q + q_off)
+            ss.append(cand.s + s_off)
+            q_off += len(new)
+            s_off += len(sus)
     found = int(sum(y.sum() for y in ys))
-    return np.vstack(xs), np.concatenate(ys), np.concatenate(qs), found, len(succ)
+    if not xs:
+        z = np.zeros(0, np.int64)
+        return np.zeros((0, len(FEATURES))), np.zeros(0, bool), z, z, 0, len(succ)
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(qs), np.concatenate(ss), found, len(succ)
 
 
-def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float) -> float:
+@dataclass
+class World:
+    seed: int
+    accounts: int
+    x: np.ndarray
+    y: np.ndarray
+    q: np.ndarray
+    s: np.ndarray
+    successions: int
+
+
+def _code_version() -> str:
+    """A short digest of the code that makes candidate pairs and their features, so a
+    cached world's pairs are recomputed whenever that code changes."""
+    import hashlib
+
+    from hydrawatch.linking import candidates, features, handles, minhash
+
+    h = hashlib.sha256()
+    for mod in (candidates, features, handles, minhash):
+        h.update(Path(mod.__file__).read_bytes())
+    return h.hexdigest()[:10]
+
+
+def load_world(cache: Path, seed: int, accounts: int) -> World:
+    """A training world's candidate pairs (cached next to the world, keyed by the code
+    version; --fresh recomputes)."""
+    path = cache / f"pairs_{seed}_{accounts}_{_code_version()}.npz"
+    if path.exists() and not FRESH:
+        d = np.load(path)
+        return World(seed, accounts, d["x"], d["y"], d["q"], d["s"], int(d["total"]))
+    wd = world(cache, seed, accounts)
+    store = ingested_store(wd, cache)
+    x, y, q, s, found, total = world_pairs(store, orjson.loads((wd / "truth.json").read_bytes()))
+    store.dispose()
+    np.savez(path, x=x, y=y, q=q, s=s, total=total)
+    return World(seed, accounts, x, y, q, s, total)
+
+
+def _stack(worlds: list[World]):
+    """Concatenate worlds, keeping successor/predecessor rows distinct across worlds."""
+    x = np.vstack([w.x for w in worlds])
+    y = np.concatenate([w.y for w in worlds])
+    q = np.concatenate([w.q + k * (1 << 40) for k, w in enumerate(worlds)])
+    s = np.concatenate([w.s + k * (1 << 40) for k, w in enumerate(worlds)])
+    return x, y, q, s
+
+
+def fit_pipeline(worlds: list[World], c: float, context: bool = True) -> LinkModel:
+    """Base model on every world's pairs; context model on out-of-fold base log-odds
+    (each world scored by a base model fitted on the others)."""
+    x, y, q, s = _stack(worlds)
+    base = Logistic.fit(x, y, c)
+    ctx = None
+    rate = min(max(float(y.mean()), 1e-3), 0.5)
+    null = float(np.log(rate / (1 - rate)))  # the null rival: the base rate of links among candidates
+    if context:
+        if len(worlds) > 1:
+            oof = np.concatenate([Logistic.fit(*_stack([o for o in worlds if o is not w])[:2], c).logit(w.x)
+                                  for w in worlds])
+        else:
+            oof = base.logit(x)
+        # calibrated on the pairs that can be links at all (the rule caps the others), so a
+        # confidence reads as the chance that such a pair is right
+        ok = identity_evidence(x)
+        ctx = Logistic.fit(context_features(oof, rivals(q, s, oof), null)[ok], y[ok], c)
+    return LinkModel(FEATURES, base, ctx, 0.5, null_logit=null)
+
+
+def held_out(worlds: list[World], c: float, context: bool = True):
+    """Confidence of each world's pairs from a pipeline fitted on the other worlds."""
+    out = []
+    for w in worlds:
+        m = fit_pipeline([o for o in worlds if o is not w], c, context)
+        lg = m.base_logit(w.x)
+        out.append(m.confidence(lg, rivals(w.q, w.s, lg)))  # uncapped: the cap is applied per threshold
+    return out
+
+
+def report(worlds: list[World], preds: list[np.ndarray], t: float) -> None:
+    for w, p in zip(worlds, preds):
+        _, rank = rank_within(w.q, p)
+        out = (rank == 1) & (p >= t) & identity_evidence(w.x)
+        tp = int(w.y[out].sum())
+        print(f"  held-out seed {w.seed} ({w.accounts}): precision {tp / max(out.sum(), 1):.3f}, "
+              f"recall {tp / max(w.successions, 1):.3f} ({tp}/{w.successions}), "
+              f"false links {int(out.sum()) - tp}")
+
+
+def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float,
+                     evidence: np.ndarray) -> float:
     """The middle of the thresholds that keep training precision (best-ranked pairs) at or
     above ``precision`` with the best recall: a margin on both sides, not an edge."""
     _, qi = np.unique(q, return_inverse=True)
     _, rank = rank_within(qi, p)
-    best = rank == 1
+    best = (rank == 1) & evidence  # as the engine: no identity evidence beyond the handle, no link
     total = max(int(y.sum()), 1)
     grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
     stats = []
     for t in grid:
         out = best & (p >= t)
         stats.append((y[out].sum() / max(out.sum(), 1), y[out].sum() / total))
+    for t, (pr, r) in zip(grid, stats):
+        if round(t * 100) % 5 == 0:
+            print(f"    held-out t={t:.2f}: precision {pr:.4f} recall {r:.4f}")
     ok = [(t, r) for t, (pr, r) in zip(grid, stats) if pr >= precision]
     if not ok:
         return 0.95
@@ -73,43 +180,58 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: flo
     chosen = [t for t, r in ok if r >= top - 0.005]
     t = float(chosen[len(chosen) // 2])
     pr, r = stats[list(grid).index(t)]
-    print(f"threshold {t} (range {chosen[0]}-{chosen[-1]}): training precision {pr:.4f}, "
-          f"recall of candidates {r:.4f}")
+    print(f"threshold {t} (range {chosen[0]}-{chosen[-1]}): held-out precision {pr:.4f}, "
+          f"recall {r:.4f}")
     return t
 
 
+FRESH = False
+
+
 def main(argv=None) -> None:
+    global FRESH
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worlds", nargs="+", default=list(DEFAULT_WORLDS), help="SEED:ACCOUNTS ...")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hydrawatch-worlds")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--precision", type=float, default=0.985)
+    ap.add_argument("--precision", type=float, default=0.99,
+                    help="held-out precision the threshold must keep")
     ap.add_argument("--c", type=float, default=0.3, help="inverse L2 regularisation strength")
+    ap.add_argument("--no-context", action="store_true", help="base model only (for comparison)")
+    ap.add_argument("--fresh", action="store_true", help="recompute cached candidate pairs")
     args = ap.parse_args(argv)
+    FRESH = args.fresh
     args.cache.mkdir(parents=True, exist_ok=True)
-    xs, ys, qs, meta_worlds = [], [], [], []
+    worlds = []
     for spec in args.worlds:
         seed, accounts = (int(v) for v in spec.split(":"))
         if seed < 100:
             raise SystemExit("training seeds must be >= 100 (1-99 are for evaluation)")
-        wd = world(args.cache, seed, accounts)
-        store = ingested_store(wd, args.cache)
-        x, y, q, found, total = world_pairs(store, orjson.loads((wd / "truth.json").read_bytes()))
-        store.dispose()
-        print(f"world seed {seed} ({accounts} accounts): {len(y):,} candidate pairs, "
-              f"{found}/{total} true successions among them")
-        xs.append(x), ys.append(y), qs.append(np.char.add(f"{seed}/", q.astype(str)))
-        meta_worlds.append({"seed": seed, "accounts": accounts, "pairs": int(len(y)),
-                            "positives": int(y.sum()), "successions": total})
-    x, y, q = np.vstack(xs), np.concatenate(ys), np.concatenate(qs)
-    model = LinkModel.fit(x, y, c=args.c)
-    model.threshold = choose_threshold(model.predict(x), y, q, args.precision)
-    model.meta = {"fitted_by": "scripts/fit_link_model.py", "worlds": meta_worlds,
-                  "regularisation_c": args.c, "target_training_precision": args.precision}
+        w = load_world(args.cache, seed, accounts)
+        print(f"world seed {seed} ({accounts} accounts): {len(w.y):,} candidate pairs, "
+              f"{int(w.y.sum())}/{w.successions} true successions among them")
+        worlds.append(w)
+    context = not args.no_context
+    # The threshold is chosen on held-out worlds: each scored by a pipeline fitted on the others.
+    preds = held_out(worlds, args.c, context)
+    x, y, q, _ = _stack(worlds)
+    threshold = choose_threshold(np.concatenate(preds), y, q, args.precision, identity_evidence(x))
+    report(worlds, preds, threshold)
+    model = fit_pipeline(worlds, args.c, context)
+    model.threshold = threshold
+    model.meta = {"fitted_by": "scripts/fit_link_model.py",
+                  "worlds": [{"seed": w.seed, "accounts": w.accounts, "pairs": int(len(w.y)),
+                              "positives": int(w.y.sum()), "successions": w.successions}
+                             for w in worlds],
+                  "regularisation_c": args.c, "target_held_out_precision": args.precision,
+                  "threshold_chosen_on": "leave-one-world-out predictions"}
     model.save(args.out)
     print(f"wrote {args.out}")
-    for f, c in sorted(zip(FEATURES, model.coef), key=lambda t: -abs(t[1])):
-        print(f"  {f:>18} {c:+.3f}")
+    for f, c in sorted(zip(FEATURES, model.base.coef), key=lambda t: -abs(t[1])):
+        print(f"  base {f:>18} {c:+.3f}")
+    if model.context is not None:
+        for f, c in zip(CONTEXT, model.context.coef):
+            print(f"  context {f:>15} {c:+.3f}")
 
 
 if __name__ == "__main__":

@@ -165,8 +165,9 @@ def test_features_of_a_lookalike_with_nothing_else():
     f = _features({"id": "n", "handle": "abu_medla1", "name": "Garden club", "avatar": AV2,
                    "created": 6 * H, "followers": [999], "posts": [(7 * H, "tomatoes today", ())]})
     assert f["skeleton_eq"] == 1
-    for name in ("avatar_match", "followers_shared", "following_shared", "shoutout", "bio_sim"):
+    for name in ("avatar_match", "followers_shared", "following_shared", "shoutout"):
         assert f[name] == 0, name
+    assert np.isnan(f["bio_sim"])  # the new account has no bio: unknown, not dissimilar
     assert f["name_sim"] < 0.5 and f["content_sim"] < 0.2
 
 
@@ -199,3 +200,34 @@ def test_find_links_ranks_and_keeps_one_link_per_successor():
     assert (res.confidence >= res.threshold).sum() == 1
     best = int(np.argmin(res.rank))
     assert res.reasons[best] and not np.isnan(res.linkable_at[best])
+
+
+def test_candidates_in_chunks_equal_candidates_at_once(monkeypatch):
+    """The query side combines raw proposals a chunk of new accounts at a time (memory);
+    the result must not depend on the chunk size."""
+    rows = [{"id": f"n{k}", "handle": v, "created": 3 * H, "followers": [100, 101, 102]}
+            for k, v in enumerate(["abu_media2", "abumedia1", "zz", "quiet_reader1", "abu_med1a1"])]
+    new, old = batch(rows), batch(OLD)
+    index = C.SuspendedIndex(old, n_ids=1000)
+    whole = index.candidates(new)
+    monkeypatch.setattr(C, "QUERY_CHUNK", 2)
+    parts = index.candidates(new)
+    assert len(whole.q) > 3
+    for f in ("q", "s", "sources"):
+        assert getattr(whole, f).tolist() == getattr(parts, f).tolist()
+
+
+def test_batch_slice_keeps_rows_and_their_neighbours():
+    b = batch(OLD)
+    part = b.slice(1, 3)
+    assert part.ids == ["p2", "p3"] and part.followers.row(0).tolist() == [300, 301]
+    assert len(part.followers) == 2 and part.posts.texts[0] == []
+
+
+def test_hub_neighbours_do_not_count_as_shared(monkeypatch):
+    """A follower adjacent to more suspended accounts than MAX_HUB carries no identity."""
+    old = [dict(OLD[0], id=f"p{i}", handle=f"h{i}", followers=[7, 100 + i]) for i in range(6)]
+    new, o = batch([{"id": "n", "handle": "zz", "followers": [7, 100]}]), batch(old)
+    monkeypatch.setattr(C, "MAX_HUB", 3)
+    x = pair_features(new, o, np.array([0, 0]), np.array([0, 1]), 1000)
+    assert np.expm1(x[:, F["followers_shared"]]).round().tolist() == [1.0, 0.0]

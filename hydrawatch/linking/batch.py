@@ -48,6 +48,11 @@ class Ragged:
     def lengths(self) -> np.ndarray:
         return np.diff(self.indptr)
 
+    def slice(self, lo: int, hi: int) -> "Ragged":
+        """Rows lo..hi-1 (views of this one's arrays)."""
+        a, b = int(self.indptr[lo]), int(self.indptr[hi])
+        return Ragged(self.indptr[lo: hi + 1] - a, self.values[a:b], self.times[a:b])
+
 
 @dataclass
 class PostRows:
@@ -79,6 +84,16 @@ class AccountBatch:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def slice(self, lo: int, hi: int) -> "AccountBatch":
+        """Rows lo..hi-1 as a batch of their own."""
+        hi = min(hi, len(self))
+        posts = None if self.posts is None else PostRows(
+            self.posts.times[lo:hi], self.posts.texts[lo:hi], self.posts.mentions[lo:hi])
+        return AccountBatch(self.ids[lo:hi], self.handles[lo:hi], self.names[lo:hi], self.bios[lo:hi],
+                            self.avatars[lo:hi], self.created_at[lo:hi], self.suspended_at[lo:hi],
+                            self.active_until[lo:hi], self.followers.slice(lo, hi),
+                            self.following.slice(lo, hi), posts, self.statuses[lo:hi])
 
     def primary_handles(self) -> list[str]:
         return [h[0] if h else "" for h in self.handles]

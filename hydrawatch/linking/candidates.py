@@ -43,10 +43,24 @@ MAX_BUCKET = 50
 MAX_HUB = 500          # neighbours followed by / following more suspended accounts are pruned
 TOP_NEIGHBOUR = 10     # co-follower candidates kept per new account
 MAX_CANDIDATES = 25    # candidates kept per new account (most generators agreeing first)
+QUERY_CHUNK = 10_000   # new accounts whose raw proposals are combined at once (bounds memory)
 
 
 def _hash_strings(strings) -> np.ndarray:
     return np.fromiter((hash(s) for s in strings), np.int64)
+
+
+def _hashed_keys(lists_of_handles, keys_of, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, int64 key hashes) of ``keys_of(handle)`` over each row's handles, a chunk of
+    rows at a time so no list of every key string (16 per handle) is ever held at once."""
+    rows_parts, key_parts = [], []
+    for lo in range(0, len(lists_of_handles), chunk):
+        rows, keys = _expand([[k for h in hs for k in keys_of(h)] for hs in lists_of_handles[lo: lo + chunk]])
+        rows_parts.append(rows + lo)
+        key_parts.append(_hash_strings(keys))
+    if not rows_parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(rows_parts), np.concatenate(key_parts)
 
 
 def _expand(lists: list) -> tuple[np.ndarray, list]:
@@ -68,9 +82,9 @@ class KeyIndex:
             first = np.ones(len(keys), bool)
             first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
             keys, rows = keys[first], rows[first]
-        uniq, start, counts = np.unique(keys, return_index=True, return_counts=True)
+        _, counts = np.unique(keys, return_counts=True)
         small = np.repeat(counts <= max_bucket, counts)
-        self.keys, self.rows = keys[small], rows[small]
+        self.keys, self.rows = keys[small], rows[small].astype(np.int32)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -82,7 +96,7 @@ class KeyIndex:
         total = int(n.sum())
         q = np.repeat(qrows, n)
         offsets = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(total)
-        return q, self.rows[offsets]
+        return q, self.rows[offsets].astype(np.int64)
 
 
 def neighbour_matrix(rag: Ragged, n_ids: int) -> sparse.csr_matrix:
@@ -126,10 +140,19 @@ class CoNeighbourIndex:
             inv.eliminate_zeros()
         self.inverse = inv.tocsr()
 
-    def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR):
+    def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
+              chunk: int = 5_000):
+        """Top co-neighbour suspended accounts per row, a chunk of rows at a time (the
+        product of a chunk with the inverse index is the largest temporary)."""
         a = neighbour_matrix(rag, self.n_ids)
-        q, s = _top_per_row(a @ self.inverse, top)
-        return q, s
+        qs, ss = [], []
+        for lo in range(0, a.shape[0], chunk):
+            q, s = _top_per_row(a[lo: lo + chunk] @ self.inverse, top)
+            qs.append(q + lo)
+            ss.append(s)
+        if not qs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(qs), np.concatenate(ss)
 
 
 @dataclass
@@ -147,8 +170,9 @@ class SuspendedIndex:
         from hydrawatch.pdq import PDQIndex
 
         self.batch = suspended
-        rows, keys = _expand([[k for h in hs for k in blocking_keys(h)] for hs in suspended.handles])
-        self.handle_keys = KeyIndex(_hash_strings(keys), rows, max_bucket)
+        rows, keys = _hashed_keys(suspended.handles, blocking_keys)
+        self.handle_keys = KeyIndex(keys, rows, max_bucket)
+        del rows, keys
         self.handle_lsh = self._lsh(_lsh_handles(suspended), max_bucket)
         self.name_lsh = self._lsh([n.casefold() for n in suspended.names], max_bucket)
         rows, handles = _expand([list(hs) + ["#" + i] for hs, i in zip(suspended.handles, suspended.ids)])
@@ -173,8 +197,8 @@ class SuspendedIndex:
     def generate(self, new: AccountBatch) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """Raw (bit, q, s) proposals of every generator."""
         out = []
-        rows, keys = _expand([[k for h in hs[:1] for k in blocking_keys(h)] for hs in new.handles])
-        out.append((HANDLE, *self.handle_keys.query(_hash_strings(keys), rows)))
+        rows, keys = _hashed_keys([hs[:1] for hs in new.handles], blocking_keys)
+        out.append((HANDLE, *self.handle_keys.query(keys, rows)))
         out.append((HANDLE_LSH, *self._lsh_query(self.handle_lsh, _lsh_handles(new))))
         out.append((NAME_LSH, *self._lsh_query(self.name_lsh, [n.casefold() for n in new.names])))
         out.append((FOLLOWERS, *self.followers.query(new.followers)))
@@ -194,11 +218,19 @@ class SuspendedIndex:
         """Every proposed pair once, with the generators that proposed it, after the
         identity and timing rules: never the same id (a rename is not a re-entry), and the
         new account must start after the suspended one's last sign of life."""
-        props = self.generate(new)
-        q = np.concatenate([p[1] for p in props]).astype(np.int64)
-        s = np.concatenate([p[2] for p in props]).astype(np.int64)
-        bits = np.concatenate([np.full(len(p[1]), p[0], np.int64) for p in props])
-        return combine(q, s, bits, new, self.batch, max_candidates)
+        parts = []
+        for lo in range(0, len(new), QUERY_CHUNK):  # raw proposals of a chunk at a time
+            part = new.slice(lo, lo + QUERY_CHUNK)
+            props = self.generate(part)
+            q = np.concatenate([p[1] for p in props]).astype(np.int64)
+            s = np.concatenate([p[2] for p in props]).astype(np.int64)
+            bits = np.concatenate([np.full(len(p[1]), p[0], np.int64) for p in props])
+            c = combine(q, s, bits, part, self.batch, max_candidates)
+            parts.append(Candidates(c.q + lo, c.s, c.sources))
+        if not parts:
+            z = np.zeros(0, np.int64)
+            return Candidates(z, z, z)
+        return Candidates(*(np.concatenate([getattr(c, f) for c in parts]) for f in ("q", "s", "sources")))
 
 
 def _lsh_handles(batch: AccountBatch) -> list[str]:

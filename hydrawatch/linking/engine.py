@@ -14,7 +14,7 @@ import numpy as np
 from hydrawatch.linking.batch import AccountBatch, PostRows, Ragged
 from hydrawatch.linking.candidates import SOURCE_NAMES, SuspendedIndex
 from hydrawatch.linking.features import FEATURES, pair_features
-from hydrawatch.linking.model import LinkModel, default_model
+from hydrawatch.linking.model import LinkModel, Rivals, default_model, rivals
 
 KEEP_PER_SUCCESSOR = 5  # candidates written per new account (for review and MRR)
 MIN_KEEP = 0.01         # runners-up below this confidence are not worth a row
@@ -63,7 +63,9 @@ def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     if prepare is not None:
         prepare(np.unique(cand.s))
     x = pair_features(new, suspended, cand.q, cand.s, n_ids)
-    conf = model.predict(x)
+    base = model.base_logit(x)
+    riv = rivals(cand.q, cand.s, base)
+    conf = model.cap(model.confidence(base, riv), x)
     order, rank = rank_within(cand.q, conf)
     # A new account replaces one account: only its best candidate can be a link. The
     # runners-up stay (for review and MRR) just under the threshold at most.
@@ -71,11 +73,12 @@ def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     kept = (rank <= keep) & ((conf >= MIN_KEEP) | (rank == 1))
     idx = order[kept[order]]
     q, s, conf, rank, src, x = cand.q[idx], cand.s[idx], conf[idx], rank[idx], cand.sources[idx], x[idx]
+    riv = riv.take(idx)
     linkable = np.full(len(q), np.nan)
     accepted = np.flatnonzero(conf >= model.threshold)
     if date_links and len(accepted):
         linkable[accepted] = linkable_times(new, suspended, q[accepted], s[accepted], n_ids, model,
-                                            x[accepted, _F["latest_suspension"]])
+                                            x[accepted, _F["latest_suspension"]], riv.take(accepted))
     reasons = [pair_reasons(new, suspended, int(q[k]), int(s[k]), x[k], int(src[k]))
                for k in range(len(q))]
     return LinkResult(q, s, conf, rank, src, x, linkable, reasons, len(cand.q), model.threshold)
@@ -126,9 +129,11 @@ def truncate(new: AccountBatch, rows: list[int], cutoffs: list[float]) -> Accoun
 
 
 def linkable_times(new: AccountBatch, suspended: AccountBatch, q: np.ndarray, s: np.ndarray,
-                   n_ids: int, model: LinkModel, latest: np.ndarray) -> np.ndarray:
+                   n_ids: int, model: LinkModel, latest: np.ndarray, riv: Rivals) -> np.ndarray:
     """For each accepted pair, the first observation time (the new account's creation, a
-    post, a follow) at which the data seen so far already puts it over the threshold."""
+    post, a follow) at which the data seen so far already puts it over the threshold.
+    The pair is compared with its rivals as the whole run saw them (``riv``): they only
+    gain evidence over time, so an earlier cutoff is judged no more leniently."""
     rows, cut, pair, srows = [], [], [], []
     for k, (i, j) in enumerate(zip(q.tolist(), s.tolist())):
         ev = _events(new, i)
@@ -143,7 +148,8 @@ def linkable_times(new: AccountBatch, suspended: AccountBatch, q: np.ndarray, s:
     view = truncate(new, rows, cut)
     x = pair_features(view, suspended, np.arange(len(rows)), np.array(srows), n_ids)
     x[:, _F["latest_suspension"]] = latest[np.array(pair)]
-    ok = model.predict(x) >= model.threshold
+    pair_idx = np.array(pair)
+    ok = model.cap(model.confidence(model.base_logit(x), riv.take(pair_idx)), x) >= model.threshold
     out = np.full(len(q), np.nan)
     last = np.full(len(q), np.nan)
     for k, t, good in zip(pair, cut, ok):
@@ -167,6 +173,10 @@ def pair_reasons(new: AccountBatch, sus: AccountBatch, i: int, j: int, x: np.nda
         out.append(f"handle @{nh} is a variant of @{oh}")
     elif f["handle_sim"] >= 0.6:
         out.append(f"handle @{nh} resembles @{oh} ({f['handle_sim']:.2f})")
+    if f["digit_same"] >= 0.75:
+        out.append("handles carry the same number")
+    elif f["digit_step"]:
+        out.append("handle number a small step from the old one's")
     if f["avatar_match"]:
         out.append(f"same avatar (PDQ distance {round((1 - f['avatar_sim']) * 128)})")
     shared = round(np.expm1(f["followers_shared"]))

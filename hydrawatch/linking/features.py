@@ -1,5 +1,9 @@
 """One feature row per candidate pair (new account q, suspended account s).
 
+A similarity that cannot be measured — a display name, bio, avatar or posts missing on
+either side — is NaN, not 0: missing is not dissimilar (the model reads NaN as the
+training mean, i.e. no evidence either way).
+
 Every feature is computed in bulk over the pair arrays (rapidfuzz's element-wise
 ``cpdist``, sparse row products for overlaps and content); none looks at other pairs
 except ``latest_suspension``, which compares a pair with the other candidates of the
@@ -23,7 +27,9 @@ FEATURES = (
     "handle_sim",         # edit similarity of the handles (0..1)
     "skeleton_eq",        # same handle skeleton (handles.py)
     "skeleton_sim",       # edit similarity of the skeletons
-    "digit_tag",          # the handles carry the same number, or one a step (1-3) above
+    "digit_both",         # both handles carry a number
+    "digit_same",         # ... the same number (min(digits, 4) / 4: a long tag is an identity)
+    "digit_step",         # ... numbers a small step (1-3) apart ("abu7" -> "abu8")
     "name_sim",           # display names, word order ignored
     "bio_sim",            # bios
     "avatar_match",       # avatar PDQ distance <= 31
@@ -41,6 +47,7 @@ FEATURES = (
                           # followees, name, bio, shout-out): a look-alike handle has none
 )
 RECENT_POSTS = 20
+OVERLAP_CHUNK = 200_000
 _CUES = re.compile(
     r"new account|new acc\b|old (?:account|one)|back again|i'?m back|we are back|suspend|"
     r"banned|follow (?:back|my|our|the new)|this is the new|nouveau compte|de retour|ancien compte|"
@@ -50,69 +57,84 @@ _CUES = re.compile(
 
 
 _NUMBER = re.compile(r"\d+")
+_TAG_SEPARATORS = re.compile(r"[_.\-]+")
 
 
-def digit_tag(a: str, b: str) -> float:
-    """1 when both handles carry a number and the numbers are equal or a small step apart
-    ("abu7" -> "abu8"): owners bump their tag, look-alikes pick another."""
-    da, db = "".join(_NUMBER.findall(a)), "".join(_NUMBER.findall(b))
-    if not da or not db:
-        return 0.0
-    if da == db:
-        return 1.0
-    if len(da) > 12 or len(db) > 12:
-        return 0.0
-    return 1.0 if 0 < abs(int(da) - int(db)) <= 3 else 0.0
+def number_tag(handle: str) -> str:
+    """The handle's number tag: its last run of digits once separators are dropped
+    ("giveaway44_53" -> "4453", "abu7_back" -> "7"); digits standing for letters inside a
+    word ("g3tr1ch629") are not part of it."""
+    if not handle:
+        return ""
+    runs = _NUMBER.findall(_TAG_SEPARATORS.sub("", handle))
+    return runs[-1] if runs else ""
 
 
-def _digit_codes(handles: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per handle: an id of its digit string (-1: none) and its value (-1: none or huge)."""
+def _digit_codes(handles: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per handle: an id of its number tag (-1: none), its value (-1: none or huge), its length."""
     ids: dict[str, int] = {}
     sid = np.full(len(handles), -1, np.int64)
     val = np.full(len(handles), -1, np.int64)
+    length = np.zeros(len(handles), np.int64)
     for k, h in enumerate(handles):
-        ds = "".join(_NUMBER.findall(h)) if h else ""
+        ds = number_tag(h)
         if ds:
             sid[k] = ids.setdefault(ds, len(ids))
             val[k] = int(ds) if len(ds) <= 12 else -1
-    return sid, val
+            length[k] = len(ds)
+    return sid, val, length
 
 
-def digit_tags(new_handles: list[str], sus_handles: list[str], q, s) -> np.ndarray:
-    """digit_tag for every pair, from per-row codes (no per-pair Python)."""
+def digit_features(new_handles: list[str], sus_handles: list[str], q, s):
+    """(digit_both, digit_same, digit_step) for every pair, from per-row codes (no per-pair
+    Python). Owners keep or bump their number tag; look-alikes in a spam cluster carry
+    other numbers, so a differing tag counts against a pair (digit_both without the others)."""
     uq, iq = np.unique(q, return_inverse=True)
     us, is_ = np.unique(s, return_inverse=True)
     both = [new_handles[i] for i in uq] + [sus_handles[j] for j in us]
-    sid, val = _digit_codes(both)
-    a_id, a_v = sid[: len(uq)][iq], val[: len(uq)][iq]
+    sid, val, length = _digit_codes(both)
+    a_id, a_v, a_len = sid[: len(uq)][iq], val[: len(uq)][iq], length[: len(uq)][iq]
     b_id, b_v = sid[len(uq):][is_], val[len(uq):][is_]
-    same = (a_id >= 0) & (a_id == b_id)
+    have = (a_id >= 0) & (b_id >= 0)
+    same = have & (a_id == b_id)
     diff = np.abs(a_v - b_v)
     step = (a_v >= 0) & (b_v >= 0) & (diff >= 1) & (diff <= 3)
-    return (same | step).astype(float)
+    return have.astype(float), np.where(same, np.minimum(a_len, 4) / 4.0, 0.0), step.astype(float)
 
 
 def has_cue(text: str) -> bool:
     return bool(text) and _CUES.search(text) is not None
 
 
-def _ratio(a: list[str], b: list[str], scorer=fuzz.ratio) -> np.ndarray:
+def _ratio(a: list[str], b: list[str], scorer=fuzz.ratio, missing: float = 0.0) -> np.ndarray:
+    """Element-wise similarity; ``missing`` where either side is empty."""
     if not a:
         return np.zeros(0)
     sim = cpdist(a, b, scorer=scorer, workers=1).astype(np.float64) / 100.0
     empty = np.fromiter((not x or not y for x, y in zip(a, b)), bool, len(a))
-    sim[empty] = 0.0
+    sim[empty] = missing
     return sim
 
 
 def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
-    from hydrawatch.linking.candidates import neighbour_matrix
+    """Shared neighbours of each pair. A hub — a neighbour adjacent to more than MAX_HUB
+    suspended accounts, as the candidate generators prune it — is shared with everyone and
+    carries no identity, so it is not counted (``sus_rag`` must be the whole suspended side
+    for the degrees to be right)."""
+    from hydrawatch.linking.candidates import MAX_HUB, neighbour_matrix
 
     for rag in (new_rag, sus_rag):
         if len(rag.values):
             n_ids = max(n_ids, int(rag.values.max()) + 1)
     a, b = neighbour_matrix(new_rag, n_ids), neighbour_matrix(sus_rag, n_ids)
-    shared = np.asarray(a[q].multiply(b[s]).sum(axis=1)).ravel()
+    degree = np.bincount(b.indices, minlength=b.shape[1])
+    if (degree > MAX_HUB).any():
+        b.data[degree[b.indices] > MAX_HUB] = 0
+        b.eliminate_zeros()
+    shared = np.zeros(len(q))
+    for lo in range(0, len(q), OVERLAP_CHUNK):  # row gathers of a chunk of pairs at a time
+        qq, ss = q[lo: lo + OVERLAP_CHUNK], s[lo: lo + OVERLAP_CHUNK]
+        shared[lo: lo + len(qq)] = np.asarray(a[qq].multiply(b[ss]).sum(axis=1)).ravel()
     size = np.asarray(a.sum(axis=1)).ravel()[q]
     return np.log1p(shared), shared / np.maximum(size, 1), shared
 
@@ -182,12 +204,16 @@ def shoutouts(new: AccountBatch, sus: AccountBatch, q, s) -> tuple[np.ndarray, n
 
 def content_similarity(new: AccountBatch, sus: AccountBatch, q, s) -> np.ndarray:
     if not len(q) or new.posts is None or sus.posts is None:
-        return np.zeros(len(q))
+        return np.full(len(q), np.nan)
     uq, iq = np.unique(q, return_inverse=True)
     us, is_ = np.unique(s, return_inverse=True)
-    a = text_vectors([recent_text(new, i) for i in uq])
-    b = text_vectors([recent_text(sus, j) for j in us])
-    return np.asarray(a[iq].multiply(b[is_]).sum(axis=1)).ravel()
+    ta, tb = [recent_text(new, i) for i in uq], [recent_text(sus, j) for j in us]
+    a, b = text_vectors(ta), text_vectors(tb)
+    sim = np.asarray(a[iq].multiply(b[is_]).sum(axis=1)).ravel().astype(np.float64)
+    empty_a = np.fromiter((not x for x in ta), bool, len(ta))
+    empty_b = np.fromiter((not x for x in tb), bool, len(tb))
+    sim[empty_a[iq] | empty_b[is_]] = np.nan
+    return sim
 
 
 def latest_suspension(q: np.ndarray, sus_at: np.ndarray) -> np.ndarray:
@@ -200,6 +226,18 @@ def latest_suspension(q: np.ndarray, sus_at: np.ndarray) -> np.ndarray:
     first = np.r_[True, q[order][1:] != q[order][:-1]]
     out[order[first]] = 1.0
     return out
+
+
+def identity_evidence(x: np.ndarray) -> np.ndarray:
+    """Per feature row: is there evidence of the same owner beyond the handle — a matching
+    avatar, a shared follower or two shared followees, a near-identical display name or bio, or a
+    shout-out? A look-alike handle (and posts on the same topic) alone is never a link:
+    that is what a decoy or a spam cluster looks like."""
+    f = {name: x[:, i] for i, name in enumerate(FEATURES)}
+    # one shared followee is common ground (popular accounts), two are a pattern
+    return ((f["avatar_match"] > 0) | (f["followers_shared"] > 0)
+            | (f["following_shared"] >= np.log1p(2) - 1e-9)
+            | (f["name_sim"] >= 0.85) | (f["bio_sim"] >= 0.85) | (f["shoutout"] > 0))
 
 
 def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.ndarray,
@@ -218,14 +256,15 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["handle_sim"] = _ratio(a_h, b_h)
     cols["skeleton_eq"] = np.fromiter((x == y and bool(x) for x, y in zip(a_k, b_k)), float, len(q))
     cols["skeleton_sim"] = _ratio(a_k, b_k)
-    cols["digit_tag"] = digit_tags(nh, sh, q, s)
+    cols["digit_both"], cols["digit_same"], cols["digit_step"] = digit_features(nh, sh, q, s)
     n_names = {i: new.names[i].casefold() for i in set(q.tolist())}
     s_names = {j: sus.names[j].casefold() for j in set(s.tolist())}
-    cols["name_sim"] = _ratio([n_names[i] for i in q], [s_names[j] for j in s], fuzz.token_sort_ratio)
-    cols["bio_sim"] = _ratio([new.bios[i] for i in q], [sus.bios[j] for j in s])
+    cols["name_sim"] = _ratio([n_names[i] for i in q], [s_names[j] for j in s], fuzz.token_sort_ratio,
+                              missing=np.nan)
+    cols["bio_sim"] = _ratio([new.bios[i] for i in q], [sus.bios[j] for j in s], missing=np.nan)
     dist = _avatar(new, sus, q, s)
     cols["avatar_match"] = (dist <= 31).astype(float)
-    cols["avatar_sim"] = np.clip(1.0 - dist / 128.0, 0.0, 1.0)
+    cols["avatar_sim"] = np.where(dist > 128, np.nan, np.clip(1.0 - dist / 128.0, 0.0, 1.0))
     cols["followers_shared"], cols["followers_frac"], _ = _overlap(new.followers, sus.followers, q, s, n_ids)
     cols["following_shared"], cols["following_frac"], _ = _overlap(new.following, sus.following, q, s, n_ids)
     gap = (new.created_at[q] - sus.suspended_at[s]) / 3600.0

@@ -46,9 +46,9 @@ def trigram_codes(strings: list[str], max_len: int = MAX_LEN) -> tuple[np.ndarra
     return codes, mask
 
 
-def signatures(strings: list[str], chunk: int = 20_000) -> np.ndarray:
+def signatures(strings: list[str], chunk: int = 10_000) -> np.ndarray:
     """(n, NUM_PERM) uint32 MinHash signatures; empty strings get all-EMPTY rows."""
-    out = np.full((len(strings), NUM_PERM), _EMPTY, dtype=np.uint64)
+    out = np.full((len(strings), NUM_PERM), _EMPTY, dtype=np.uint32)
     for lo in range(0, len(strings), chunk):
         codes, mask = trigram_codes(strings[lo: lo + chunk])
         if codes.size == 0:
@@ -59,8 +59,9 @@ def signatures(strings: list[str], chunk: int = 20_000) -> np.ndarray:
         h = ((x[:, :, None] * _A + _B) >> np.uint64(16)) & _MASK32
         sig = h.min(axis=1)
         sig[~mask[:, 0]] = _EMPTY
-        out[lo: lo + chunk] = sig
-    return out.astype(np.uint32)
+        out[lo: lo + chunk] = sig.astype(np.uint32)
+        del codes, mask, x, h, sig
+    return out
 
 
 def band_keys(sigs: np.ndarray) -> np.ndarray:

@@ -1,73 +1,205 @@
-"""The link confidence model: a logistic regression over the pair features, fitted on
-simulated worlds by scripts/fit_link_model.py and shipped as hydrawatch/link_model.json
-(features, standardisation, coefficients, the decision threshold, what it was fitted on).
+"""The link confidence model, fitted on simulated worlds by scripts/fit_link_model.py and
+shipped as hydrawatch/link_model.json (plain numbers: no pickle, nothing but numpy at run
+time).
 
-Logistic regression because its output is a calibrated probability when the training
-pairs look like the pairs it scores (both come from the same candidate generators), its
-coefficients can be read in a review, and it needs nothing but numpy at run time.
+Two stacked logistic regressions:
+
+1. **base**: over the pair features (features.py) — how much a pair looks like a re-entry
+   on its own. Its log-odds are the ``base_logit``.
+2. **context**: over ``CONTEXT``, which compares the pair with its rivals: the other
+   candidates of the same new account (a clear margin over the runner-up means more than
+   the same score among many look-alikes) and the other new accounts proposed for the
+   same predecessor (a new account that is its predecessor's best successor too —
+   "mutual best" — is far more likely right). The context model's output is the
+   confidence.
+
+Logistic regressions because the output is a calibrated probability when the training
+pairs look like the pairs scored (both come from the same candidate generators), the
+coefficients can be read in a review, and the model is a few numbers in JSON. The context
+model is fitted on out-of-fold base log-odds (one simulated world held out at a time), so
+it learns how far to trust base scores on worlds the base model never saw.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import orjson
 
-from hydrawatch.linking.features import FEATURES
+from hydrawatch.linking.features import FEATURES, identity_evidence
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "link_model.json"
+
+CONTEXT = (
+    "base_logit",     # log-odds of the base model (clipped to +-15)
+    "margin",         # base_logit minus the best other candidate's of the same new account
+                      # (or the null rival's, when higher: see context_features)
+    "is_top",         # the new account's best candidate by base_logit (and above the null)
+    "rivals",         # log1p(other candidates of the same new account)
+    "pred_margin",    # base_logit minus the best other new account's for the same predecessor
+    "mutual_best",    # this new account is also the predecessor's best candidate successor
+    "pred_rivals",    # log1p(other new accounts proposed for the same predecessor)
+)
+LOGIT_CLIP = 15.0
+MARGIN_CLIP = 10.0
+NULL_LOGIT = -2.5     # default null rival (the model file carries the fitted one)
+CAP_GAP = 1e-4        # capped pairs sit this far under the threshold (rows keep 6 decimals)
+
+
+@dataclass
+class Rivals:
+    """Per pair: the best base logit among the other candidates of its new account and
+    their count; the same among the other new accounts proposed for its predecessor."""
+
+    best_q: np.ndarray   # -inf when there is none
+    n_q: np.ndarray
+    best_s: np.ndarray
+    n_s: np.ndarray
+
+    def take(self, idx) -> "Rivals":
+        return Rivals(self.best_q[idx], self.n_q[idx], self.best_s[idx], self.n_s[idx])
+
+
+def _best_other(group: np.ndarray, logit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per element: max logit among the *other* elements of its group, and their count."""
+    n = len(group)
+    best = np.full(n, -np.inf)
+    count = np.zeros(n, np.int64)
+    if not n:
+        return best, count
+    order = np.lexsort((-logit, group))
+    g, v = group[order], logit[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    first = np.repeat(starts, sizes)
+    top1 = v[first]
+    second_idx = first + 1
+    has_second = sizes > 1
+    top2 = np.where(np.repeat(has_second, sizes), v[np.minimum(second_idx, n - 1)], -np.inf)
+    is_first = np.arange(n) == first
+    best[order] = np.where(is_first, top2, top1)
+    count[order] = np.repeat(sizes - 1, sizes)
+    return best, count
+
+
+def rivals(q: np.ndarray, s: np.ndarray, logit: np.ndarray) -> Rivals:
+    bq, nq = _best_other(np.asarray(q, np.int64), logit)
+    bs, ns = _best_other(np.asarray(s, np.int64), logit)
+    return Rivals(bq, nq, bs, ns)
+
+
+def context_features(logit: np.ndarray, r: Rivals, null_logit: float = NULL_LOGIT) -> np.ndarray:
+    """(n, len(CONTEXT)) matrix from base log-odds and their rivals. Every pair also has
+    a *null* rival — "it replaces no one", at ``null_logit`` (the base rate of links among
+    the training candidates) — so a lone weak candidate has a small margin, not a large one:
+    having no rival is not evidence."""
+    lg = np.clip(logit, -LOGIT_CLIP, LOGIT_CLIP)
+    margin = np.clip(lg - np.maximum(r.best_q, null_logit), -MARGIN_CLIP, MARGIN_CLIP)
+    pmargin = np.clip(lg - np.maximum(r.best_s, null_logit), -MARGIN_CLIP, MARGIN_CLIP)
+    cols = [lg, margin, (margin >= 0).astype(float), np.log1p(r.n_q),
+            pmargin, (pmargin >= 0).astype(float), np.log1p(r.n_s)]
+    return np.column_stack(cols) if len(lg) else np.zeros((0, len(CONTEXT)))
+
+
+@dataclass
+class Logistic:
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def standardise(self, x: np.ndarray) -> np.ndarray:
+        """(x - mean) / scale, with NaN (a similarity that could not be measured) at 0: the
+        training mean, no evidence either way."""
+        return np.nan_to_num((x - self.mean) / self.scale, nan=0.0)
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        if x.shape[0] == 0:
+            return np.zeros(0)
+        return self.standardise(x) @ self.coef + self.intercept
+
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        """Per-feature log-odds contributions relative to the mean pair."""
+        return self.standardise(x) * self.coef
+
+    @classmethod
+    def fit(cls, x: np.ndarray, y: np.ndarray, c: float) -> "Logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
+            mean = np.nan_to_num(np.nanmean(x, axis=0), nan=0.0)
+            scale = np.nanstd(x, axis=0)
+        scale = np.where(np.isnan(scale) | (scale < 1e-9), 1.0, scale)
+        model = cls(mean, scale, np.zeros(x.shape[1]), 0.0)
+        lr = LogisticRegression(C=c, max_iter=5000)
+        lr.fit(model.standardise(x), y)
+        return cls(mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+
+    def as_dict(self) -> dict:
+        return {"mean": _round(self.mean), "scale": _round(self.scale), "coef": _round(self.coef),
+                "intercept": round(float(self.intercept), 6)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Logistic":
+        return cls(np.array(d["mean"], float), np.array(d["scale"], float), np.array(d["coef"], float),
+                   float(d["intercept"]))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
 @dataclass
 class LinkModel:
     features: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
+    base: Logistic
+    context: Logistic | None
     threshold: float
     meta: dict = field(default_factory=dict)
+    null_logit: float = NULL_LOGIT
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        if x.shape[0] == 0:
-            return np.zeros(0)
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    def base_logit(self, x: np.ndarray) -> np.ndarray:
+        return self.base.logit(x)
 
-    def contributions(self, x: np.ndarray) -> np.ndarray:
-        """Per-feature log-odds contributions (for reasons), relative to the mean pair."""
-        return ((x - self.mean) / self.scale) * self.coef
+    def confidence(self, base_logit: np.ndarray, r: Rivals) -> np.ndarray:
+        """The calibrated confidence of pairs from their base log-odds and rivals."""
+        if self.context is None:
+            return _sigmoid(base_logit)
+        return _sigmoid(self.context.logit(context_features(base_logit, r, self.null_logit)))
+
+    def cap(self, conf: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Pairs with no identity evidence beyond the handle (features.identity_evidence)
+        stay just under the threshold, whatever the model says."""
+        return np.where(identity_evidence(x), conf, np.minimum(conf, self.threshold - CAP_GAP))
+
+    def predict(self, x: np.ndarray, q: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """Confidence of every pair (q[k], s[k]); the rivals are the other pairs given."""
+        lg = self.base_logit(x)
+        return self.cap(self.confidence(lg, rivals(q, s, lg)), x)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "LinkModel":
         data = orjson.loads(Path(path or MODEL_PATH).read_bytes())
         feats = tuple(data["features"])
-        if feats != FEATURES:
-            raise ValueError(f"{path or MODEL_PATH}: features {feats} differ from the code's "
-                             f"{FEATURES}; re-run scripts/fit_link_model.py")
-        return cls(feats, np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
-                   float(data["intercept"]), float(data["threshold"]), data.get("meta", {}))
+        if feats != FEATURES or ("context" in data and tuple(data["context"]["features"]) != CONTEXT):
+            raise ValueError(f"{path or MODEL_PATH}: features differ from the code's; "
+                             f"re-run scripts/fit_link_model.py")
+        ctx = Logistic.from_dict(data["context"]) if data.get("context") else None
+        null = float(data["context"].get("null_logit", NULL_LOGIT)) if ctx is not None else NULL_LOGIT
+        return cls(feats, Logistic.from_dict(data["base"]), ctx, float(data["threshold"]),
+                   data.get("meta", {}), null)
 
     def save(self, path: Path | str | None = None) -> None:
-        data = {"features": list(self.features), "mean": _round(self.mean),
-                "scale": _round(self.scale), "coef": _round(self.coef),
-                "intercept": round(float(self.intercept), 6), "threshold": self.threshold,
-                "meta": self.meta}
+        data = {"features": list(self.features), "base": self.base.as_dict(),
+                "context": ({"features": list(CONTEXT), "null_logit": round(self.null_logit, 6),
+                             **self.context.as_dict()}
+                            if self.context is not None else None),
+                "threshold": self.threshold, "meta": self.meta}
         Path(path or MODEL_PATH).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
-
-    @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, *, c: float = 1.0, meta: dict | None = None,
-            threshold: float = 0.5) -> "LinkModel":
-        from sklearn.linear_model import LogisticRegression
-
-        mean = x.mean(axis=0)
-        scale = x.std(axis=0)
-        scale[scale < 1e-9] = 1.0
-        lr = LogisticRegression(C=c, max_iter=2000)
-        lr.fit((x - mean) / scale, y)
-        return cls(FEATURES, mean, scale, lr.coef_[0], float(lr.intercept_[0]), threshold, meta or {})
 
 
 def _round(a: np.ndarray) -> list[float]:
