@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import itemgetter
 
 import numpy as np
 from scipy import sparse
@@ -89,13 +88,6 @@ class PostAnalysis:
     critical: np.ndarray
     is_reshare: np.ndarray
     day: np.ndarray             # int64 day number (-1: unknown)
-
-
-def _pick(items: list, idx: np.ndarray) -> list:
-    if len(idx) == 0:
-        return []
-    got = itemgetter(*idx.tolist())(items)
-    return list(got) if len(idx) > 1 else [got]
 
 
 def analyse_posts(batch, matcher: PolicyMatcher) -> PostAnalysis:
