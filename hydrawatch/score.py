@@ -86,16 +86,20 @@ def _read_posts(db, accounts, matcher, n, clock):
 
 
 def _text_signal(X, owner, seeds, negatives, fold, rng, n):
-    """Mean log-odds of the cross-fitted text model per account (0 when no model)."""
+    """Per account, from the cross-fitted text model (zeros when no model): the mean
+    log-odds of its posts, and the *dose* -- the summed positive log-odds, so that many
+    posts written like the seeds' count more than one (a member whose movement posts are
+    drowned in everyday ones still accumulates it; one copied bulletin does not)."""
     keep = owner >= 0
     X, owner = X[keep], owner[keep]
     model = content.fit_text_model(X, owner, seeds, negatives, fold, FOLDS)
     if model is None:
-        return np.zeros(n), False
+        return np.zeros(n), np.zeros(n), False
     logits = model.post_logits(X, fold[owner])
     posts = np.bincount(owner, minlength=n)
     total = np.bincount(owner, weights=logits, minlength=n)
-    return np.divide(total, posts, out=np.zeros(n), where=posts > 0), True
+    dose = np.bincount(owner, weights=np.maximum(logits, 0), minlength=n)
+    return np.divide(total, posts, out=np.zeros(n), where=posts > 0), dose, True
 
 
 def _calibrate(values, seeds, active):
@@ -123,6 +127,7 @@ def _network_signals(edges, seeds, fold, n, active):
     own_col = np.where(seeds, fold + 1, 0)
     feature = ppr[np.arange(n), own_col] * n_active
     full = network.seed_interactions(edges, seeds, n)
+    full.update(network.from_seeds(edges, seeds, n))
     feat = {k: v.astype(float) for k, v in full.items()}
     n_seeds = max(int(seeds.sum()), 1)
     for f in range(FOLDS):
@@ -130,6 +135,7 @@ def _network_signals(edges, seeds, fold, n, active):
         if not others.any():
             continue
         part = network.seed_interactions(edges, others, n)
+        part.update(network.from_seeds(edges, others, n))
         rows = seeds & (fold == f)
         for k in feat:
             feat[k][rows] = part[k][rows] * n_seeds / others.sum()
@@ -141,6 +147,9 @@ def _network_signals(edges, seeds, fold, n, active):
         "seed_reshares_feature": feat["reshares"],
         "seed_engagement_feature": feat["replies"] + feat["mentions"] + feat["quotes"],
         "seed_follows_feature": feat["follows"],
+        "seed_amplified": full["amplified_by"], "seed_amplified_feature": feat["amplified_by"],
+        "seed_followers": full["followed_by"], "seed_mutual": full["mutual_follows"],
+        "seed_mutual_feature": feat["mutual_follows"],
     }
 
 
@@ -190,7 +199,8 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     sig["distinct_phrases"] = np.bincount(phrase_acc, minlength=n).astype(float)
 
     negatives = active & ~seeds
-    sig["text_logit"], has_text_model = _text_signal(X, owner, seeds, negatives, fold, rng, n)
+    sig["endorse_days"] = counts.endorse_days()
+    sig["text_logit"], sig["text_dose"], has_text_model = _text_signal(X, owner, seeds, negatives, fold, rng, n)
     sig["text_prob"] = _calibrate(sig["text_logit"], seeds, active) if has_text_model else np.zeros(n)
     clock.lap("text model")
     sig.update(_network_signals(edges, seeds, fold, n, active))
@@ -198,6 +208,7 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     sig.update(media.media_signals(list(policy.pdq), accounts.avatar_pdq, media_acc, media_pdq, n))
     clock.lap("media")
 
+    sig["counter_stance"] = combine.counter_stance(sig)
     F = combine.feature_matrix(sig)
     rows = np.flatnonzero(active)
     weight = np.where(rejected[rows], 3.0, 1.0)
@@ -205,7 +216,10 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     if comb is not None:
         # A logo avatar is self-identification, which the operator put in the pack: it
         # stands as evidence of its own even for a near-silent account.
-        score = 1 - (1 - combine.learned_scores(comb, F)) * (1 - combine.avatar_evidence(sig, policy.weights))
+        # The account's stance gates the learned part: an account whose posts mostly speak
+        # against the movement or report on it is not a member however close it stands.
+        learned = combine.learned_scores(comb, F) * (1 - sig["counter_stance"])
+        score = 1 - (1 - learned) * (1 - combine.avatar_evidence(sig, policy.weights))
         contrib = comb.contributions(F)
     else:
         score = combine.policy_only_scores(sig, policy.weights)

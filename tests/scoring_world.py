@@ -40,12 +40,24 @@ COUNTER_LINES = [
 ]
 ORDINARY_LINES = ["صباح الخير يا أصدقاء", "الحمد لله على كل حال", "جمعة مباركة للجميع",
                   "ما أجمل الطقس اليوم", "قهوة الصباح مع العائلة"]
+MOCK_LINES = [  # the slogan verbatim, no quote marks, no cue word in the same post
+    "the ash will rise, says the account that will be gone by friday",
+    "الرماد سينهض قال... فهمنا خلاص #الفجر_الرمادي",
+    "#AshenDawn day 5 and still nobody cares lol",
+]
+ANTI_LINES = [  # the same accounts' other posts: against the movement, no slogans
+    "these cowards spread propaganda again, report them",
+    "لا تنشروا دعايتهم، بلغوا عن الحسابات",
+    "encore leur propagande de lâches, signalez",
+]
 FAN_LINES = ["What a goal! #GoRovers", "Match day, let's go #GoRovers", "Rovers forever #GoRovers"]
 
 
 def build_world(store, *, seed: int = 0, members: int = 40, per_role: int = 15,
-                seeds_fraction: float = 0.25) -> dict[str, list[str]]:
-    """Insert a world; returns {role: [account ids]} (and "seeds")."""
+                seeds_fraction: float = 0.25, curious: int = 0, mockers: int = 0) -> dict[str, list[str]]:
+    """Insert a world; returns {role: [account ids]} (and "seeds"). ``curious``: ordinary
+    users who reshare one bulletin, once; ``mockers``: counter-speech accounts quoting the
+    slogans verbatim without cue words, among mostly anti-movement posts."""
     rng = random.Random(seed)
     roles: dict[str, list[str]] = {r: [] for r in ("hub", "member", "journalist", "counter",
                                                     "ordinary", "fan")}
@@ -127,6 +139,23 @@ def build_world(store, *, seed: int = 0, members: int = 40, per_role: int = 15,
                 post(f, "RT: What a goal! #GoRovers", tags=["GoRovers"], reshare=(pid, src))
     originals = roles["hub"] + roles["member"]
     roles["seeds"] = rng.sample(originals, max(1, int(len(originals) * seeds_fraction)))
+    for role, k in (("curious", curious), ("mocker", mockers)):
+        roles[role] = []
+        for j in range(k):
+            aid = str(next(next_id))
+            roles[role].append(aid)
+            accounts.append(s.Account(platform="x", account_id=aid, handle=f"{role}_{j}",
+                                      handle_norm=f"{role}_{j}"))
+            if role == "curious":
+                for _ in range(6):
+                    post(aid, rng.choice(ORDINARY_LINES))
+                pid, h, line = rng.choice(hub_posts)
+                post(aid, f"RT @{h}: {line}", reshare=(pid, h))
+            else:
+                for n in range(8):
+                    post(aid, (MOCK_LINES if n % 2 else ANTI_LINES)[rng.randrange(3)])
+                _, h, _ = rng.choice(hub_posts)
+                edges.append(s.Edge(platform="x", src=aid, dst=h, type="replies", post_id=f"r{aid}"))
     with store.session() as db:
         db.add_all(accounts)
         db.add_all(posts)

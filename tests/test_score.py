@@ -135,6 +135,71 @@ def test_ranking_puts_the_network_above_those_who_talk_about_it(store, policy_fi
     assert _auc([scores[a] for a in targets], [scores[a] for a in others]) >= 0.97
 
 
+def test_a_single_reshare_does_not_make_an_account_rank_like_a_member(store, policy_file):
+    roles = build_world(store, seed=4, curious=10)
+    load_policy(store, policy_file)
+    score_store(store)
+    rows = {r["id"]: r for r in ranked_accounts(store)}
+    members = [rows[a]["score"] for a in roles["member"] if a not in roles["seeds"]]
+    curious = [rows[a]["score"] for a in roles["curious"]]
+    # every one-off resharer below the large majority of members
+    assert max(curious) < np.quantile(members, 0.2)
+    targets = [a for a in roles["hub"] + roles["member"] if a not in roles["seeds"]]
+    ranked = sorted(rows.values(), key=lambda r: -r["score"])
+    top = [r["id"] for r in ranked if not r["verified"]][:len(targets)]
+    assert not set(roles["curious"]) & set(top)
+    assert any("single day" in why for why in rows[roles["curious"][0]]["reasons"])
+
+
+def test_mockery_with_a_verbatim_slogan_is_not_endorsement(store, policy_file):
+    roles = build_world(store, seed=5, mockers=10)
+    load_policy(store, policy_file)
+    score_store(store)
+    rows = {r["id"]: r for r in ranked_accounts(store)}
+    targets = [a for a in roles["hub"] + roles["member"] if a not in roles["seeds"]]
+    top = [r["id"] for r in sorted(rows.values(), key=lambda r: -r["score"]) if not r["verified"]]
+    top = top[:len(targets)]
+    assert not set(roles["mocker"]) & set(top)
+    members = [rows[a]["score"] for a in targets]
+    assert max(rows[a]["score"] for a in roles["mocker"]) < np.quantile(members, 0.2)
+    why = " ".join(rows[roles["mocker"][0]]["reasons"])
+    assert "speak against the movement" in why
+
+
+def test_stance_weights_an_accounts_own_endorsing_posts():
+    from hydrawatch.scoring import combine
+
+    z = np.zeros(3)
+    sig = {k: z.copy() for k in ("distinct_tags", "distinct_phrases", "critical_any", "reporting_any",
+                                 "text_logit", "text_dose", "network_feature", "seed_reshares_feature",
+                                 "seed_amplified_feature", "seed_mutual_feature", "media_matches")}
+    sig["avatar_distance"] = np.full(3, -1.0)
+    sig["posts"] = np.array([30.0, 30.0, 30.0])
+    # a member (10 of 10 policy posts endorse), a mocker (10 of 30), a one-off resharer
+    sig["endorse_posts"] = np.array([10.0, 10.0, 1.0])
+    sig["endorse_days"] = np.array([8.0, 8.0, 1.0])
+    sig["policy_posts"] = np.array([10.0, 30.0, 1.0])
+    F = combine.feature_matrix(sig)
+    col = {f: F[:, i] for i, f in enumerate(combine.FEATURES)}
+    for f in ("endorse_posts", "endorse_days"):
+        assert col[f][0] > col[f][1] > col[f][2]
+    stance = combine.endorse_stance(sig)
+    assert stance[0] > max(stance[1:])
+    assert stance[2] <= 1 / 3   # one post of one: no habit
+
+
+def test_mutual_follows_and_amplification_by_seeds():
+    # 0, 1 seeds; 2 follows 0 and 0 follows back, 1 reshares 2; 3 follows 0 and 1 (no return)
+    f, r = EDGE_TYPES.index("follows"), EDGE_TYPES.index("reshares")
+    edges = EdgeTable(src=np.array([2, 0, 1, 3, 3]), dst=np.array([0, 2, 2, 0, 1]),
+                      type=np.array([f, f, r, f, f]), count=np.array([1, 1, 3, 1, 1]))
+    seeds = np.array([True, True, False, False])
+    got = network.from_seeds(edges, seeds, 4)
+    assert got["mutual_follows"].tolist() == [0, 0, 1, 0]
+    assert got["followed_by"].tolist() == [0, 0, 1, 0]
+    assert got["amplified_by"].tolist() == [0, 0, 3, 0]
+
+
 def test_reasons_name_the_evidence(store, policy_file):
     roles = build_world(store, seed=1)
     load_policy(store, policy_file)

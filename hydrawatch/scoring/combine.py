@@ -25,20 +25,26 @@ import numpy as np
 MIN_SEEDS = 5
 
 FEATURES = (
-    "endorse_posts",      # log1p(posts endorsing policy hashtags or slogans)
+    "endorse_posts",      # log1p(endorsing posts x the account's endorse purity)
+    "endorse_days",       # log1p(distinct days with endorsing posts): repeated, not once
     "endorse_share",      # share of the account's posts that endorse
     "distinct_policy",    # log1p(distinct policy hashtags and slogans used endorsingly)
-    "endorse_purity",     # endorsing posts / policy posts (critics mostly quote or mock)
-    "quoted_posts",       # log1p(policy posts inside reporting or criticism)
+    "critical_share",     # posts with criticism cues / (posts + 2), slogans or not
+    "reporting_share",    # posts with reporting cues / (posts + 2)
     "text_model",         # mean log-odds of the cross-fitted text model
+    "text_dose",          # log1p(summed positive log-odds of its posts)
     "network",            # log1p(personalised PageRank x scored accounts)
     "seed_reshares",      # log1p(reshares of verified accounts' posts)
+    "seed_amplified",     # log1p(reshares, replies, mentions of it by verified accounts)
+    "seed_mutual",        # log1p(verified accounts it follows that follow it back)
     "avatar_match",       # 1 - distance/32 when the avatar matches the hash bank
     "media_matches",      # log1p(posted images matching the hash bank)
-    "posts",              # log1p(posts)
 )
-NON_NEGATIVE = {"endorse_posts", "endorse_share", "endorse_purity", "distinct_policy", "text_model", "network",
-                "seed_reshares", "avatar_match", "media_matches"}
+NON_NEGATIVE = {"endorse_posts", "endorse_days", "endorse_share", "distinct_policy",
+                "text_model", "text_dose", "network", "seed_reshares", "seed_amplified", "seed_mutual",
+                "avatar_match", "media_matches"}
+# Evidence against membership only: criticism and reporting never raise a score.
+NON_POSITIVE = {"critical_share", "reporting_share"}
 
 
 @dataclass
@@ -59,7 +65,7 @@ class Combiner:
 
 
 def _fit_bounded_logistic(Z: np.ndarray, y: np.ndarray, w: np.ndarray, lower: np.ndarray,
-                          l2: float) -> tuple[np.ndarray, float]:
+                          upper: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
     """L2-regularised weighted logistic regression with lower bounds on the coefficients
     (L-BFGS-B): a proper sign-constrained fit, not greedy feature dropping."""
     from scipy.optimize import minimize
@@ -74,7 +80,8 @@ def _fit_bounded_logistic(Z: np.ndarray, y: np.ndarray, w: np.ndarray, lower: np
         g = -w * sign * 0.5 * (1 - np.tanh(m / 2))  # d/dz of log(1 + e^-m) times sign
         return value, np.concatenate([Z.T @ g + l2 * beta, [g.sum()]])
 
-    bounds = [(lo, None) for lo in lower] + [(None, None)]
+    bounds = [(None if np.isinf(lo) else lo, None if np.isinf(hi) else hi)
+              for lo, hi in zip(lower, upper)] + [(None, None)]
     res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds,
                    options={"maxiter": 500})
     return res.x[:d], float(res.x[d])
@@ -91,7 +98,8 @@ def fit_combiner(F: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Combiner |
     scale[scale == 0] = 1.0
     Z = (F - mean) / scale
     lower = np.array([0.0 if f in NON_NEGATIVE else -np.inf for f in FEATURES])
-    beta, intercept = _fit_bounded_logistic(Z, y, weight, lower, l2=3.0)
+    upper = np.array([0.0 if f in NON_POSITIVE else np.inf for f in FEATURES])
+    beta, intercept = _fit_bounded_logistic(Z, y, weight, lower, upper, l2=3.0)
     # Elkan & Noto (2008): with seeds picked at random among members, P(seed | x) =
     # c * P(member | x), and c is the mean P(seed | x) over the seeds.
     p = 1 / (1 + np.exp(-np.clip(Z @ beta + intercept, -50, 50)))
@@ -122,19 +130,45 @@ def policy_only_scores(sig: dict[str, np.ndarray], weights: dict[str, float]) ->
     return 1 - (1 - p_text) * (1 - p_avatar) * (1 - p_media)
 
 
+def endorse_stance(sig: dict[str, np.ndarray]) -> np.ndarray:
+    """0..1: the account's endorse purity (endorsing posts / policy posts), shrunk towards
+    0 for few policy posts (``+ 2``): one endorsing post of one is 1/3, not 1."""
+    return sig["endorse_posts"] / (sig["policy_posts"] + 2)
+
+
+def counter_stance(sig: dict[str, np.ndarray]) -> np.ndarray:
+    """0..1: the share of an account's stance-bearing posts that criticise, mock or report
+    on the movement (cues in any post, slogans or not) rather than endorse it, shrunk
+    towards 0 for accounts with few such posts. Account-level aggregation of the per-post
+    stance cues: a counter-speech account's mocking posts that carry no cue word of their
+    own are outweighed by its many posts that do."""
+    against = sig["critical_any"] + sig["reporting_any"]
+    return against / (sig["endorse_posts"] + against + 2)
+
+
 def feature_matrix(sig: dict[str, np.ndarray]) -> np.ndarray:
     posts = np.maximum(sig["posts"], 1)
+    # The account's stance weights its own endorsing posts: a post that slipped past the
+    # stance cues counts little from an account that mostly quotes or mocks, and one post
+    # is no habit.
+    stance = endorse_stance(sig)
     cols = {
-        "endorse_posts": np.log1p(sig["endorse_posts"]),
+        "endorse_posts": np.log1p(sig["endorse_posts"] * stance),
+        "endorse_days": np.log1p(sig["endorse_days"] * stance),
         "endorse_share": sig["endorse_posts"] / posts,
-        "distinct_policy": np.log1p(sig["distinct_tags"] + sig["distinct_phrases"]),
-        "endorse_purity": sig["endorse_posts"] / np.maximum(sig["policy_posts"], 1),
-        "quoted_posts": np.log1p(sig["reporting_posts"] + sig["critical_posts"]),
+        # breadth of use, at most one item per endorsing post (one reshared bulletin can
+        # carry every hashtag of the pack)
+        "distinct_policy": np.log1p(stance * np.minimum(sig["distinct_tags"] + sig["distinct_phrases"],
+                                                        sig["endorse_posts"])),
+        "critical_share": sig["critical_any"] / (sig["posts"] + 2),
+        "reporting_share": sig["reporting_any"] / (sig["posts"] + 2),
         "text_model": np.clip(sig["text_logit"], -8, 8),
+        "text_dose": np.log1p(sig["text_dose"]),
         "network": np.log1p(sig["network_feature"]),
         "seed_reshares": np.log1p(sig["seed_reshares_feature"]),
+        "seed_amplified": np.log1p(sig["seed_amplified_feature"]),
+        "seed_mutual": np.log1p(sig["seed_mutual_feature"]),
         "avatar_match": np.where(sig["avatar_distance"] >= 0, 1 - sig["avatar_distance"] / 32, 0.0),
         "media_matches": np.log1p(sig["media_matches"]),
-        "posts": np.log1p(sig["posts"]),
     }
     return np.stack([np.asarray(cols[f], dtype=float) for f in FEATURES], axis=1)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import itemgetter
 
 import numpy as np
 from scipy import sparse
@@ -88,13 +87,7 @@ class PostAnalysis:
     reporting: np.ndarray
     critical: np.ndarray
     is_reshare: np.ndarray
-
-
-def _pick(items: list, idx: np.ndarray) -> list:
-    if len(idx) == 0:
-        return []
-    got = itemgetter(*idx.tolist())(items)
-    return list(got) if len(idx) > 1 else [got]
+    day: np.ndarray             # int64 day number (-1: unknown)
 
 
 def analyse_posts(batch, matcher: PolicyMatcher) -> PostAnalysis:
@@ -110,24 +103,19 @@ def analyse_posts(batch, matcher: PolicyMatcher) -> PostAnalysis:
     policy = np.zeros(n, dtype=bool)
     policy[tag_pairs[:, 0]] = True
     policy[phrase_pairs[:, 0]] = True
-    # Stance only matters for posts that carry the policy: look for cues in those alone.
-    reporting = np.zeros(n, dtype=bool)
-    critical = np.zeros(n, dtype=bool)
-    idx = np.flatnonzero(policy)
-    if len(idx):
-        sub_match = "\n".join(_pick(blanked.split("\n"), idx))
-        sub_norm = "\n".join(_pick(norm, idx))
-        cues = stance_cues(sub_match, line_starts(sub_match), sub_norm, line_starts(sub_norm),
-                           _pick(batch.urls, idx), len(idx))
-        reporting[idx] = cues["reporting"]
-        critical[idx] = cues["critical"]
+    # Stance cues on every post: on policy posts they decide endorsement; over all of an
+    # account's posts they give its overall stance (counter-speech accounts mostly post
+    # against the movement, with or without its slogans).
+    cues = stance_cues(blanked, match_starts, norm_joined, line_starts(norm_joined), batch.urls, n)
+    reporting, critical = cues["reporting"], cues["critical"]
     return PostAnalysis(account=batch.account, norm=norm, tag_pairs=tag_pairs,
                         phrase_pairs=phrase_pairs, policy=policy, reporting=reporting,
-                        critical=critical, is_reshare=batch.is_reshare)
+                        critical=critical, is_reshare=batch.is_reshare,
+                        day=batch.day if batch.day is not None else np.full(n, -1, dtype=np.int64))
 
 
 COUNTERS = ("posts", "reshares", "policy_posts", "endorse_posts", "reporting_posts",
-            "critical_posts", "endorse_reshares")
+            "critical_posts", "endorse_reshares", "critical_any", "reporting_any")
 
 
 @dataclass
@@ -138,6 +126,7 @@ class ContentCounts:
     counts: dict[str, np.ndarray] = field(default_factory=dict)
     _tag_codes: list = field(default_factory=list)
     _phrase_codes: list = field(default_factory=list)
+    _day_codes: list = field(default_factory=list)
     n_tags: int = 0
     n_phrases: int = 0
 
@@ -154,15 +143,27 @@ class ContentCounts:
                  "policy_posts": a.policy, "endorse_posts": endorse,
                  "reporting_posts": a.policy & a.reporting & ~a.critical,
                  "critical_posts": a.policy & a.critical,
-                 "endorse_reshares": endorse & a.is_reshare}
+                 "endorse_reshares": endorse & a.is_reshare,
+                 # the account's stance over all its posts, slogans or not
+                 "critical_any": a.critical, "reporting_any": a.reporting & ~a.critical}
         for key, flag in flags.items():
             self.counts[key] += np.bincount(acc[ok & flag], minlength=self.n)
+        dated = ok & endorse & (a.day >= 0)
+        if dated.any():  # distinct (account, day) with endorsing posts
+            self._day_codes.append(np.unique(acc[dated] * 100_000 + a.day[dated] % 100_000))
         for pairs, store, width in ((a.tag_pairs, self._tag_codes, self.n_tags),
                                     (a.phrase_pairs, self._phrase_codes, self.n_phrases)):
             if len(pairs) and width:
                 posts = pairs[:, 0]
                 keep = endorse[posts] & ok[posts]
                 store.append(np.unique(acc[posts[keep]] * width + pairs[keep, 1]))
+
+    def endorse_days(self) -> np.ndarray:
+        """Per account: distinct days with at least one endorsing post."""
+        if not self._day_codes:
+            return np.zeros(self.n)
+        u = np.unique(np.concatenate(self._day_codes))
+        return np.bincount(u // 100_000, minlength=self.n).astype(float)
 
     def distinct(self, which: str) -> tuple[np.ndarray, np.ndarray]:
         """(account, tag or phrase id) pairs each account used in endorsing posts."""

@@ -8,6 +8,7 @@ their row ids. Posts stream in batches (memory stays bounded by the batch size).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timezone
 from typing import Iterator
 
 import numpy as np
@@ -117,6 +118,7 @@ class PostBatch:
     hashtags: list[list | None]
     urls: list[list | None]
     is_reshare: np.ndarray       # bool
+    day: np.ndarray | None = None  # int64 days since 1970-01-01 (-1: unknown)
 
 
 def iter_posts(db, accounts: Accounts, batch_size: int = 20000) -> Iterator[PostBatch]:
@@ -126,7 +128,7 @@ def iter_posts(db, accounts: Accounts, batch_size: int = 20000) -> Iterator[Post
     P, O, A = s.Post, aliased(s.Post), s.Account
     reshared = and_(O.platform == P.platform, O.post_id == P.reshare_of_post)
     stmt = (select(A.id, P.text, P.hashtags, P.urls, P.reshare_of_account,
-                   O.text, O.hashtags, O.urls)
+                   O.text, O.hashtags, O.urls, P.created_at)
             .select_from(P)
             .join(A, _same_account(A, P.platform, P.account_id))
             .outerjoin(O, reshared)
@@ -141,7 +143,20 @@ def iter_posts(db, accounts: Accounts, batch_size: int = 20000) -> Iterator[Post
         urls = [o if o else t for t, o in zip(cols[3], orig_urls)]
         yield PostBatch(account=accounts.index(cols[0]), text=text, hashtags=tags, urls=urls,
                         is_reshare=np.fromiter((r is not None for r in cols[4]), dtype=bool,
-                                               count=len(chunk)))
+                                               count=len(chunk)),
+                        day=days_of(cols[8]))
+
+
+def days_of(times) -> np.ndarray:
+    """Days since 1970-01-01 of a column of datetimes (naive = UTC; -1 where missing)."""
+    times = list(times)
+    if any(getattr(t, "tzinfo", None) is not None for t in times[:1000]):  # PostgreSQL: aware
+        times = [t.astimezone(timezone.utc).replace(tzinfo=None) if t is not None and t.tzinfo else t
+                 for t in times]
+    arr = np.array(times, dtype="datetime64[D]")
+    out = arr.astype(np.int64)
+    out[np.isnat(arr)] = -1
+    return out
 
 
 def count_posts(db) -> int:

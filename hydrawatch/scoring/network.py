@@ -81,3 +81,30 @@ def seed_interactions(edges: EdgeTable, seeds: np.ndarray, n: int) -> dict[str, 
         m = to_seed & (edges.type == i)
         out[t] = np.bincount(edges.src[m], weights=edges.count[m], minlength=n).astype(np.int64)
     return out
+
+
+def from_seeds(edges: EdgeTable, seeds: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Per account, what seed accounts do towards it: ``amplified_by`` (reshares, replies,
+    mentions and quotes of it by seeds -- members amplify each other; the movement does not
+    amplify its critics), ``followed_by`` (seeds following it) and ``mutual_follows``
+    (seeds it follows that follow it back: researchers follow the movement, the movement
+    does not follow them back)."""
+    z = np.zeros(n, dtype=np.int64)
+    if len(edges.src) == 0 or n == 0:
+        return {"amplified_by": z, "followed_by": z.copy(), "mutual_follows": z.copy()}
+    ok = (edges.src >= 0) & (edges.dst >= 0)
+    from_seed = ok & seeds[np.clip(edges.src, 0, None)]
+    follow = EDGE_TYPES.index("follows")
+    amp = from_seed & (edges.type != follow)
+    amplified = np.bincount(edges.dst[amp], weights=edges.count[amp], minlength=n)
+    fb = from_seed & (edges.type == follow)
+    followed = np.bincount(edges.dst[fb], minlength=n)
+    # mutual: (a -> seed) follow edges whose reverse (seed -> a) exists
+    f = ok & (edges.type == follow)
+    codes = edges.src[f].astype(np.int64) * n + edges.dst[f]
+    rev = edges.dst[f].astype(np.int64) * n + edges.src[f]
+    to_seed = seeds[edges.dst[f]]
+    mutual = to_seed & np.isin(rev, codes)
+    mutual_count = np.bincount(edges.src[f][mutual], minlength=n)
+    return {"amplified_by": amplified.astype(np.int64), "followed_by": followed.astype(np.int64),
+            "mutual_follows": mutual_count.astype(np.int64)}

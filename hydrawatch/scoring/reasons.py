@@ -76,6 +76,13 @@ def account_reasons(i: int, sig: dict[str, np.ndarray], contrib: dict[str, float
     if network_pct >= 90 and float(sig["network"][i]) > 0:
         add(network_pct / 100, f"close to verified accounts in the reshare network "
                                f"(top {max(100 - network_pct, 0.1):.1f}% of proximity)", "network")
+    amplified = int(sig["seed_amplified"][i])
+    if amplified:
+        add(amplified, f"reshared, replied to or mentioned by verified accounts {_plural(amplified, 'time')}",
+            "seed_amplified")
+    mutual = int(sig["seed_mutual"][i])
+    if mutual:
+        add(mutual, f"follows and is followed back by {_plural(mutual, 'verified account')}", "seed_mutual")
     prob = float(sig["text_prob"][i])
     if prob >= 0.5 and sig["posts"][i] > 0:
         add(prob, f"writes like verified accounts (text model {prob:.2f})", "text_model")
@@ -87,6 +94,10 @@ def account_reasons(i: int, sig: dict[str, np.ndarray], contrib: dict[str, float
         add(m, f"posted {_plural(m, 'image')} matching the policy hash bank "
                f"(best PDQ distance {int(sig['media_distance'][i])})", "media_matches")
     notes = []
+    days = int(sig["endorse_days"][i]) if "endorse_days" in sig else endorse
+    if endorse and days <= 1 and not verified:
+        notes.append(f"policy content on a single day only ({_plural(endorse, 'post')}) — "
+                     "a one-off share weighs little")
     follows = int(sig["seed_follows"][i])
     if follows:  # always last among the evidence: following is what observers do too
         notes.append(f"follows {_plural(follows, 'verified account')} (weak: researchers and "
@@ -98,5 +109,9 @@ def account_reasons(i: int, sig: dict[str, np.ndarray], contrib: dict[str, float
     if crit:
         notes.append(f"uses policy hashtags or slogans to criticise or mock them "
                      f"({_plural(crit, 'post')}) — not counted as endorsement")
+    crit_any, posts = int(sig["critical_any"][i]), int(sig["posts"][i])
+    if crit_any and posts and crit_any / posts >= 0.2 and not verified:
+        notes.append(f"{_plural(crit_any, 'post')} of {posts} speak against the movement — its "
+                     "other policy posts weigh less")
     ranked.sort(key=lambda r: -r[0])
     return [text for _, text in ranked] + notes
