@@ -9,6 +9,10 @@ from hydrawatch import audit
 from hydrawatch.store.schema import Case
 from hydrawatch.timeutil import utcnow
 
+# A case in one of these states was verified by the rule (or a trusted list) and has not
+# been delisted: the account counts as verified for scoring, linking and publishing.
+VERIFIED_STATES = ("verified", "reported", "removed", "active", "appealed", "upheld")
+
 STATES = ("nominated", "in_review", "verified", "rejected", "reported", "removed", "active",
           "appealed", "upheld", "delisted")
 

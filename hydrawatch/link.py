@@ -17,10 +17,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
 import numpy as np
-import orjson
 from sqlalchemy import select
 
 from hydrawatch import audit
+from hydrawatch.cases import VERIFIED_STATES
 from hydrawatch.linking import storeio
 from hydrawatch.linking.candidates import SuspendedIndex
 from hydrawatch.linking.engine import LinkResult, find_links
@@ -33,7 +33,6 @@ from hydrawatch.timeutil import as_utc, iso, parse_time, utcnow
 __all__ = ["DEFAULT_THRESHOLD", "LinkSummary", "link_store", "list_links", "list_families"]
 
 DEFAULT_THRESHOLD: float = default_model().threshold
-VERIFIED_STATES = ("verified", "reported", "removed", "active", "upheld")
 
 
 @dataclass

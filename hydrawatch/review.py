@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hydrawatch import audit
-from hydrawatch.cases import open_case
+from hydrawatch.cases import VERIFIED_STATES, open_case
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
 from hydrawatch.ingest.writer import norm_handle
 from hydrawatch.evidence import capture, capture_case_opening, capture_post, copy_evidence
@@ -32,7 +32,7 @@ from hydrawatch.timeutil import utcnow
 VERDICTS = ("confirm", "reject", "unsure")
 OPEN_STATES = ("nominated", "in_review")
 DECIDED_STATES = ("verified", "rejected")  # late votes are stored here, the state stays
-LISTED_STATES = ("verified", "reported", "removed", "active", "appealed", "upheld")
+LISTED_STATES = VERIFIED_STATES  # listed = verified and not delisted
 NOMINATION_SOURCES = ("cli", "link", "list", "web")
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from scipy import sparse
 from sqlalchemy import delete, insert, select, update
 
+from hydrawatch.cases import VERIFIED_STATES
 from hydrawatch.errors import NotFound
 from hydrawatch.policy import current_policy
 from hydrawatch.scoring import combine, content, data, media, network, reasons
@@ -290,7 +291,7 @@ def ranked_accounts(store, *, limit: int | None = None, min_score: float | None 
     A = s.Account
     with store.session() as db:
         verified = set(db.execute(select(s.Case.platform, s.Case.account_id)
-                                  .where(s.Case.state.in_(data.VERIFIED_STATES))).all())
+                                  .where(s.Case.state.in_(VERIFIED_STATES))).all())
         stmt = (select(A.platform, A.account_id, A.handle, A.score, A.score_reasons)
                 .where(A.score.is_not(None)).order_by(A.score.desc(), A.platform, A.account_id))
         if min_score is not None:
@@ -318,7 +319,7 @@ def explain_account(store, platform: str, account_id: str) -> dict:
         case = db.scalars(select(s.Case).where(s.Case.platform == acc.platform,
                                                s.Case.account_id == acc.account_id)).first()
         return {"platform": acc.platform, "id": acc.account_id, "handle": acc.handle,
-                "score": acc.score, "verified": bool(case and case.state in data.VERIFIED_STATES),
+                "score": acc.score, "verified": bool(case and case.state in VERIFIED_STATES),
                 "case_state": case.state if case else None,
                 "reasons": list(acc.score_reasons or []), "scored_at": iso(acc.scored_at),
                 "signals": row.signals if row else None}

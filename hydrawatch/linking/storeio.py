@@ -11,11 +11,11 @@ from collections import defaultdict
 from datetime import datetime, timezone
 
 import numpy as np
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from hydrawatch.linking.batch import AccountBatch, PostRows, Ragged
-from hydrawatch.store.schema import Account, Edge, Handle, Link, Post, Status
+from hydrawatch.store.schema import Account, Edge, Handle, Post, Status
 from hydrawatch.timeutil import as_utc
 
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,30})")

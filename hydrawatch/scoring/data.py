@@ -15,9 +15,9 @@ import numpy as np
 from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from hydrawatch.cases import VERIFIED_STATES
 from hydrawatch.store import schema as s
 
-VERIFIED_STATES = ("verified", "reported", "removed", "active")
 NEGATIVE_STATES = ("rejected", "delisted")
 EDGE_TYPES = ("reshares", "mentions", "replies", "quotes", "follows")
 
