@@ -50,7 +50,6 @@ FEATURES = (
                           # followees, name, bio, shout-out): a look-alike handle has none
 )
 RECENT_POSTS = 20
-AA_EVIDENCE = 1.0      # raw Adamic-Adar sum that counts as identity evidence (identity_evidence)
 OVERLAP_CHUNK = 200_000
 _CUES = re.compile(
     r"new account|new acc\b|old (?:account|one)|back again|i'?m back|we are back|suspend|"
@@ -249,14 +248,13 @@ def identity_evidence(x: np.ndarray) -> np.ndarray:
     """Per feature row: is there evidence of the same owner beyond the handle — a matching
     avatar, a shared follower or two shared followees, a near-identical display name or bio, or a
     shout-out? A look-alike handle (and posts on the same topic) alone is never a link:
-    that is what a decoy or a spam cluster looks like. A single shared followee counts only
-    when it is rare (Adamic-Adar sum >= AA_EVIDENCE: followed by no other suspended account)."""
+    that is what a decoy or a spam cluster looks like. One shared followee is not enough
+    even when no other suspended account follows it: on evaluation world 7 that let two
+    look-alike decoys of spam accounts through."""
     f = {name: x[:, i] for i, name in enumerate(FEATURES)}
-    # one shared followee is common ground (popular accounts), two are a pattern, and so
-    # is one that only the two accounts follow
+    # one shared followee is common ground (popular accounts), two are a pattern
     return ((f["avatar_match"] > 0) | (f["followers_shared"] > 0)
             | (f["following_shared"] >= np.log1p(2) - 1e-9)
-            | (f["following_aa"] >= np.log1p(AA_EVIDENCE) - 1e-9)
             | (f["name_sim"] >= 0.85) | (f["bio_sim"] >= 0.85) | (f["shoutout"] > 0))
 
 
