@@ -27,6 +27,7 @@ from hydrawatch.errors import RecordError
 from hydrawatch.ingest.fields import (
     as_id,
     compact,
+    strings_of,
     dedupe,
     merge_duplicates,
     need_dict,
@@ -181,13 +182,7 @@ def _account(profile: dict, line: int) -> dict:
 
 
 def _labels(obj: dict, what: str, line: int) -> list[str]:
-    out = []
-    for label in opt_list(obj, "labels", what, line):
-        label = need_dict(label, f"{what}.labels item", line)
-        val = opt_str(label, "val", f"{what}.labels item", line)
-        if val:
-            out.append(val)
-    return dedupe(out)
+    return strings_of(obj, "labels", "val", what, line)
 
 
 # -- posts -----------------------------------------------------------------------------------

@@ -138,6 +138,18 @@ def need_time(obj: dict, key: str, what: str, line: int) -> str:
     return value
 
 
+def strings_of(obj: dict, list_key: str, item_key: str, what: str, line: int) -> list[str]:
+    """The ``item_key`` strings of the objects in ``obj[list_key]``, first occurrence
+    kept (hashtags, tags, labels)."""
+    where = f"{what}.{list_key} item"
+    found = []
+    for item in opt_list(obj, list_key, what, line):
+        value = opt_str(need_dict(item, where, line), item_key, where, line)
+        if value:
+            found.append(value)
+    return dedupe(found)
+
+
 def compact(record: dict) -> dict:
     """Drop keys whose value is None or an empty extra: a missing field erases nothing."""
     out = {k: v for k, v in record.items() if v is not None}

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from hydrawatch.errors import RecordError
 from hydrawatch.ingest.fields import (
     compact,
+    strings_of,
     dedupe,
     merge_duplicates,
     need_dict,
@@ -164,13 +165,7 @@ def _status_records(status: dict, line: int, embedded: list | None) -> Iterator[
 
 
 def _tags(status: dict, what: str, line: int) -> list[str]:
-    tags = []
-    for tag in opt_list(status, "tags", what, line):
-        tag = need_dict(tag, f"{what}.tags item", line)
-        name = opt_str(tag, "name", f"{what}.tags item", line)
-        if name:
-            tags.append(name)
-    return dedupe(tags)
+    return strings_of(status, "tags", "name", what, line)
 
 
 def _mentions(status: dict, what: str, line: int) -> list[dict]:

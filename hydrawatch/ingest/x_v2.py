@@ -25,6 +25,7 @@ from hydrawatch.errors import RecordError
 from hydrawatch.ingest.fields import (
     as_id,
     compact,
+    strings_of,
     dedupe,
     need_dict,
     need_id,
@@ -205,13 +206,7 @@ def _rt_author(text: str | None, mentions: list[dict]) -> str | None:
 
 
 def _hashtags(entities: dict, what: str, line: int) -> list[str]:
-    tags = []
-    for item in opt_list(entities, "hashtags", f"{what}.entities", line):
-        item = need_dict(item, f"{what}.entities.hashtags item", line)
-        tag = opt_str(item, "tag", f"{what}.entities.hashtags item", line)
-        if tag:
-            tags.append(tag)
-    return dedupe(tags)
+    return strings_of(entities, "hashtags", "tag", f"{what}.entities", line)
 
 
 def _mentions(entities: dict, what: str, line: int) -> list[dict]:
