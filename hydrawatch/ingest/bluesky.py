@@ -144,13 +144,18 @@ def _wrapper(value: dict, line: int, embedded: list) -> Iterator[dict]:
 
 # -- profiles --------------------------------------------------------------------------------
 
-def _did(value: Any, what: str, line: int) -> str:
+def _prefixed_id(value: Any, prefix: str, kind: str, what: str, line: int) -> str:
+    """A string id that must start with ``prefix`` (DIDs, at:// URIs); never a number."""
     if isinstance(value, int):
         raise RecordError(f"{what} must be a string, not a number", line=line)
-    did = as_id(value, what, line)
-    if not did.startswith("did:"):
-        raise RecordError(f"{what} must be a DID (did:...), not {did[:40]!r}", line=line)
-    return did
+    ident = as_id(value, what, line)
+    if not ident.startswith(prefix):
+        raise RecordError(f"{what} must be {kind}, not {ident[:40]!r}", line=line)
+    return ident
+
+
+def _did(value: Any, what: str, line: int) -> str:
+    return _prefixed_id(value, "did:", "a DID (did:...)", what, line)
 
 
 def _account(profile: dict, line: int) -> dict:
@@ -188,12 +193,7 @@ def _labels(obj: dict, what: str, line: int) -> list[str]:
 # -- posts -----------------------------------------------------------------------------------
 
 def _post_uri(value: Any, what: str, line: int) -> str:
-    if isinstance(value, int):
-        raise RecordError(f"{what} must be a string, not a number", line=line)
-    uri = as_id(value, what, line)
-    if not uri.startswith("at://"):
-        raise RecordError(f"{what} must be an at:// URI, not {uri[:40]!r}", line=line)
-    return uri
+    return _prefixed_id(value, "at://", "an at:// URI", what, line)
 
 
 def _uri_did(uri: str) -> str | None:
