@@ -4,7 +4,6 @@ refused actions are audited even though their transaction rolls back."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -89,16 +88,22 @@ def test_a_writer_waits_for_a_short_lock_instead_of_failing(store, db_url):
         assert db.scalar(select(Organization.name)) == "OrgB"
 
 
-def test_cli_prints_one_line_on_a_held_lock(store, db_url, tmp_path):
+def test_cli_prints_one_line_on_a_held_lock(store, db_url, monkeypatch, capsys):
+    from hydrawatch.cli import main
+
+    monkeypatch.setenv("HYDRAWATCH_BUSY_TIMEOUT", "0.3")
+    monkeypatch.setenv("HYDRAWATCH_BUSY_RETRIES", "2")
+    monkeypatch.setenv("COLUMNS", "60")  # narrow: the message must still be one line
+    monkeypatch.setattr(sys, "argv", ["hydrawatch", "org", "add", "OrgA", "--db", db_url])
+    capsys.readouterr()
     with write_lock_held(db_url):
-        proc = subprocess.run([sys.executable, "-m", "hydrawatch", "org", "add", "OrgA",
-                               "--db", db_url], capture_output=True, text=True, timeout=120,
-                              env={**__import__("os").environ, "HYDRAWATCH_BUSY_TIMEOUT": "0.3",
-                                   "HYDRAWATCH_BUSY_RETRIES": "2"})
-    assert proc.returncode == 1, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error:"), proc.stderr
+        with pytest.raises(SystemExit) as exit_:
+            main()
+    out, err = capsys.readouterr()
+    assert exit_.value.code == 1
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), err
+    assert "locked" in lines[0] or "lock" in lines[0]
 
 
 def test_a_refusal_is_audited_although_its_transaction_rolls_back(store):

@@ -227,11 +227,12 @@ def open_store(url: str | None = None, init: bool = True) -> Store:
 
 
 @contextmanager
-def transaction(db_or_store) -> Iterator[Session]:
+def transaction(db_or_store, *, readonly: bool = False) -> Iterator[Session]:
     """A session for an API that accepts either a Store (a new transaction, committed on
-    success) or a Session (the caller's transaction, left to the caller to commit)."""
+    success; ``readonly`` ones do not take SQLite's write lock) or a Session (the caller's
+    transaction, left to the caller to commit)."""
     if isinstance(db_or_store, Session):
         yield db_or_store
     else:
-        with db_or_store.session() as sess:
+        with db_or_store.session(readonly=readonly) as sess:
             yield sess
