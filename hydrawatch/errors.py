@@ -8,6 +8,7 @@
     ├── PolicyError                 an invalid policy pack or verification-rule file
     ├── NotFound                    an account, case, user... that does not exist
     ├── PermissionDenied            an action the actor's role or the rule forbids (audited)
+    ├── IllegalTransition           a case move the state machine does not allow
     ├── RateLimited                 too many requests of one kind (appeals)
     └── StoreBusy                   a lock on the database could not be had in time
 """
@@ -65,6 +66,21 @@ class PermissionDenied(HydrawatchError):
         self.object_type = object_type
         self.object_id = object_id
         self.audited = False
+
+
+class IllegalTransition(HydrawatchError):
+    """A case move that ``hydrawatch.verification.states.TRANSITIONS`` does not allow.
+    ``from_state``, ``to_state`` and ``allowed`` (the moves that are) say which."""
+
+    def __init__(self, case_id: int | None, from_state: str, to_state: str, allowed=()):
+        self.case_id = case_id
+        self.from_state = str(from_state)
+        self.to_state = str(to_state)
+        self.allowed = tuple(str(a) for a in allowed)
+        moves = (f"from {self.from_state} it may move to: {', '.join(self.allowed)}"
+                 if self.allowed else f"{self.from_state} is final")
+        super().__init__(f"case {case_id} cannot move from {self.from_state} to "
+                         f"{self.to_state}; {moves}")
 
 
 class RateLimited(HydrawatchError):

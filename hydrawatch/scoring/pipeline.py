@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 from sqlalchemy import delete, insert, select, update
 
-from hydrawatch.verification.cases import VERIFIED_STATES
+from hydrawatch.verification.states import VERIFIED_STATES
 from hydrawatch.errors import NotFound
 from hydrawatch.scoring.policy import current_policy
 from hydrawatch.scoring import combine, content, data, media, network, reasons

@@ -1,5 +1,6 @@
 """Verification: how a nominated account becomes a verified case, and how it may leave.
 
+``states``       the case state machine: CaseState, TRANSITIONS, transition()
 ``cases``        opening a case (one per account)
 ``review``       nominations, blind votes and the decision under the rule
 ``rules``        the verification rule (``rules_default.yaml``, an operator-edited file)
@@ -14,8 +15,6 @@
 from hydrawatch.lazy import lazy_exports
 
 _EXPORTS = {
-    "STATES": "cases",
-    "VERIFIED_STATES": "cases",
     "open_case": "cases",
     "Decision": "review",
     "NominationResult": "review",
@@ -59,6 +58,13 @@ _EXPORTS = {
     "import_list": "lists",
     "list_lists": "lists",
     "resolve_nominations": "lists",
+    "CaseState": "states",
+    "INITIAL_STATES": "states",
+    "STATES": "states",
+    "TRANSITIONS": "states",
+    "VERIFIED_STATES": "states",
+    "check_transition": "states",
+    "transition": "states",
 }
 
 __all__ = sorted(_EXPORTS)

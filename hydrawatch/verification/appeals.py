@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from hydrawatch.store import audit
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
 from hydrawatch.verification.people import get_user, require_role
-from hydrawatch.verification.review import LISTED_STATES, lock_case, normalize_handle, resolve_account, set_state
+from hydrawatch.verification.review import LISTED_STATES, lock_case, normalize_handle, resolve_account
+from hydrawatch.verification.states import transition
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Appeal, Case
 from hydrawatch.timeutil import iso, utcnow
@@ -59,8 +60,8 @@ def submit_appeal(db_or_store, account: str, *, contact: str, text: str) -> dict
                      {"case": appeal.case_id, "platform": appeal.platform,
                       "account_id": account_id, "text_chars": len(text)})
         if case is not None and case.state in LISTED_STATES and case.state != "appealed":
-            set_state(db, case, "appealed", "public", f"appeal {appeal.id} submitted "
-                                                      f"(was {case.state})")
+            transition(db, case, "appealed", actor="public",
+                       reason=f"appeal {appeal.id} submitted (was {case.state})")
         return {"id": appeal.id, "case_id": appeal.case_id,
                 "case_state": case.state if case else None, "state": appeal.state}
 
@@ -95,10 +96,12 @@ def decide_appeal(db_or_store, appeal_id: int, *, by_user: str, decision: str, n
         if case is not None:
             others_open = db.scalar(select(func.count()).select_from(Appeal).where(
                 Appeal.case_id == case.id, Appeal.state == "open"))
-            if decision == "delist":
-                set_state(db, case, "delisted", user.name, f"appeal {appeal.id}: {appeal.note}")
-            elif case.state == "appealed" and not others_open:
-                set_state(db, case, "upheld", user.name, f"appeal {appeal.id}: {appeal.note}")
+            if decision == "delist" and case.state != "delisted":  # already delisted: no move
+                transition(db, case, "delisted", actor=user.name,
+                           reason=f"appeal {appeal.id}: {appeal.note}")
+            elif decision == "uphold" and case.state == "appealed" and not others_open:
+                transition(db, case, "upheld", actor=user.name,
+                           reason=f"appeal {appeal.id}: {appeal.note}")
         return {"id": appeal.id, "state": appeal.state, "case_id": appeal.case_id,
                 "case_state": case.state if case else None}
 

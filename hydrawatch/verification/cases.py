@@ -5,23 +5,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hydrawatch.errors import IllegalTransition
 from hydrawatch.store import audit
 from hydrawatch.store.schema import Case
 from hydrawatch.timeutil import utcnow
-
-# A case in one of these states was verified by the rule (or a trusted list) and has not
-# been delisted: the account counts as verified for scoring, linking and publishing.
-VERIFIED_STATES = ("verified", "reported", "removed", "active", "appealed", "upheld")
-
-STATES = ("nominated", "in_review", "verified", "rejected", "reported", "removed", "active",
-          "appealed", "upheld", "delisted")
+from hydrawatch.verification.states import INITIAL_STATES, CaseState
 
 
 def open_case(db: Session, platform: str, account_id: str, *, state: str = "nominated",
               reason: str | None = None, actor: str = "system") -> tuple[Case, bool]:
-    """The account's case, created in ``state`` if it has none. Returns (case, created)."""
-    if state not in STATES:
-        raise ValueError(f"unknown case state {state!r}")
+    """The account's case, created in ``state`` (one of ``INITIAL_STATES``) if it has none.
+    Returns (case, created). Later moves go through ``states.transition``."""
+    state = CaseState(state).value  # ValueError for a name that is no state
+    if state not in INITIAL_STATES:
+        raise IllegalTransition(None, "(new)", state, sorted(s.value for s in INITIAL_STATES))
     case = db.scalars(select(Case).where(Case.platform == platform,
                                          Case.account_id == account_id)).first()
     if case is not None:

@@ -18,6 +18,7 @@ from hydrawatch.errors import InputError
 from hydrawatch.verification.evidence import capture_case_opening
 from hydrawatch.ingest.lists import read_rows
 from hydrawatch.verification.people import ensure_org
+from hydrawatch.verification.states import transition
 from hydrawatch.store.schema import Account, GroupList, Handle, Nomination, Organization
 from hydrawatch.timeutil import utcnow
 
@@ -127,10 +128,9 @@ def resolve_nominations(db: Session, list_id: int | None = None) -> int:
             capture_case_opening(db, case, actor="lists")
         opened += created
         if verified and not created and case.state in ("nominated", "in_review"):
-            case.state, case.verified_at, case.updated_at = "verified", now, now
-            case.version += 1
-            audit.record(db, "lists", "case.verified", "case", case.id,
-                         {"by": "trusted list", "list_id": nom.list_id})
+            transition(db, case, "verified", actor="lists",
+                       reason=f"on trusted list {nom.list_id}",
+                       details={"by": "trusted list", "list_id": nom.list_id})
         nom.account_id, nom.case_id, nom.resolved_at = account_id, case.id, now
     db.flush()
     return opened

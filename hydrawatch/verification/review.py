@@ -19,12 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hydrawatch.store import audit
-from hydrawatch.verification.cases import VERIFIED_STATES, open_case
+from hydrawatch.verification.cases import open_case
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
 from hydrawatch.ingest.writer import norm_handle
 from hydrawatch.verification.evidence import capture, capture_case_opening, capture_post, copy_evidence
 from hydrawatch.verification.people import REVIEW_ROLES, get_org, get_user, require_role
 from hydrawatch.verification.rules import Rule, load_rule
+from hydrawatch.verification.states import VERIFIED_STATES, transition
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Case, Evidence, Handle, Nomination, Review, User
 from hydrawatch.timeutil import utcnow
@@ -244,19 +245,6 @@ def lock_case(db: Session, case_id: int) -> Case:
     return case
 
 
-def set_state(db: Session, case: Case, state: str, actor: str, reason: str) -> None:
-    old = case.state
-    now = utcnow()
-    case.state = state
-    case.updated_at = now
-    case.version = (case.version or 0) + 1
-    if state == "verified" and case.verified_at is None:
-        case.verified_at = now
-    db.flush()
-    audit.record(db, actor, f"case.{state}", "case", case.id,
-                 {"from": old, "to": state, "reason": reason})
-
-
 def _check_evidence(db: Session, case: Case, verdict: str, category: str | None,
                     evidence_ids, rule: Rule) -> list[int]:
     try:
@@ -319,12 +307,12 @@ def cast_vote(db_or_store, case_id: int, *, by_user: str, verdict: str,
                               f"case already {case.state}; vote stored for reliability")
         before = case.state
         if case.state == "nominated":
-            set_state(db, case, "in_review", user.name, "first vote")
+            transition(db, case, "in_review", actor=user.name, reason="first vote")
         decision = decide(votes_of(db, case.id), rule)
         if decision.state != case.state:
             if category and decision.state == "verified":
                 case.category = _majority_category(db, case.id) or category
-            set_state(db, case, decision.state, user.name, decision.reason)
+            transition(db, case, decision.state, actor=user.name, reason=decision.reason)
         elif verdict == "reject" and "escalated" in decision.reason:
             audit.record(db, user.name, "case.escalated", "case", case.id,
                          {"reason": decision.reason})
