@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from hydrawatch.ingest import limits
+
 X_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com", "www.twitter.com",
            "www.x.com", "m.twitter.com", "fxtwitter.com", "vxtwitter.com", "nitter.net"}
 X_RESERVED = {"i", "intent", "home", "search", "hashtag", "share", "explore", "settings",
@@ -43,7 +45,19 @@ class ListRow:
 
 
 def parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
-    """The account a list entry names, or None when it names none."""
+    """The account a list entry names, or None when it names none (or names it with an id
+    or handle beyond the platform's limits, ``ingest.limits``)."""
+    ref = _parse_ref(text, default_platform)
+    if ref is None:
+        return None
+    if ref.handle is not None and len(ref.handle) > limits.handle_limit(ref.platform):
+        return None
+    if ref.account_id is not None and len(ref.account_id) > limits.MAX_ID_CHARS:
+        return None
+    return ref
+
+
+def _parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
     s = text.strip().strip("\"'<>").strip()
     if not s:
         return None
@@ -54,7 +68,7 @@ def parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
         if rest.lower().startswith("id:"):
             ident = rest[3:].strip()
             return AccountRef(platform, account_id=ident) if ident else None
-        return parse_ref(rest, platform)
+        return _parse_ref(rest, platform)
     if s.startswith("@") and s.count("@") == 2:  # @user@instance
         user, _, domain = s[1:].partition("@")
         return _mastodon(user, domain)

@@ -107,7 +107,7 @@ def test_timeline_jsonl_observed_at_from_twarc_and_rename():
     (old,) = by_kind(first, "account")
     (new,) = by_kind(second, "account")
     assert old["id"] == new["id"] == U1
-    assert (old["handle"], new["handle"]) == ("ex_media_office", "ex_media_office2")
+    assert (old["handle"], new["handle"]) == ("ex_media_office", "ex_media_offic2")
     video = by_kind(first, "post")[0]["media"]
     assert video == [{"url": "https://pbs.twimg.com/ext_tw_video_thumb/10/pu/img/v.jpg",
                       "type": "video"}]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from hydrawatch.errors import RecordError
+from hydrawatch.errors import RecordError, quote
+from hydrawatch.ingest import limits
 from hydrawatch.ingest.base import EDGE_TYPES, KINDS, STATUS_VALUES, Record
 from hydrawatch.timeutil import parse_time
 
@@ -52,6 +53,7 @@ def _int(rec: dict, key: str, line: int) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise RecordError(f"{key!r} must be an integer, not {type(value).__name__}", line=line)
+    limits.check_count(value, repr(key), line)
     return value
 
 
@@ -64,7 +66,7 @@ def _time(rec: dict, key: str, line: int, required: bool = False):
     try:
         return parse_time(value)
     except (ValueError, TypeError, OverflowError):
-        raise RecordError(f"{key!r} is not a valid time: {value!r}", line=line) from None
+        raise RecordError(f"{key!r} is not a valid time: {quote(value)}", line=line) from None
 
 
 def _ref(rec: dict, key: str, line: int) -> dict | None:
@@ -75,6 +77,8 @@ def _ref(rec: dict, key: str, line: int) -> dict | None:
         raise RecordError(f"{key!r} must be an object with post_id and account_id", line=line)
     post_id = _str(value, "post_id", line)
     account_id = _str(value, "account_id", line)
+    limits.check_id(post_id, f"{key}.post_id", line)
+    limits.check_id(account_id, f"{key}.account_id", line)
     if post_id is None and account_id is None:
         return None
     return {"post_id": post_id, "account_id": account_id}
@@ -104,8 +108,37 @@ def validate(rec: Any, line: int) -> Record:
         raise RecordError("a record must be a JSON object", line=line)
     kind = rec.get("kind")
     if kind not in KINDS:
-        raise RecordError(f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})", line=line)
+        raise RecordError(f"unknown kind {quote(kind)} (expected one of {', '.join(KINDS)})",
+                          line=line)
     platform = _str(rec, "platform", line, required=True).lower()
+    limits.check_short(platform, limits.MAX_PLATFORM_CHARS, "'platform'", line)
+    out = _validate(rec, kind, platform, line)
+    _check_limits(out, line)
+    return out
+
+
+def _check_limits(out: dict, line: int) -> None:
+    """Hold the record to ``limits``: ids, handles, code-like fields, passed-through
+    values, NUL characters in text."""
+    platform = out["platform"]
+    for key in ("id", "account_id", "src", "dst"):
+        limits.check_id(out.get(key), repr(key), line)
+    limits.check_handle(platform, out.get("handle"), "'handle'", line)
+    limits.check_short(out.get("lang"), limits.MAX_LANG_CHARS, "'lang'", line)
+    for key in ("name", "bio", "url", "text", "source"):
+        limits.check_text(out.get(key), repr(key), line)
+    for m in out.get("mentions") or ():
+        limits.check_id(m.get("id"), "a mention id", line)
+        limits.check_handle(platform, m.get("handle"), "a mention handle", line)
+    for m in out.get("media") or ():
+        limits.check_short(m.get("type") or m.get("kind"), limits.MAX_MEDIA_KIND_CHARS,
+                           "a media type", line)
+    for key in ("extra", "mentions", "media", "hashtags", "urls"):
+        if out.get(key) is not None:
+            limits.check_nested(out[key], repr(key), line)
+
+
+def _validate(rec: dict, kind: str, platform: str, line: int) -> Record:
     if kind == "account":
         out = {"kind": kind, "platform": platform, "id": _str(rec, "id", line, required=True)}
         for key in ("handle", "name", "bio", "url", "lang"):
@@ -159,14 +192,14 @@ def validate(rec: Any, line: int) -> Record:
     if kind == "edge":
         etype = rec.get("type")
         if etype not in EDGE_TYPES:
-            raise RecordError(f"unknown edge type {etype!r}", line=line)
+            raise RecordError(f"unknown edge type {quote(etype)}", line=line)
         return {"kind": kind, "platform": platform, "src": _str(rec, "src", line, required=True),
                 "dst": _str(rec, "dst", line, required=True), "type": etype,
                 "observed_at": _time(rec, "observed_at", line)}
     # status
     status = rec.get("status")
     if status not in STATUS_VALUES:
-        raise RecordError(f"unknown status {status!r}", line=line)
+        raise RecordError(f"unknown status {quote(status)}", line=line)
     account_id = _str(rec, "id", line)
     handle = _str(rec, "handle", line)
     if account_id is None and handle is None:
