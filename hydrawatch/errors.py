@@ -2,6 +2,7 @@
 
     HydrawatchError                 root: every error the CLI reports without a traceback
     ├── ConfigError                 bad settings, unknown database URL
+    ├── StoreError                  the database cannot be reached, or failed (password redacted)
     ├── InputError                  bad input: names the file and line
     │   ├── FormatError             a file whose format cannot be detected
     │   └── RecordError             one bad record (malformed JSON, wrong type, missing id, unknown kind)
@@ -32,6 +33,11 @@ def quote(value, limit: int = MAX_QUOTE) -> str:
         return repr(value[:limit]) + f"... ({len(value):,} characters)"
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+class StoreError(HydrawatchError):
+    """The database could not be reached or failed an operation. Messages never hold a
+    database password (``store.db.redact``)."""
 
 
 class InputError(HydrawatchError):

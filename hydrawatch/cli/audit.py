@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from hydrawatch import audit
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 from hydrawatch.errors import InputError
 
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -25,7 +25,7 @@ def verify(db: str = DbOption) -> None:
         Console().print(f"audit log ok: {report.entries} entries, chain intact")
         return
     Console(stderr=True).print(f"[bold red]audit log broken at entry {report.first_bad}:[/] "
-                               f"{escape(report.problem or '')}")
+                               f"{safe(report.problem or '')}")
     raise typer.Exit(1)
 
 
@@ -44,6 +44,6 @@ def show(limit: int = typer.Option(50, "--limit", help="How many of the newest e
     table = Table("id", "time", "actor", "action", "object", "details")
     for r in rows:
         obj = f"{r['object_type'] or ''} {r['object_id'] or ''}".strip()
-        table.add_row(str(r["id"]), r["ts"] or "", escape(r["actor"]), r["action"], escape(obj),
-                      escape(str(r["details"] or "")))
+        table.add_row(str(r["id"]), r["ts"] or "", safe(r["actor"]), safe(r["action"]), safe(obj),
+                      safe(str(r["details"] or "")))
     Console().print(table)

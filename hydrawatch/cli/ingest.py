@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 from hydrawatch.ingest import ingest_paths
 
 
@@ -46,8 +46,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (r
     if summary.skipped:
         con.print(f"[yellow]skipped {summary.skipped:,} bad records:[/]")
         for reason, n in summary.skip_reasons().most_common(10):
-            con.print(f"  {n:>8,}  {reason}", markup=False)
+            con.print(f"  {n:>8,}  {safe(reason)}", highlight=False)
     for reason, n in summary.dropped().most_common(10):
-        con.print(f"  {n:>8,}  not imported: {reason}", markup=False, highlight=False)
+        con.print(f"  {n:>8,}  not imported: {safe(reason)}", highlight=False)
     for path in summary.ignored:
-        con.print(f"[yellow]ignored (format not recognised):[/] {escape(path)}", highlight=False)
+        con.print(f"[yellow]ignored (format not recognised):[/] {safe(path)}", highlight=False)

@@ -6,12 +6,12 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from hydrawatch import orgs
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 from hydrawatch.errors import InputError
 
 org_app = typer.Typer(help="Organisations taking part.", no_args_is_help=True)
@@ -26,7 +26,7 @@ FormatOption = typer.Option("table", "--format", help="table or json.")
 def org_add(name: str = typer.Argument(..., help="Organisation name."), db: str = DbOption) -> None:
     """Add an organisation."""
     org = orgs.add_org(store_for(db), name)
-    Console().print(f"organisation {escape(org.name)!s} added (id {org.id})", highlight=False)
+    Console().print(f"organisation {safe(org.name)} added (id {org.id})", highlight=False)
 
 
 @user_app.command("add")
@@ -43,7 +43,7 @@ def user_add(name: str = typer.Argument(..., help="User name."),
         if not password:
             raise InputError("--password-stdin given but stdin held no password")
     user = orgs.add_user(store_for(db), name, org=org, role=role, password=password)
-    Console().print(f"user {escape(user.name)} added as {user.role} (id {user.id})", highlight=False)
+    Console().print(f"user {safe(user.name)} added as {user.role} (id {user.id})", highlight=False)
 
 
 def _print_users(rows: list[dict], fmt: str, reliability_col: bool) -> None:
@@ -55,7 +55,7 @@ def _print_users(rows: list[dict], fmt: str, reliability_col: bool) -> None:
     cols = ["name", "org", "role", "active", "can_login"] + (["reliability"] if reliability_col else [])
     table = Table(*cols)
     for row in rows:
-        table.add_row(*[escape("" if row.get(c) is None else str(row.get(c))) for c in cols])
+        table.add_row(*[safe(row.get(c)) for c in cols])
     Console().print(table)
 
 
@@ -88,5 +88,5 @@ def reviewers(update: bool = typer.Option(True, "--update/--no-update",
             "sensitivity", "specificity"]
     table = Table(*cols)
     for row in rows:
-        table.add_row(*[escape("" if row.get(c) is None else str(row.get(c))) for c in cols])
+        table.add_row(*[safe(row.get(c)) for c in cols])
     Console().print(table)
