@@ -17,7 +17,7 @@ import pytest
 
 from hydrawatch.cli.output import DataTable, safe, text, visible
 from hydrawatch.ingest import ingest_paths
-from hydrawatch.lists import import_list
+from tests.helpers import import_list_as_admin as import_list
 from hydrawatch.store.schema import Link
 
 EVIL = "[/]Evil [link=https://evil.example/]org[/link] [bold]x\x1b]8;;https://evil.example\x1b\\y"

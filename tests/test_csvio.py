@@ -10,7 +10,7 @@ import pytest
 
 from hydrawatch import csvio
 from hydrawatch.errors import InputError
-from hydrawatch.lists import import_list
+from tests.helpers import import_list_as_admin as import_list
 
 
 @pytest.mark.parametrize("cell, written", [
