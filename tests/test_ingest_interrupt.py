@@ -71,7 +71,7 @@ def test_kill_9_mid_transaction_then_rerun(db_url, tmp_path):
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert "finished" not in lines
-    with store.session() as db:
+    with store.session(readonly=True) as db:
         assert db.scalar(select(func.count()).select_from(IngestedFile)) == 1  # the small file
     after_kill = counts(store)
     assert after_kill["accounts"] == 1 and after_kill["posts"] == 0  # big file rolled back whole
