@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+import orjson
+
 from hydrawatch.errors import RecordError, quote
 from hydrawatch.ingest import limits
 from hydrawatch.ingest.base import EDGE_TYPES, KINDS, STATUS_VALUES, Record
@@ -117,25 +119,56 @@ def validate(rec: Any, line: int) -> Record:
     return out
 
 
+_ID_KEYS = frozenset(("id", "account_id", "src", "dst"))
+_JSON_KEYS = ("extra", "mentions", "media", "hashtags", "urls")
+_SHORTEST_HANDLE_LIMIT = min(limits.HANDLE_MAX.values())
+
+
 def _check_limits(out: dict, line: int) -> None:
-    """Hold the record to ``limits``: ids, handles, code-like fields, passed-through
-    values, NUL characters in text."""
+    """Hold the record to ``limits``: ids, handles, code-like fields, NUL characters in
+    text, values stored as JSON. Written for the hot path: the checks that pass cost a
+    comparison each, and ``limits`` is called only to word an error."""
     platform = out["platform"]
-    for key in ("id", "account_id", "src", "dst"):
-        limits.check_id(out.get(key), repr(key), line)
-    limits.check_handle(platform, out.get("handle"), "'handle'", line)
-    limits.check_short(out.get("lang"), limits.MAX_LANG_CHARS, "'lang'", line)
-    for key in ("name", "bio", "url", "text", "source"):
-        limits.check_text(out.get(key), repr(key), line)
+    for key, value in out.items():
+        if type(value) is str:
+            if "\x00" in value:
+                limits.check_text(value, repr(key), line)
+            if key in _ID_KEYS and len(value) > limits.MAX_ID_CHARS:
+                limits.check_id(value, repr(key), line)
+    handle = out.get("handle")
+    if handle is not None and len(handle) > _SHORTEST_HANDLE_LIMIT:
+        limits.check_handle(platform, handle, "'handle'", line)
+    lang = out.get("lang")
+    if lang is not None and len(lang) > limits.MAX_LANG_CHARS:
+        limits.check_short(lang, limits.MAX_LANG_CHARS, "'lang'", line)
     for m in out.get("mentions") or ():
-        limits.check_id(m.get("id"), "a mention id", line)
-        limits.check_handle(platform, m.get("handle"), "a mention handle", line)
+        mid, mhandle = m.get("id"), m.get("handle")
+        if mid is not None and (len(mid) > limits.MAX_ID_CHARS or "\x00" in mid):
+            limits.check_id(mid, "a mention id", line)
+            limits.check_text(mid, "a mention id", line)
+        if mhandle is not None and (len(mhandle) > _SHORTEST_HANDLE_LIMIT or "\x00" in mhandle):
+            limits.check_handle(platform, mhandle, "a mention handle", line)
+            limits.check_text(mhandle, "a mention handle", line)
     for m in out.get("media") or ():
         limits.check_short(m.get("type") or m.get("kind"), limits.MAX_MEDIA_KIND_CHARS,
                            "a media type", line)
-    for key in ("extra", "mentions", "media", "hashtags", "urls"):
-        if out.get(key) is not None:
-            limits.check_nested(out[key], repr(key), line)
+        for key in ("type", "kind", "url", "pdq"):
+            limits.check_text(m.get(key), f"a media {key}", line)
+    for key in ("reshare_of", "reply_to", "quote_of"):
+        ref = out.get(key)
+        if ref:
+            for value in ref.values():
+                limits.check_text(value, repr(key), line)
+    stored = [out.get(key) for key in _JSON_KEYS]
+    try:
+        dumped = orjson.dumps(stored)
+    except orjson.JSONEncodeError:
+        for key, value in zip(_JSON_KEYS, stored):
+            limits.check_json(value, repr(key), line)
+        raise RecordError("a value is not storable as JSON", line=line) from None
+    if b"\\u0000" in dumped:  # maybe a NUL (or a literal backslash-u0000): look closely
+        for key, value in zip(_JSON_KEYS, stored):
+            limits.check_no_nul(value, repr(key), line)
 
 
 def _validate(rec: dict, kind: str, platform: str, line: int) -> Record:

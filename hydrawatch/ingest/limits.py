@@ -10,14 +10,18 @@ never a database error at commit time or a traceback:
   255 (the handle columns are 320 wide);
 - counts within a signed 64-bit integer, and not negative;
 - times between years 1 and 9999 once converted to UTC (``timeutil.parse_time``);
-- values passed through into ``extra`` (and mentions, media) nested at most
-  ``MAX_DEPTH`` deep, with no NUL characters (PostgreSQL text cannot hold them);
+- values passed through into ``extra`` (and mentions, media) storable as JSON: nested
+  less than ``MAX_DEPTH`` levels (orjson's limit) and integers within 64 bits;
+- no NUL characters in any text, in a column or inside a JSON value (PostgreSQL cannot
+  turn them into text);
 - short code-like fields (platform, lang, media type) within their columns.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import orjson
 
 from hydrawatch.errors import RecordError
 
@@ -27,7 +31,7 @@ HANDLE_MAX = {"x": 15, "mastodon": 30 + 1 + 253, "bluesky": 253, "telegram": 32}
 MAX_PLATFORM_CHARS = 32
 MAX_LANG_CHARS = 16
 MAX_MEDIA_KIND_CHARS = 32
-MAX_DEPTH = 64
+MAX_DEPTH = 255  # orjson refuses to write values nested this deep
 INT64_MAX = 2**63 - 1
 
 
@@ -68,34 +72,35 @@ def check_count(value: int | None, what: str, line: int) -> None:
         raise RecordError(f"{what} is larger than a 64-bit integer", line=line)
 
 
-def check_nested(value: Any, what: str, line: int) -> None:
-    """Depth, NUL characters and integer range of a passed-through JSON value, checked
-    without recursion so that no depth can exhaust the Python stack."""
-    stack = [(value, 1)]
+def check_json(value: Any, what: str, line: int) -> None:
+    """A value stored in a JSON column (extra, mentions, media, hashtags, urls) must
+    serialise: orjson, which the writer uses, refuses objects nested ``MAX_DEPTH`` or more
+    levels deep and integers beyond 64 bits. Checked here, so that it is this record's
+    error rather than a failure of the whole batch at commit time."""
+    try:
+        orjson.dumps(value)
+    except orjson.JSONEncodeError as exc:
+        why = ("nested too deeply (at most 254 levels)" if "recursion" in str(exc).lower()
+               else "not storable as JSON")
+        raise RecordError(f"{what} is {why}", line=line) from None
+
+
+def check_no_nul(value: Any, what: str, line: int) -> None:
+    """No NUL character in any string (or key) of a JSON value: PostgreSQL cannot turn one
+    into text (``->>``, a cast to jsonb). Iterative, so no depth exhausts the stack."""
+    stack = [value]
     while stack:
-        node, depth = stack.pop()
+        node = stack.pop()
         if isinstance(node, str):
             if "\x00" in node:
                 raise RecordError(f"{what} holds a NUL character", line=line)
-        elif isinstance(node, bool) or node is None or isinstance(node, float):
-            continue
-        elif isinstance(node, int):
-            if not -INT64_MAX - 1 <= node <= INT64_MAX:
-                raise RecordError(f"{what} holds a number beyond 64 bits", line=line)
-        elif isinstance(node, (dict, list)):
-            if depth > MAX_DEPTH:
-                raise RecordError(f"{what} is nested more than {MAX_DEPTH} levels deep",
-                                  line=line)
-            if isinstance(node, dict):
-                for key, item in node.items():
-                    if not isinstance(key, str) or "\x00" in key:
-                        raise RecordError(f"{what} holds a key with a NUL character",
-                                          line=line)
-                    stack.append((item, depth + 1))
-            else:
-                stack.extend((item, depth + 1) for item in node)
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
-def check_text(value: str | None, what: str, line: int) -> None:
-    if value is not None and "\x00" in value:
+def check_text(value: Any, what: str, line: int) -> None:
+    if isinstance(value, str) and "\x00" in value:
         raise RecordError(f"{what} holds a NUL character", line=line)
