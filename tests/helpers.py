@@ -46,11 +46,11 @@ def import_list_as_admin(store, path, *, org: str, name: str | None = None):
     admin is bootstrapped and creates ``org`` first."""
     import inspect
 
-    from hydrawatch.lists import import_list
+    from hydrawatch.verification.lists import import_list
 
     if "by_user" not in inspect.signature(import_list).parameters:
         return import_list(store, path, org=org, name=name)
-    from hydrawatch import orgs
+    from hydrawatch.verification import people as orgs
     from hydrawatch.errors import HydrawatchError
 
     admin = "test-admin"

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
 from hydrawatch.cli.output import safe
