@@ -9,6 +9,7 @@ from hydrawatch.verification import views as case_views
 from hydrawatch.verification import evidence
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 
 evidence_app = typer.Typer(help="Content-addressed evidence snapshots.", no_args_is_help=True)
 app.add_typer(evidence_app, name="evidence")
@@ -21,7 +22,8 @@ def capture(case: int = typer.Argument(..., help="Case id."),
             db: str = DbOption) -> None:
     """Snapshot a post (and its author) from the store as evidence of a case."""
     ev = evidence.capture_post(store_for(db), case, post, by_user=by)
-    Console().print(f"evidence {ev.id} ({ev.kind} {ev.ref}) sha256 {ev.sha256}", highlight=False)
+    Console().print(f"evidence {ev.id} ({safe(ev.kind)} {safe(ev.ref)}) sha256 {ev.sha256}",
+                    highlight=False)
 
 
 @evidence_app.command("capture-missing")

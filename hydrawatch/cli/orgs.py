@@ -6,12 +6,12 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from hydrawatch.verification import people as orgs
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 from hydrawatch.errors import InputError
 
 org_app = typer.Typer(help="Organisations taking part (admins add them).", no_args_is_help=True)
@@ -41,8 +41,8 @@ def admin_bootstrap(name: str = typer.Argument(..., help="The first admin's user
                     db: str = DbOption) -> None:
     """Create the first admin; refused (and audited) once the store has an admin."""
     user = orgs.bootstrap_admin(store_for(db), name, org=org, password=_password(password_stdin))
-    Console().print(f"admin {escape(user.name)} created (id {user.id}); add organisations and "
-                    f"users with --by {escape(user.name)}", highlight=False)
+    Console().print(f"admin {safe(user.name)} created (id {user.id}); add organisations and "
+                    f"users with --by {safe(user.name)}", highlight=False)
 
 FormatOption = typer.Option("table", "--format", help="table or json.")
 
@@ -53,7 +53,7 @@ def org_add(name: str = typer.Argument(..., help="Organisation name."),
             db: str = DbOption) -> None:
     """Add an organisation (admins only)."""
     org = orgs.add_org(store_for(db), name, by_user=by)
-    Console().print(f"organisation {escape(org.name)!s} added (id {org.id})", highlight=False)
+    Console().print(f"organisation {safe(org.name)} added (id {org.id})", highlight=False)
 
 
 @user_app.command("add")
@@ -74,7 +74,7 @@ def user_add(name: str = typer.Argument(..., help="User name."),
     else:
         user = orgs.add_user(store_for(db), name, org=org, role=role, password=password,
                              by_user=by)
-    Console().print(f"user {escape(user.name)} added as {user.role} (id {user.id})", highlight=False)
+    Console().print(f"user {safe(user.name)} added as {user.role} (id {user.id})", highlight=False)
 
 
 def _print_users(rows: list[dict], fmt: str, reliability_col: bool) -> None:
@@ -86,7 +86,7 @@ def _print_users(rows: list[dict], fmt: str, reliability_col: bool) -> None:
     cols = ["name", "org", "role", "active", "can_login"] + (["reliability"] if reliability_col else [])
     table = Table(*cols)
     for row in rows:
-        table.add_row(*[escape("" if row.get(c) is None else str(row.get(c))) for c in cols])
+        table.add_row(*[safe(row.get(c)) for c in cols])
     Console().print(table)
 
 
@@ -119,5 +119,5 @@ def reviewers(update: bool = typer.Option(True, "--update/--no-update",
             "sensitivity", "specificity"]
     table = Table(*cols)
     for row in rows:
-        table.add_row(*[escape("" if row.get(c) is None else str(row.get(c))) for c in cols])
+        table.add_row(*[safe(row.get(c)) for c in cols])
     Console().print(table)

@@ -16,6 +16,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from hydrawatch import csvio
+from hydrawatch.ingest import limits
+
 X_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com", "www.twitter.com",
            "www.x.com", "m.twitter.com", "fxtwitter.com", "vxtwitter.com", "nitter.net"}
 X_RESERVED = {"i", "intent", "home", "search", "hashtag", "share", "explore", "settings",
@@ -43,7 +46,19 @@ class ListRow:
 
 
 def parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
-    """The account a list entry names, or None when it names none."""
+    """The account a list entry names, or None when it names none (or names it with an id
+    or handle beyond the platform's limits, ``ingest.limits``)."""
+    ref = _parse_ref(text, default_platform)
+    if ref is None:
+        return None
+    if ref.handle is not None and len(ref.handle) > limits.handle_limit(ref.platform):
+        return None
+    if ref.account_id is not None and len(ref.account_id) > limits.MAX_ID_CHARS:
+        return None
+    return ref
+
+
+def _parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
     s = text.strip().strip("\"'<>").strip()
     if not s:
         return None
@@ -54,7 +69,7 @@ def parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
         if rest.lower().startswith("id:"):
             ident = rest[3:].strip()
             return AccountRef(platform, account_id=ident) if ident else None
-        return parse_ref(rest, platform)
+        return _parse_ref(rest, platform)
     if s.startswith("@") and s.count("@") == 2:  # @user@instance
         user, _, domain = s[1:].partition("@")
         return _mastodon(user, domain)
@@ -124,6 +139,9 @@ def read_rows(data: bytes, default_platform: str = "x") -> list[ListRow]:
     """Every non-blank, non-comment row of a list file. Raises UnicodeDecodeError with the
     offending line for text that is not UTF-8 (the caller names the file)."""
     text = data.decode("utf-8-sig")
+    if "\x00" in text:
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise ValueError(f"line {line} holds a NUL character: not a text list")
     lines = text.splitlines()
     content = [(i, ln) for i, ln in enumerate(lines, 1) if ln.strip() and not ln.lstrip().startswith("#")]
     if not content:
@@ -151,13 +169,30 @@ def _is_csv(content) -> bool:
     return sum(1 for ln in sample if ("," in ln or "\t" in ln or ";" in ln)) >= max(1, len(sample) // 2)
 
 
+def _parse_line(line: str, dialect) -> list[str] | None:
+    try:
+        return next(csv.reader(io.StringIO(line), dialect), [])
+    except csv.Error:
+        return None  # beyond csvio.MAX_FIELD, or malformed quoting
+
+
 def _csv_rows(content, platform: str) -> list[ListRow]:
-    sample = "\n".join(ln for _, ln in content[:20])
+    csvio.allow_large_fields()
+    sample = "\n".join(ln[:4096] for _, ln in content[:20])  # the sniffer's regexes are slow
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    parsed = [(i, next(csv.reader(io.StringIO(ln), dialect), [])) for i, ln in content]
+    parsed, broken = [], []
+    for i, ln in content:
+        cells = _parse_line(ln, dialect)
+        if cells is None:
+            broken.append(ListRow(i, ln[:200], None, "CSV row could not be read (a field "
+                                  f"over {csvio.MAX_FIELD:,} characters, or bad quoting)"))
+        else:
+            parsed.append((i, cells))
+    if not parsed:
+        return broken
     header = [c.strip().lower().lstrip("\ufeff") for c in parsed[0][1]]
     col = next((j for name in ACCOUNT_COLUMNS for j, cell in enumerate(header)
                 if name in re.split(r"[^a-z_]+", cell)), None)
@@ -178,4 +213,4 @@ def _csv_rows(content, platform: str) -> list[ListRow]:
             rows.append(ListRow(i, ",".join(cells), None, "empty account column"))
             continue
         rows.append(_row(i, raw, platform))
-    return rows
+    return sorted(rows + broken, key=lambda r: r.row)

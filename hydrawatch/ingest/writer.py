@@ -45,8 +45,10 @@ def _max(a, b):
 class BatchWriter:
     """Collects records and writes them in batches of ``batch_size``."""
 
-    def __init__(self, db: Session, ingest_time: datetime, batch_size: int = 20000):
+    def __init__(self, db: Session, ingest_time: datetime, batch_size: int = 20000,
+                 on_flush=None):
         self.db = db
+        self.on_flush = on_flush  # called after each batch is written
         self.dialect = db.get_bind().dialect.name
         self.now = ingest_time
         self.batch_size = batch_size
@@ -262,6 +264,8 @@ class BatchWriter:
             self._many(ins.on_conflict_do_nothing(), list(self.statuses.values()))
             self._apply_statuses()
         self._reset()
+        if self.on_flush is not None:
+            self.on_flush()
 
     def _write_accounts(self) -> None:
         """Three statements: accounts with a record (field-wise merge), accounts only seen

@@ -44,16 +44,16 @@ class Account(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
     account_id: Mapped[str] = mapped_column(String(128))
-    handle: Mapped[str | None] = mapped_column(String(255))
-    handle_norm: Mapped[str | None] = mapped_column(String(255))
+    handle: Mapped[str | None] = mapped_column(String(320))
+    handle_norm: Mapped[str | None] = mapped_column(String(320))
     name: Mapped[str | None] = mapped_column(Text)
     bio: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime | None]
     avatar_pdq: Mapped[str | None] = mapped_column(String(64))
-    followers: Mapped[int | None] = mapped_column(Integer)
-    following: Mapped[int | None] = mapped_column(Integer)
-    posts_count: Mapped[int | None] = mapped_column(Integer)
+    followers: Mapped[int | None] = mapped_column(BigInteger)
+    following: Mapped[int | None] = mapped_column(BigInteger)
+    posts_count: Mapped[int | None] = mapped_column(BigInteger)
     lang: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str | None] = mapped_column(String(32))
     status_at: Mapped[datetime | None]
@@ -77,8 +77,8 @@ class Handle(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
     account_id: Mapped[str] = mapped_column(String(128))
-    handle: Mapped[str] = mapped_column(String(255))
-    handle_norm: Mapped[str] = mapped_column(String(255))
+    handle: Mapped[str] = mapped_column(String(320))
+    handle_norm: Mapped[str] = mapped_column(String(320))
     first_seen: Mapped[datetime | None]
     last_seen: Mapped[datetime | None]
 
@@ -157,7 +157,7 @@ class Status(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
     account_id: Mapped[str] = mapped_column(String(128), default="")
-    handle_norm: Mapped[str] = mapped_column(String(255), default="")
+    handle_norm: Mapped[str] = mapped_column(String(320), default="")
     status: Mapped[str] = mapped_column(String(32))
     observed_at: Mapped[datetime]
     source: Mapped[str | None] = mapped_column(Text)
@@ -269,7 +269,7 @@ class Nomination(Base):
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     platform: Mapped[str | None] = mapped_column(String(32))
-    handle_norm: Mapped[str | None] = mapped_column(String(255))
+    handle_norm: Mapped[str | None] = mapped_column(String(320))
     account_id: Mapped[str | None] = mapped_column(String(128))  # set once resolved
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     reason: Mapped[str | None] = mapped_column(Text)
@@ -352,7 +352,7 @@ class Appeal(Base):
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
-    handle: Mapped[str | None] = mapped_column(String(255))
+    handle: Mapped[str | None] = mapped_column(String(320))
     account_id: Mapped[str | None] = mapped_column(String(128))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     contact: Mapped[str] = mapped_column(Text)

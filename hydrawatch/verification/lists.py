@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hydrawatch.store import audit
 from hydrawatch.verification.cases import open_case
-from hydrawatch.errors import InputError
+from hydrawatch.errors import InputError, quote
 from hydrawatch.verification.evidence import capture_case_opening
 from hydrawatch.ingest.lists import read_rows
 from hydrawatch.verification.people import get_org
@@ -54,6 +54,8 @@ def import_list(store, path: str | Path, *, org: str, name: str | None = None,
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise InputError("invalid UTF-8", path=str(path), line=line) from None
+    except ValueError as exc:
+        raise InputError(str(exc), path=str(path)) from None
     digest = hashlib.sha256(data).hexdigest()
     name = name or path.stem
     now = utcnow()
@@ -68,8 +70,8 @@ def import_list(store, path: str | Path, *, org: str, name: str | None = None,
                                                       GroupList.name == name)).first()
         if existing is not None:
             if existing.sha256 != digest:
-                raise InputError(f"{org} already has a list named {name!r} with other content; "
-                                 "import this one under another --name", path=str(path))
+                raise InputError(f"{quote(org)} already has a list named {quote(name)} with other "
+                                 "content; import this one under another --name", path=str(path))
             return _summary_of(db, existing, org, already=True)
         glist = GroupList(org_id=org_row.id, name=name, verified=verified, source_file=str(path),
                           sha256=digest, rows=len(rows), imported_at=now,
