@@ -186,6 +186,7 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
         edges = data.load_edges(db, accounts)
         media_acc, media_pdq = data.load_media(db, accounts)
         links = data.load_links(db, accounts, _link_threshold())
+        bank_best, bank_names = data.load_bank_matches(db)
         clock.lap("load", f"({n} accounts, {len(edges.src)} edge groups)")
         counts, X, owner = _read_posts(db, accounts, matcher, n, clock)
 
@@ -206,7 +207,9 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     clock.lap("text model")
     sig.update(_network_signals(edges, seeds, fold, n, active))
     clock.lap("network")
-    sig.update(media.media_signals(list(policy.pdq), accounts.avatar_pdq, media_acc, media_pdq, n))
+    sig.update(media.media_signals(list(policy.pdq), accounts.avatar_pdq, media_acc, media_pdq, n,
+                                   bank_best))
+    banks_of = data.banks_by_account(accounts.avatar_pdq, media_acc, media_pdq, bank_names)
     clock.lap("media")
 
     sig["counter_stance"] = combine.counter_stance(sig)
@@ -236,14 +239,15 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
                            inherited=len(inherited),
                            coefficients={k: round(v, 3) for k, v in (comb.coef if comb else {}).items()})
     _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
-           (tag_acc, tag_id), (phrase_acc, phrase_id))
+           (tag_acc, tag_id), (phrase_acc, phrase_id), banks_of)
     clock.lap("write")
     summary.seconds = clock.seconds
     return summary
 
 
 def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
-           tag_pairs, phrase_pairs) -> None:
+           tag_pairs, phrase_pairs, banks_of=None) -> None:
+    banks_of = banks_of or {}
     tags_of = reasons.group_by_account(*tag_pairs, [t for _, t in matcher.tags])
     phrases_of = reasons.group_by_account(*phrase_pairs, [p for _, p in matcher.phrases])
     net = sig["network"][rows]
@@ -260,7 +264,7 @@ def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, p
             pred, conf = inherited[i]
             inh = (accounts.label(pred), conf, accounts.status[pred] == "suspended")
         why = reasons.account_reasons(i, sig, c, tags_of.get(i, []), phrases_of.get(i, []),
-                                      bool(seeds[i]), inh, float(pct[i]))
+                                      bool(seeds[i]), inh, float(pct[i]), banks_of.get(i))
         value = round(float(score[i]), 6)
         score_updates.append({"id": int(accounts.row_id[i]), "score": value,
                               "score_reasons": why, "scored_at": now})
@@ -274,6 +278,7 @@ def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, p
                         "contributions": ({k: round(v, 4) for k, v in c.items()} if c else None),
                         "intercept": comb.intercept if comb else None,
                         "tags": tags_of.get(i, []), "phrases": phrases_of.get(i, []),
+                        **({"hash_banks": banks_of[i]} if i in banks_of else {}),
                         "predecessor": (accounts.label(inherited[i][0]) if i in inherited else None),
                         "reasons": why}})
     with store.session() as db:
