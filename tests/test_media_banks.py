@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from hydrawatch.cli import app
 from hydrawatch.errors import InputError
-from hydrawatch.evidence import account_snapshot, post_snapshot
+from hydrawatch.verification.evidence import account_snapshot, post_snapshot
 from hydrawatch.ingest import ingest_paths
 from hydrawatch.media.banks import import_bank, list_banks, match_hashes
 from hydrawatch.media.index import hex_from_codes
@@ -111,7 +111,7 @@ def test_no_match_beyond_31_and_nothing_added_to_snapshots(store, tmp_path):
 
 
 def test_bank_matches_are_score_reasons(store, tmp_path):
-    from hydrawatch.score import explain_account, score_store
+    from hydrawatch.scoring.pipeline import explain_account, score_store
 
     import_bank(store, te_file(tmp_path, [f"pdq {LOGO}"]), "logo-bank")
     ingest_paths(store, [world(tmp_path, avatar=near(LOGO, 4), media=near(LOGO, 9))])
