@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "evidence",
     "appeals",
     "audit",
+    "hashes",
 ]
 
 for _name in COMMAND_MODULES:

@@ -224,6 +224,9 @@ def ingest_file(store, path: Path, fmt, jsonl: bool, *, skip_bad: bool = False,
         from hydrawatch.verification.lists import resolve_nominations
 
         resolve_nominations(db)
+        from hydrawatch.media.banks import match_new_media
+
+        match_new_media(db)
         result.counts = dict(writer.counts)
         _record_file(db, digest, path, fmt.NAME, result)
     return result

@@ -152,12 +152,14 @@ def make_engine(url: str, busy_timeout: float | None = None) -> Engine:
     timeout = busy_settings()[0] if busy_timeout is None else busy_timeout
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": timeout}, json_serializer=_json_dumps)
+            engine = create_engine(url, connect_args={"timeout": timeout}, json_serializer=_json_dumps,
+                                   json_deserializer=orjson.loads)
             event.listen(engine, "connect", _sqlite_pragmas(timeout))
             event.listen(engine, "begin", _sqlite_begin)
         else:
             options = f"-c lock_timeout={max(int(timeout * 1000), 1)}"
             engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps,
+                                   json_deserializer=orjson.loads,
                                    connect_args={"options": options})
     except Exception as exc:  # bad URL, missing driver
         raise ConfigError(f"cannot open database {safe_url(url)}: {redact(str(exc))}") from None

@@ -196,6 +196,54 @@ class ScoreSignal(Base):
     scored_at: Mapped[datetime]
 
 
+class HashBank(Base):
+    """A named bank of PDQ hashes (``hydrawatch hashes import FILE --bank NAME``)."""
+
+    __tablename__ = "hash_banks"
+    __table_args__ = (UniqueConstraint("name", name="uq_hash_banks_name"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class BankHash(Base):
+    """One hash of a bank with where it came from: file, its SHA-256, line, and the
+    row's other fields (tags, ids, ...) as ``provenance``."""
+
+    __tablename__ = "bank_hashes"
+    __table_args__ = (UniqueConstraint("bank_id", "pdq", name="uq_bank_hashes_key"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("hash_banks.id"))
+    pdq: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(Text)
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    line: Mapped[int | None] = mapped_column(Integer)
+    provenance: Mapped[dict | None]
+    imported_at: Mapped[datetime]
+
+
+class MediaMatch(Base):
+    """A distinct media or avatar hash seen in the store that matches a bank hash."""
+
+    __tablename__ = "media_matches"
+    __table_args__ = (UniqueConstraint("pdq", "bank_hash_id", name="uq_media_matches_key"),
+                      Index("ix_media_matches_pdq", "pdq"))
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    pdq: Mapped[str] = mapped_column(String(64))
+    bank_hash_id: Mapped[int] = mapped_column(ForeignKey("bank_hashes.id"))
+    distance: Mapped[int] = mapped_column(Integer)
+    matched_at: Mapped[datetime]
+
+
+class PdqChecked(Base):
+    """Distinct hashes already matched against every bank (new bank hashes are matched
+    against all of these when imported)."""
+
+    __tablename__ = "pdq_checked"
+    pdq: Mapped[str] = mapped_column(String(64), primary_key=True)
+    checked_at: Mapped[datetime]
+
+
 # -- people and verification ----------------------------------------------------------------
 
 class Organization(Base):

@@ -53,7 +53,7 @@ def account_snapshot(db: Session, platform: str, account_id: str) -> dict:
     handles = db.scalars(select(Handle).where(Handle.platform == platform,
                                               Handle.account_id == account_id)
                          .order_by(Handle.first_seen, Handle.handle)).all()
-    return {
+    snap = {
         "kind": "account", "platform": acc.platform, "account_id": acc.account_id,
         "handle": acc.handle, "name": acc.name, "bio": acc.bio, "url": acc.url,
         "created_at": iso(acc.created_at), "avatar_pdq": acc.avatar_pdq,
@@ -64,6 +64,17 @@ def account_snapshot(db: Session, platform: str, account_id: str) -> dict:
         "handles": [{"handle": h.handle, "first_seen": iso(h.first_seen),
                      "last_seen": iso(h.last_seen)} for h in handles],
     }
+    if acc.avatar_pdq:
+        hits = _bank_matches(db, [acc.avatar_pdq]).get(acc.avatar_pdq.lower())
+        if hits:
+            snap["avatar_bank_matches"] = hits
+    return snap
+
+
+def _bank_matches(db: Session, hashes) -> dict[str, list[dict]]:
+    from hydrawatch.media.banks import matches_for_hashes
+
+    return matches_for_hashes(db, hashes)
 
 
 def post_snapshot(db: Session, platform: str, post_id: str) -> dict:
@@ -77,6 +88,7 @@ def post_snapshot(db: Session, platform: str, post_id: str) -> dict:
         author = account_snapshot(db, platform, post.account_id)
     except NotFound:
         author = {"kind": "account", "platform": platform, "account_id": post.account_id}
+    hits = _bank_matches(db, [m.pdq for m in media if m.pdq])
     return {
         "kind": "post", "platform": post.platform, "post_id": post.post_id,
         "account_id": post.account_id, "created_at": iso(post.created_at), "text": post.text,
@@ -86,7 +98,8 @@ def post_snapshot(db: Session, platform: str, post_id: str) -> dict:
         "reply_to": {"post_id": post.reply_to_post, "account_id": post.reply_to_account},
         "quote_of": {"post_id": post.quote_of_post, "account_id": post.quote_of_account},
         "observed_at": iso(post.observed_at), "extra": post.extra,
-        "media": [{"position": m.position, "kind": m.kind, "url": m.url, "pdq": m.pdq}
+        "media": [{"position": m.position, "kind": m.kind, "url": m.url, "pdq": m.pdq,
+                   **({"bank_matches": hits[m.pdq.lower()]} if m.pdq and m.pdq.lower() in hits else {})}
                   for m in media],
         "account": author,
     }
