@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from hydrawatch import audit
 from hydrawatch.cases import VERIFIED_STATES, open_case
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
-from hydrawatch.ingest.writer import norm_handle
+from hydrawatch.platforms import norm_handle
 from hydrawatch.evidence import capture, capture_case_opening, capture_post, copy_evidence
 from hydrawatch.orgs import REVIEW_ROLES, get_org, get_user, require_role
 from hydrawatch.rules import Rule, load_rule
