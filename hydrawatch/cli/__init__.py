@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "evidence",
     "appeals",
     "audit",
+    "report",
 ]
 
 for _name in COMMAND_MODULES:

@@ -42,6 +42,7 @@ class PlatformError(HydrawatchError):
     def __init__(self, message: str, *, retry_at: datetime | None = None):
         super().__init__(message)
         self.retry_at = retry_at
+        self.partial: list[StatusResult] = []  # what a batch learnt before it failed
 
 
 class NotConfigured(PlatformError):

@@ -20,7 +20,7 @@ from typing import Sequence
 from hydrawatch.platforms.base import AccountRef
 from hydrawatch.platforms.client import (
     ACTIVE, NOT_FOUND, SUSPENDED, UNKNOWN, ApiError, NotConfigured, PlatformClient,
-    ReportReceipt, ReportRequest, StatusResult, iso_reset)
+    PlatformError, RateLimited, ReportReceipt, ReportRequest, StatusResult, iso_reset)
 
 MAX_COMMENT = 1000
 RULE_WORDS = re.compile(r"terror|extremis|violen|incite|illegal|hate", re.I)
@@ -63,7 +63,7 @@ def report_comment(req: ReportRequest) -> str:
 
 class MastodonClient(PlatformClient):
     platform = "mastodon"
-    batch_size = 1
+    batch_size = 20  # one request per account; a batch is what track commits at once
     remaining_header = "x-ratelimit-remaining"
     reset_header = "x-ratelimit-reset"
 
@@ -89,7 +89,18 @@ class MastodonClient(PlatformClient):
         return {"Authorization": f"Bearer {token}"} if token else {}
 
     def check(self, refs: Sequence[AccountRef]) -> list[StatusResult]:
-        return [self._check_one(r) for r in refs]
+        """One lookup per account. An account whose lookup fails comes back UNKNOWN; a rate
+        limit stops the batch (``RateLimited.partial`` keeps what was learnt)."""
+        out: list[StatusResult] = []
+        for ref in refs:
+            try:
+                out.append(self._check_one(ref))
+            except RateLimited as exc:
+                exc.partial = out
+                raise
+            except PlatformError as exc:
+                out.append(StatusResult(ref, UNKNOWN, ref.account_id, ref.handle, str(exc)))
+        return out
 
     def _check_one(self, ref: AccountRef) -> StatusResult:
         if not ref.handle:  # ids are per server: without user@instance there is nothing to ask
