@@ -46,5 +46,4 @@ def build(store, tmp_path) -> dict[tuple[str, str], int]:
                 db.add(Evidence(case_id=case.id, kind="link", ref=f"{p}:{pred}", content=link.decode(),
                                 sha256="f" * 64, captured_at=T0))
             ids[(p, i)] = case.id
-        db.commit()
     return ids

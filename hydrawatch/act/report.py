@@ -26,9 +26,9 @@ from hydrawatch.act.cases_io import account_of, evidence_of, move_case, post_ids
 from hydrawatch.act.packs import PackEntry, write_pack
 from hydrawatch.errors import InputError, NotFound
 from hydrawatch.platforms import get_platform
-from hydrawatch.platforms.client import PlatformError, ReportRequest
+from hydrawatch.platforms.client import REMOVED, PlatformError, ReportRequest
 from hydrawatch.store.db import transaction
-from hydrawatch.store.schema import Case, Report
+from hydrawatch.store.schema import Account, Case, Report
 from hydrawatch.timeutil import iso, utcnow
 
 DEFAULT_PACK_DIR = "report-packs"
@@ -75,9 +75,13 @@ def _actor(db, by_user: str | None) -> str:
 
 
 def pending_cases(db, platform: str | None) -> list[Case]:
-    """Verified cases with no report prepared or sent (failed ones are tried again)."""
+    """Verified cases with no report prepared or sent (failed ones are tried again), whose
+    account is not already known to be gone (reporting a suspended account helps nobody)."""
     done = select(Report.case_id).where(Report.status.in_(("prepared", "sent")))
-    q = select(Case).where(Case.state == "verified", Case.id.not_in(done))
+    gone = select(Account.id).where(Account.platform == Case.platform,
+                                    Account.account_id == Case.account_id,
+                                    Account.status.in_(REMOVED))
+    q = select(Case).where(Case.state == "verified", Case.id.not_in(done), ~gone.exists())
     if platform:
         q = q.where(Case.platform == platform)
     return list(db.scalars(q.order_by(Case.id)))
