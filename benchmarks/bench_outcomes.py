@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 import orjson  # noqa: E402
 
 from hydrawatch.act.loop import run_loop, schedule  # noqa: E402
-from hydrawatch.cases import open_case  # noqa: E402
+from hydrawatch.verification.cases import open_case  # noqa: E402
 from hydrawatch.ingest import ingest_paths  # noqa: E402
 from hydrawatch.sim.platform_server import ServerConfig  # noqa: E402
 from hydrawatch.sim.platform_world import Moderation, PlatformWorld  # noqa: E402

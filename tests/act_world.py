@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import orjson
 
-from hydrawatch.cases import open_case
+from hydrawatch.verification.cases import open_case
 from hydrawatch.ingest import ingest_paths
 from hydrawatch.store.schema import Evidence
 from tests.helpers import write_jsonl

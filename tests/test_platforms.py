@@ -5,7 +5,7 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from hydrawatch.listparse import parse_ref
+from hydrawatch.ingest.lists import parse_ref
 from hydrawatch.platforms import AccountRef, Platform, ProfileURL, get_platform, platform_names, platforms
 from hydrawatch.registry import RegistryError, UnknownName
 

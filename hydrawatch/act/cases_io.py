@@ -12,7 +12,7 @@ from hydrawatch.store.schema import Account, Case, Evidence
 
 def move_case(db: Session, case: Case, to: str, actor: str, reason: str) -> None:
     """verified -> reported -> removed | active, audited like every state change."""
-    from hydrawatch.review import set_state
+    from hydrawatch.verification.review import set_state
 
     if case.state != to:
         set_state(db, case, to, actor, reason)

@@ -67,7 +67,7 @@ class SubmitSummary:
 def _actor(db, by_user: str | None) -> str:
     if not by_user:
         return "report"
-    from hydrawatch.orgs import REVIEW_ROLES, get_user, require_role
+    from hydrawatch.verification.people import REVIEW_ROLES, get_user, require_role
 
     user = get_user(db, by_user)
     require_role(user, REVIEW_ROLES, "reporting to a platform")

@@ -13,6 +13,7 @@ and end-to-end tests point it at the platform simulator on 127.0.0.1.
 
 from __future__ import annotations
 
+import logging
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -24,6 +25,10 @@ import stamina
 
 from hydrawatch.errors import HydrawatchError
 from hydrawatch.platforms.base import AccountRef
+
+# stamina logs each scheduled retry as a bare WARNING; without an application logging setup
+# Python's last-resort handler would print "stamina.retry_scheduled" lines into the CLI.
+logging.getLogger("stamina").addHandler(logging.NullHandler())
 
 # Status strings written by `track` (COORDINATION: shared vocabulary for issue 11).
 ACTIVE, SUSPENDED, NOT_FOUND, DEACTIVATED, TAKENDOWN, UNKNOWN = (
