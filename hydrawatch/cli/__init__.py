@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "appeals",
     "audit",
     "hashes",
+    "report",
 ]
 
 for _name in COMMAND_MODULES:

@@ -18,23 +18,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from hydrawatch import csvio
 from hydrawatch.ingest import limits
+from hydrawatch.platforms import AccountRef, ProfileURL, get_platform, platform_names, url_order
 
-X_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com", "www.twitter.com",
-           "www.x.com", "m.twitter.com", "fxtwitter.com", "vxtwitter.com", "nitter.net"}
-X_RESERVED = {"i", "intent", "home", "search", "hashtag", "share", "explore", "settings",
-              "messages", "notifications", "login", "signup", "tos", "privacy", "status"}
-X_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
-MASTO_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,63}$")
+__all__ = ["AccountRef", "ListRow", "parse_ref", "read_rows"]
+
 ACCOUNT_COLUMNS = ("handle", "account", "username", "user", "screen_name", "url", "link",
                    "profile", "twitter", "x", "acct", "id")
-
-
-@dataclass(frozen=True)
-class AccountRef:
-    platform: str
-    handle: str | None = None  # normalised: lowercase, no '@' (Mastodon: user@instance)
-    account_id: str | None = None
 
 
 @dataclass
@@ -43,6 +32,11 @@ class ListRow:
     raw: str
     ref: AccountRef | None
     problem: str | None = None
+
+
+def _prefix() -> re.Pattern:
+    names = [n for name in platform_names() for n in (name, *get_platform(name).aliases)]
+    return re.compile(r"^(" + "|".join(map(re.escape, names)) + r")\s*:\s*(.+)$", re.I)
 
 
 def parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
@@ -62,36 +56,25 @@ def _parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
     s = text.strip().strip("\"'<>").strip()
     if not s:
         return None
-    m = re.match(r"^(x|twitter|mastodon|bluesky|telegram)\s*:\s*(.+)$", s, re.I)
+    m = _prefix().match(s)
     if m and "//" not in s:
-        platform = "x" if m.group(1).lower() == "twitter" else m.group(1).lower()
+        platform = get_platform(m.group(1)).name
         rest = m.group(2).strip()
         if rest.lower().startswith("id:"):
             ident = rest[3:].strip()
             return AccountRef(platform, account_id=ident) if ident else None
         return _parse_ref(rest, platform)
+    mastodon = get_platform("mastodon")
     if s.startswith("@") and s.count("@") == 2:  # @user@instance
-        user, _, domain = s[1:].partition("@")
-        return _mastodon(user, domain)
+        return mastodon.handle_ref(s)
     if "/" in s or s.lower().startswith(("http:", "https:", "www.")):
         return _from_url(s)
     if s.count("@") == 1 and not s.startswith("@"):  # user@instance
-        user, _, domain = s.partition("@")
-        return _mastodon(user, domain)
-    handle = s.lstrip("@")
-    if default_platform == "x":
-        return AccountRef("x", handle=handle.lower()) if X_HANDLE.match(handle) else None
-    if default_platform == "mastodon" and "@" in handle:
-        user, _, domain = handle.partition("@")
-        return _mastodon(user, domain)
-    return AccountRef(default_platform, handle=handle.lower()) if handle else None
-
-
-def _mastodon(user: str, domain: str) -> AccountRef | None:
-    domain = domain.lower().strip("/")
-    if MASTO_USER.match(user) and DOMAIN.match(domain):
-        return AccountRef("mastodon", handle=f"{user.lower()}@{domain}")
-    return None
+        return mastodon.handle_ref(s)
+    platform = get_platform(default_platform)
+    if platform is not mastodon or "@" in s.lstrip("@"):
+        return platform.handle_ref(s)
+    return AccountRef("mastodon", handle=s.lstrip("@").lower())
 
 
 def _from_url(s: str) -> AccountRef | None:
@@ -99,39 +82,14 @@ def _from_url(s: str) -> AccountRef | None:
         s = "https://" + s
     try:
         parts = urlsplit(s)
+        host = (parts.hostname or "").lower()
     except ValueError:
         return None
-    host = (parts.hostname or "").lower()
-    segs = [p for p in parts.path.split("/") if p]
-    if host in X_HOSTS:
-        if segs[:2] == ["intent", "user"] or segs[:2] == ["intent", "follow"]:
-            qs = parse_qs(parts.query)
-            if qs.get("user_id"):
-                return AccountRef("x", account_id=qs["user_id"][0])
-            name = (qs.get("screen_name") or [""])[0]
-            return AccountRef("x", handle=name.lower()) if X_HANDLE.match(name) else None
-        if len(segs) >= 3 and segs[0] == "i" and segs[1] == "user" and segs[2].isdigit():
-            return AccountRef("x", account_id=segs[2])
-        if segs and segs[0].lower() not in X_RESERVED:
-            name = segs[0].lstrip("@")
-            return AccountRef("x", handle=name.lower()) if X_HANDLE.match(name) else None
-        return None
-    if host in ("bsky.app", "staging.bsky.app") and len(segs) >= 2 and segs[0] == "profile":
-        ident = segs[1]
-        if ident.startswith("did:"):
-            return AccountRef("bluesky", account_id=ident)
-        return AccountRef("bluesky", handle=ident.lower())
-    if host in ("t.me", "telegram.me") and segs:
-        return AccountRef("telegram", handle=segs[0].lower().lstrip("@"))
-    if host and DOMAIN.match(host) and segs:
-        if segs[0].startswith("@") and len(segs[0]) > 1:
-            user = segs[0][1:]
-            if "@" in user:  # remote account seen through another instance
-                u, _, d = user.partition("@")
-                return _mastodon(u, d)
-            return _mastodon(user, host)
-        if segs[0] == "users" and len(segs) >= 2:
-            return _mastodon(segs[1], host)
+    url = ProfileURL(host, tuple(p for p in parts.path.split("/") if p), parse_qs(parts.query))
+    for platform in url_order():
+        ref = platform.parse_profile_url(url)
+        if ref is not None:
+            return ref
     return None
 
 

@@ -18,6 +18,7 @@ import operator
 from sqlalchemy import JSON, DateTime, case, func
 from sqlalchemy.orm import Session
 
+from hydrawatch.platforms.base import norm_handle  # one normal form for every platform's handles
 from hydrawatch.store.schema import Account, Edge, Handle, Media, Post, Status
 
 ACCOUNT_FIELDS = ("handle", "handle_norm", "name", "bio", "url", "created_at", "avatar_pdq",
@@ -27,11 +28,6 @@ POST_FIELDS = ("account_id", "created_at", "text", "lang", "hashtags", "mentions
                "quote_of_post", "quote_of_account", "observed_at", "extra")
 EDGE_OF = {"reshare_of": "reshares", "reply_to": "replies", "quote_of": "quotes"}
 
-
-def norm_handle(handle: str | None) -> str | None:
-    if not handle:
-        return None
-    return handle.strip().lstrip("@").lower() or None
 
 
 def _min(a, b):

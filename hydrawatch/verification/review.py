@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from hydrawatch.store import audit
 from hydrawatch.verification.cases import open_case, upsert
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
-from hydrawatch.ingest.writer import norm_handle
+from hydrawatch.platforms import norm_handle
 from hydrawatch.verification.evidence import capture, capture_case_opening, capture_post, copy_evidence
 from hydrawatch.verification.people import get_org, get_user
 from hydrawatch.verification.rules import Rule, load_rule
