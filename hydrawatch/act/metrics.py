@@ -137,7 +137,7 @@ class Metrics:
 def compute_metrics(db_or_store, *, now: datetime | None = None) -> Metrics:
     """Every figure of the transparency report, computed from the store as of ``now``."""
     now = as_utc(now) or utcnow()
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         outcomes = case_outcomes(db, now=now)
         return Metrics(as_of=now, cases=case_counts(db, now), reports=report_counts(db, now),
                        platforms=platform_outcomes(outcomes),
@@ -225,7 +225,7 @@ def survival(outcomes: list[Outcome]) -> Survival:
 
 def reentries(db: Session, now: datetime) -> Reentries:
     from hydrawatch.linking.families import components
-    from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD
+    from hydrawatch.link import DEFAULT_THRESHOLD
 
     rows = db.execute(select(Link.platform, Link.successor_id, Link.predecessor_id).where(
         Link.rank == 1, Link.confidence >= DEFAULT_THRESHOLD, Link.state != "rejected",
@@ -273,7 +273,7 @@ def appeal_counts(db: Session, now: datetime) -> AppealCounts:
 
 
 def unchecked_accounts(db: Session, now: datetime) -> int:
-    from hydrawatch.verification.cases import VERIFIED_STATES
+    from hydrawatch.cases import VERIFIED_STATES
 
     by_platform: dict[str, list[str]] = {}
     for p, a in db.execute(select(Case.platform, Case.account_id)

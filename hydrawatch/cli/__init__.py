@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "evidence",
     "appeals",
     "audit",
+    "metrics",
 ]
 
 for _name in COMMAND_MODULES:
