@@ -99,3 +99,55 @@ def add_appeal(db, platform: str, handle: str, state: str, *, contact: str = "so
 def add_media(db, platform: str, account_id: str, post_id: str, pdq: str | None) -> None:
     db.add(Media(platform=platform, post_id=post_id, account_id=account_id, position=0,
                  kind="photo", pdq=pdq))
+
+
+# -- a small verified list with planted identities (exports and publish) -------------------
+
+PLANTED_NAMES = {"Zebulon Quartermaine": "Orgwell Fenwright Trust",
+                 "Xanthippe Moorcroft": "Quillon Barrowgate Institute",
+                 "Ottoline Vexley": "Orgwell Fenwright Trust",
+                 "Peregrine Ashdown": "Halvard Sternwick Collective"}
+HOSTILE_HANDLE = '=HYPERLINK("http://evil.example")<script>alert(1)</script>'
+PDQ_A = "f" * 32 + "0" * 32
+PDQ_B = "0123456789abcdef" * 4
+
+
+def build_list_world(db) -> dict:
+    """Listed: x:1 (2 orgs confirm), x:2 (3 orgs, removed), x:3 (hostile handle),
+    mastodon:m1 and mastodon:m2 (a handle that is not an address). Not listed: a rejected
+    and a delisted case. Reviewers, orgs, nominators and appellants carry planted names."""
+    people = add_people(db, PLANTED_NAMES)
+    zeb, xan, ott, per = (people[n] for n in PLANTED_NAMES)
+    c1 = add_case(db, "x", "1", "verified", handle="alpha_one", verified_at=day(1))
+    c2 = add_case(db, "x", "2", "removed", handle="beta_two", verified_at=day(2),
+                  category="recruitment")
+    c3 = add_case(db, "x", "3", "reported", handle=HOSTILE_HANDLE, verified_at=day(3),
+                  bio="<img src=x onerror=alert(1)>")
+    m1 = add_case(db, "mastodon", "m1", "verified", handle="gamma@ex.social", verified_at=day(1))
+    m2 = add_case(db, "mastodon", "m2", "verified", handle="=cmd|' /C calc'!A0", verified_at=day(1))
+    rej = add_case(db, "x", "9", "rejected", handle="journalist")
+    dl = add_case(db, "x", "8", "delisted", handle="delisted_one", verified_at=day(1))
+    ev = {}
+    for case in (c1, c2, c3, m1, m2, rej, dl):
+        ev[case.account_id] = add_evidence(db, case, f"snapshot of {case.account_id} by "
+                                                     f"Zebulon Quartermaine", zeb)
+    for case, reviewers in ((c1, (zeb, xan, ott)), (c2, (zeb, xan, per)), (c3, (zeb, xan)),
+                            (m1, (zeb, per)), (m2, (xan, per)), (dl, (zeb, xan))):
+        for user in reviewers:
+            add_review(db, case, user, note=f"checked by {user.name}", evidence=[ev[case.account_id]])
+    add_review(db, rej, zeb, "reject", note="Zebulon Quartermaine says no")
+    extra = add_evidence(db, c1, "second capture")
+    add_status(db, "x", "2", "suspended", day(5))
+    add_status(db, "x", "1", "active", day(5))
+    add_appeal(db, "x", "alpha_one", "open", contact="Peregrine Ashdown <p@ashdown.example>",
+               case=c1)
+    add_media(db, "x", "1", "p1", PDQ_A)
+    add_media(db, "x", "2", "p2", PDQ_B.upper())
+    add_media(db, "x", "3", "p3", PDQ_A)  # the same image again
+    add_media(db, "x", "3", "p4", "not-a-hash")
+    add_media(db, "x", "9", "p9", "a" * 64)  # a rejected account's media
+    db.flush()
+    return {"listed": ["mastodon:m1", "mastodon:m2", "x:1", "x:2", "x:3"],
+            "confirmations": {"x:1": 2, "x:2": 3, "x:3": 2, "mastodon:m1": 2, "mastodon:m2": 2},
+            "evidence": {"x:1": sorted([ev["1"].sha256, extra.sha256]), "x:2": [ev["2"].sha256]},
+            "pdq": sorted([PDQ_A, PDQ_B])}

@@ -83,7 +83,7 @@ def reported_at(db: Session, case_id: int, *, now: datetime | None = None) -> da
 def first_removed_after(db: Session, platform: str, account_id: str, since: datetime, *,
                         now: datetime | None = None) -> datetime | None:
     """The first time the account was seen removed at or after ``since``, or None."""
-    obs = _observations(db, platform, [account_id], now or utcnow()).get(account_id, [])
+    obs = observations(db, platform, [account_id], now or utcnow()).get(account_id, [])
     return next((t for t, s in obs if t >= as_utc(since) and s in REMOVED_STATUSES), None)
 
 
@@ -101,7 +101,7 @@ def case_outcomes(db: Session, *, now: datetime | None = None,
     by_platform: dict[str, list[str]] = {}
     for _, p, a, _ in rows:
         by_platform.setdefault(p, []).append(a)
-    observed = {p: _observations(db, p, ids, now) for p, ids in by_platform.items()}
+    observed = {p: observations(db, p, ids, now) for p, ids in by_platform.items()}
     return [_outcome(cid, p, a, as_utc(sent), observed[p].get(a, []))
             for cid, p, a, sent in rows]
 
@@ -109,7 +109,7 @@ def case_outcomes(db: Session, *, now: datetime | None = None,
 def latest_statuses(db: Session, platform: str, account_ids: list[str], *,
                     now: datetime | None = None) -> dict[str, tuple[datetime, str]]:
     """The newest observation of each account (``unknown`` included), by account id."""
-    obs = _observations(db, platform, account_ids, now or utcnow())
+    obs = observations(db, platform, account_ids, now or utcnow())
     return {a: rows[-1] for a, rows in obs.items() if rows}
 
 
@@ -132,7 +132,7 @@ def _outcome(case_id: int, platform: str, account_id: str, reported: datetime,
                    last_checked_at=last[0], checks_after_report=len(after))
 
 
-def _observations(db: Session, platform: str, account_ids: list[str],
+def observations(db: Session, platform: str, account_ids: list[str],
                   now: datetime) -> dict[str, list[tuple[datetime, str]]]:
     """(time, status) observations up to ``now`` per account id, oldest first."""
     out: dict[str, list[tuple[datetime, str]]] = {}

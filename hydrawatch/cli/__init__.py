@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "appeals",
     "audit",
     "metrics",
+    "export",
+    "publish",
 ]
 
 for _name in COMMAND_MODULES:
