@@ -136,3 +136,10 @@ def test_no_identity_in_any_export(world):
         text = export(store, fmt, now=NOW)
         for name in planted:
             assert name.lower() not in text.lower(), (fmt, name)
+
+
+def test_act_public_names_resolve():
+    import hydrawatch.act as act
+
+    for name in act.__all__:
+        assert getattr(act, name) is not None, name

@@ -225,7 +225,7 @@ def survival(outcomes: list[Outcome]) -> Survival:
 
 def reentries(db: Session, now: datetime) -> Reentries:
     from hydrawatch.linking.families import components
-    from hydrawatch.link import DEFAULT_THRESHOLD
+    from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD
 
     rows = db.execute(select(Link.platform, Link.successor_id, Link.predecessor_id).where(
         Link.rank == 1, Link.confidence >= DEFAULT_THRESHOLD, Link.state != "rejected",
@@ -273,7 +273,7 @@ def appeal_counts(db: Session, now: datetime) -> AppealCounts:
 
 
 def unchecked_accounts(db: Session, now: datetime) -> int:
-    from hydrawatch.cases import VERIFIED_STATES
+    from hydrawatch.verification.cases import VERIFIED_STATES
 
     by_platform: dict[str, list[str]] = {}
     for p, a in db.execute(select(Case.platform, Case.account_id)

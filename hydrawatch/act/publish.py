@@ -33,7 +33,7 @@ from pathlib import Path
 import orjson
 from sqlalchemy import func, select
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.act.charts import transparency_charts
 from hydrawatch.act.export import DEFAULT_PUBLISHER, collect, get_exporter
 from hydrawatch.act.metrics import compute_metrics

@@ -1,0 +1,65 @@
+"""Verification: how a nominated account becomes a verified case, and how it may leave.
+
+``cases``        opening a case (one per account)
+``review``       nominations, blind votes and the decision under the rule
+``rules``        the verification rule (``rules_default.yaml``, an operator-edited file)
+``evidence``     hash-bound snapshots attached to a case
+``appeals``      an account holder's appeal and the admin's decision
+``reliability``  reviewer reliability (Dawid-Skene)
+``people``       organisations, users and their roles
+``views``        case listings and the blind case view
+``lists``        nominations from trusted groups' lists
+"""
+
+from hydrawatch.lazy import lazy_exports
+
+_EXPORTS = {
+    "STATES": "cases",
+    "VERIFIED_STATES": "cases",
+    "open_case": "cases",
+    "Decision": "review",
+    "NominationResult": "review",
+    "VERDICTS": "review",
+    "Vote": "review",
+    "VoteResult": "review",
+    "cast_vote": "review",
+    "decide": "review",
+    "nominate": "review",
+    "resolve_account": "review",
+    "review_queue": "review",
+    "set_known_answer": "review",
+    "Rule": "rules",
+    "load_rule": "rules",
+    "parse_rule": "rules",
+    "EvidenceCheck": "evidence",
+    "capture_missing": "evidence",
+    "capture_post": "evidence",
+    "copy_evidence": "evidence",
+    "verify_evidence": "evidence",
+    "decide_appeal": "appeals",
+    "list_appeals": "appeals",
+    "submit_appeal": "appeals",
+    "ReliabilityFit": "reliability",
+    "dawid_skene": "reliability",
+    "update_reliability": "reliability",
+    "REVIEW_ROLES": "people",
+    "ROLES": "people",
+    "add_org": "people",
+    "add_user": "people",
+    "check_password": "people",
+    "ensure_org": "people",
+    "get_org": "people",
+    "get_user": "people",
+    "list_users": "people",
+    "require_role": "people",
+    "case_view": "views",
+    "evidence_content": "views",
+    "list_cases": "views",
+    "ListSummary": "lists",
+    "import_list": "lists",
+    "list_lists": "lists",
+    "resolve_nominations": "lists",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
