@@ -15,7 +15,7 @@ from hydrawatch.act.track import track
 from hydrawatch.sim.platform_server import ServerConfig, running
 from hydrawatch.sim.platform_world import Moderation, PlatformWorld
 from hydrawatch.store.schema import Case, Report, Status
-from tests.act_world import REENTRIES, T0, build
+from tests.report_world import REENTRIES, T0, build
 
 ENV = {"HYDRAWATCH_X_BEARER_TOKEN": "t", "HYDRAWATCH_MASTODON_TOKEN": "m",
        "HYDRAWATCH_BSKY_HANDLE": "watch.example", "HYDRAWATCH_BSKY_APP_PASSWORD": "pw",

@@ -13,7 +13,7 @@ from hydrawatch.act.report import mark_sent, submit_reports
 from hydrawatch.errors import NotFound, PermissionDenied
 from hydrawatch.verification.people import add_org, add_user
 from hydrawatch.store.schema import Account, Case, Report
-from tests.act_world import T0, build
+from tests.report_world import T0, build
 
 
 def test_packs_hold_csv_hashes_letter_and_manifest_and_no_reviewer(store, tmp_path):

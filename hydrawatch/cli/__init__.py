@@ -25,6 +25,9 @@ COMMAND_MODULES = [
     "audit",
     "hashes",
     "report",
+    "metrics",
+    "export",
+    "publish",
 ]
 
 for _name in COMMAND_MODULES:
