@@ -101,3 +101,34 @@ def print_summary(report: dict, console: Console) -> None:
     console.print(table)
     stages = ", ".join(f"{k} {'n/a' if v is None else f'{v:.1f}s'}" for k, v in report["timings"].items())
     console.print(f"stages: {stages}; total {report['seconds']:.1f}s", highlight=False)
+
+
+DEMO_REVIEWERS = (("demo-reviewer-1", "Sentinel Trust"), ("demo-reviewer-2", "Civic Watch Network"))
+
+
+def demo_reviewers(db_url: str | None) -> list[tuple[str, str, str]]:
+    """Two reviewers from different organisations with fresh random passwords, so the
+    web app can be tried at once: [(name, organisation, password)]."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from hydrawatch import orgs
+    from hydrawatch.store import open_store
+    from hydrawatch.store.schema import User
+
+    store = open_store(db_url)
+    out = []
+    try:
+        with store.session() as db:
+            for name, org in DEMO_REVIEWERS:
+                password = secrets.token_urlsafe(9)
+                orgs.ensure_org(db, org, actor="demo")
+                if db.scalars(select(User).where(User.name == name)).first() is None:
+                    orgs.add_user(db, name, org=org, role="reviewer", password=password, actor="demo")
+                else:
+                    orgs.set_password(db, name, password, actor="demo")
+                out.append((name, org, password))
+    finally:
+        store.dispose()
+    return out

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "evidence",
     "appeals",
     "audit",
+    "web",
 ]
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,1 @@
+"""Verification: cases, nominations, evidence, blind review, appeals."""
