@@ -104,7 +104,7 @@ def decide_appeal(db_or_store, appeal_id: int, *, by_user: str, decision: str, n
 
 
 def list_appeals(db_or_store, *, state: str | None = None) -> list[dict]:
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         stmt = select(Appeal).order_by(Appeal.id)
         if state:
             stmt = stmt.where(Appeal.state == state)

@@ -24,7 +24,7 @@ def list_cases(db_or_store, *, state: str | None = None, limit: int | None = Non
     """Cases with their account's handle and score and their review and evidence counts."""
     if state is not None and state not in STATES:
         raise InputError(f"unknown case state {state!r} (one of {', '.join(STATES)})")
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         reviews = (select(Review.case_id, func.count().label("n")).group_by(Review.case_id)
                    .subquery())
         evidence = (select(Evidence.case_id, func.count().label("n")).group_by(Evidence.case_id)
@@ -60,7 +60,7 @@ def case_view(db_or_store, case_id: int, *, viewer: str | None = None,
               with_content: bool = False) -> dict:
     """One case for ``viewer`` (a user name; None: a viewer with no rights to see votes).
     ``votes`` is None, and ``votes_hidden`` True, until the viewer may see them."""
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         case = db.get(Case, case_id)
         if case is None:
             raise NotFound(f"no case {case_id}")
@@ -112,7 +112,7 @@ def case_view(db_or_store, case_id: int, *, viewer: str | None = None,
 
 
 def evidence_content(db_or_store, evidence_id: int) -> dict:
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         ev = db.get(Evidence, evidence_id)
         if ev is None:
             raise NotFound(f"no evidence {evidence_id}")

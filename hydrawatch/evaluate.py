@@ -177,7 +177,7 @@ def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool, linked: b
     metrics = dict.fromkeys(METRICS)
     accounts = truth["accounts"]
     seed_set = set(seeds)
-    with store.session() as db:
+    with store.session(readonly=True) as db:
         stored = {f"{p}:{a}": s for p, a, s in db.execute(select(Account.platform, Account.account_id,
                                                                  Account.score))}
     if scored:
@@ -194,7 +194,7 @@ def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool, linked: b
         threshold = getattr(link_mod, "DEFAULT_THRESHOLD", 0.5)
         true_pairs = {s["successor"]: s["predecessor"] for s in truth["successions"]
                       if s["successor"] in stored}
-        with store.session() as db:
+        with store.session(readonly=True) as db:
             links = db.execute(select(Link.platform, Link.successor_id, Link.predecessor_id, Link.confidence,
                                       Link.rank, Link.linkable_at)).all()
         output, candidates, linkable = set(), {}, {}
@@ -208,7 +208,7 @@ def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool, linked: b
         metrics["link_precision"], metrics["link_recall"] = link_precision_recall(output, true_pairs.items())
         metrics["link_mrr"] = mean_reciprocal_rank(candidates, true_pairs)
         counts = []
-        with store.session() as db:
+        with store.session(readonly=True) as db:
             for s_key, moment in sorted(linkable.items()):
                 platform, account_id = s_key.split(":", 1)
                 times = db.scalars(select(Post.created_at).where(Post.platform == platform,
@@ -230,7 +230,7 @@ def hashtag_baseline(store, truth: dict, seeds: Sequence[str], policy_tags: Iter
     accounts = truth["accounts"]
     seed_set = set(seeds)
     counts: dict[str, float] = {}
-    with store.session() as db:
+    with store.session(readonly=True) as db:
         for platform, account_id in db.execute(select(Account.platform, Account.account_id)):
             counts[f"{platform}:{account_id}"] = 0.0
         for platform, account_id, hashtags in db.execute(

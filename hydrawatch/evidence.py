@@ -10,7 +10,7 @@ editing or deleting the post later leaves the snapshot as it was, and
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import orjson
 from sqlalchemy import select
@@ -242,22 +242,39 @@ def evidence_dict(ev: Evidence, *, with_content: bool = False) -> dict:
 @dataclass
 class EvidenceCheck:
     checked: int
-    bad: list[int]
+    bad: list[int]  # every id below, once
+    rehash: list[int] = field(default_factory=list)  # content no longer matches its sha256
+    uncommitted: list[int] = field(default_factory=list)  # sha256 or case differs from the chain
+    chain_ok: bool = True
+    chain_problem: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.bad
+        return not self.bad and self.chain_ok
 
 
 def verify_evidence(db_or_store) -> EvidenceCheck:
-    """Re-hash every evidence row; ``bad`` lists the ids whose content no longer matches."""
-    bad: list[int] = []
+    """Re-hash every evidence row and compare its sha256 and case with what the audit chain
+    committed at capture: content edited with its sha256 recomputed is caught too (and the
+    commitment itself cannot change without breaking the chain or its checkpoint)."""
+    from hydrawatch.store.anchor import evidence_commitments
+
+    rehash: list[int] = []
+    uncommitted: list[int] = []
     n = 0
-    with transaction(db_or_store) as db:
-        for ev_id, content, digest in db.execute(
-                select(Evidence.id, Evidence.content, Evidence.sha256)
+    with transaction(db_or_store, readonly=True) as db:
+        chain = audit.verify_chain(db)
+        committed = evidence_commitments(db)
+        for ev_id, case_id, content, digest in db.execute(
+                select(Evidence.id, Evidence.case_id, Evidence.content, Evidence.sha256)
                 .order_by(Evidence.id)).yield_per(1000):
             n += 1
             if sha256_hex((content or "").encode()) != digest:
-                bad.append(ev_id)
-    return EvidenceCheck(n, bad)
+                rehash.append(ev_id)
+            c = committed.get(ev_id)
+            if c is None or c["sha256"] != digest or \
+                    (c["case"] is not None and int(c["case"]) != case_id):
+                uncommitted.append(ev_id)
+    return EvidenceCheck(n, sorted(set(rehash) | set(uncommitted)), rehash, uncommitted,
+                         chain.ok, None if chain.ok else
+                         f"audit chain broken at entry {chain.first_bad}: {chain.problem}")

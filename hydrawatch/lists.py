@@ -170,7 +170,7 @@ def _chunks(items: list, n: int):
 
 
 def list_lists(store) -> list[dict]:
-    with store.session() as db:
+    with store.session(readonly=True) as db:
         rows = db.execute(select(GroupList, Organization.name).join(
             Organization, Organization.id == GroupList.org_id).order_by(GroupList.id)).all()
         out = []

@@ -112,7 +112,7 @@ def require_role(user: User, roles: tuple[str, ...], action: str) -> None:
 
 def list_users(db_or_store, *, with_reliability: bool = False) -> list[dict]:
     """Every user as a dict (never the password hash)."""
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         rows = db.execute(select(User, Organization.name).join(Organization,
                                                                User.org_id == Organization.id)
                           .order_by(User.name)).all()

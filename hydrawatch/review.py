@@ -348,7 +348,7 @@ def _majority_category(db: Session, case_id: int) -> str | None:
 
 def review_queue(db_or_store, user_name: str, *, limit: int = 50) -> list[int]:
     """Open cases ``user_name`` may vote on (not their nomination, not yet voted), oldest first."""
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         user = get_user(db, user_name)
         voted = select(Review.case_id).where(Review.user_id == user.id)
         own = select(Nomination.case_id).where(Nomination.user_id == user.id,

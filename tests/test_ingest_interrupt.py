@@ -33,7 +33,7 @@ def test_kill_9_mid_ingest_then_rerun(db_url, tmp_path):
                              small, big], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 60
     while time.time() < deadline:  # wait until the first file has committed
-        with store.session() as db:
+        with store.session(readonly=True) as db:
             if db.scalar(select(func.count()).select_from(IngestedFile)):
                 break
         time.sleep(0.05)

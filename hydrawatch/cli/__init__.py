@@ -40,7 +40,8 @@ def main() -> None:
 
         from rich.markup import escape
 
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc))}",
+                                                 highlight=False)
         sys.exit(1)
     except SystemExit:
         raise

@@ -32,14 +32,23 @@ def capture_missing(db: str = DbOption) -> None:
 
 @evidence_app.command("verify")
 def verify(db: str = DbOption) -> None:
-    """Re-hash every evidence item; exit 1 naming those whose content changed."""
+    """Re-hash every evidence item and check it against the sha256 the audit chain committed
+    at capture; exit 1 naming those that changed."""
     check = evidence.verify_evidence(store_for(db))
     if check.ok:
-        Console().print(f"evidence ok: {check.checked} item(s) match their sha256")
+        Console().print(f"evidence ok: {check.checked} item(s) match their sha256 and the "
+                        "hashes committed in the audit chain", highlight=False)
         return
-    Console(stderr=True).print(f"[bold red]evidence altered:[/] {len(check.bad)} of {check.checked} "
-                               f"item(s) no longer match their sha256: ids "
-                               f"{', '.join(map(str, check.bad))}")
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    if check.rehash:
+        err.print(f"[bold red]evidence altered:[/] {len(check.rehash)} of {check.checked} "
+                  f"item(s) no longer match their sha256: ids {', '.join(map(str, check.rehash))}")
+    if check.uncommitted:
+        err.print(f"[bold red]evidence rewritten:[/] {len(check.uncommitted)} of {check.checked} "
+                  "item(s) differ from the sha256 (or case) the audit chain committed at "
+                  f"capture: ids {', '.join(map(str, check.uncommitted))}")
+    if not check.chain_ok:
+        err.print(f"[bold red]{check.chain_problem}[/]")
     raise typer.Exit(1)
 
 

@@ -40,7 +40,7 @@ def nominate(account: str = typer.Argument(..., help="PLATFORM:ID, PLATFORM:@han
              db: str = DbOption) -> None:
     """Nominate an account: opens its case (or joins the open one) and captures evidence."""
     store = store_for(db)
-    with store.session() as sess:
+    with store.session(readonly=True) as sess:
         platform, account_id = review.resolve_account(sess, account)
     res = review.nominate(store, platform, account_id, by_user=by, reason=reason, source="cli",
                           evidence=evidence or [])

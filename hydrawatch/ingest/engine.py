@@ -136,7 +136,7 @@ def already_ingested(store, digest: str) -> bool:
     """A file with this content committed before, with no record skipped."""
     from sqlalchemy import select
 
-    with store.session() as db:
+    with store.session(readonly=True) as db:
         return db.scalar(select(IngestedFile.id).where(IngestedFile.sha256 == digest,
                                                        IngestedFile.skipped == 0)) is not None
 

@@ -8,7 +8,7 @@ from hydrawatch.store import schema as s
 
 
 def collect_stats(store) -> dict[str, int]:
-    with store.session() as db:
+    with store.session(readonly=True) as db:
         def count(stmt) -> int:
             return int(db.scalar(stmt) or 0)
 
