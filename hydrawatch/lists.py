@@ -188,7 +188,7 @@ def list_rows(store, list_id: int) -> dict:
     from hydrawatch.errors import NotFound
     from hydrawatch.store.schema import Case
 
-    with store.session() as db:
+    with store.session(readonly=True) as db:
         row = db.execute(select(GroupList, Organization.name).join(
             Organization, Organization.id == GroupList.org_id).where(GroupList.id == list_id)).first()
         if row is None:

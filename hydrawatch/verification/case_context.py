@@ -13,7 +13,7 @@ MAX_STATUSES = 200
 
 
 def account_history(db_or_store, platform: str, account_id: str) -> dict:
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         handles = db.scalars(select(Handle).where(Handle.platform == platform,
                                                   Handle.account_id == account_id)
                              .order_by(Handle.first_seen, Handle.handle)).all()
@@ -29,7 +29,7 @@ def account_history(db_or_store, platform: str, account_id: str) -> dict:
 def reentry_links(db_or_store, platform: str, account_id: str) -> list[dict]:
     """Links in which the account is the successor or the predecessor, best first, with the
     other account's handle, status and case (if any)."""
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         links = db.scalars(select(Link).where(Link.platform == platform,
                                               or_(Link.successor_id == account_id,
                                                   Link.predecessor_id == account_id))
@@ -64,7 +64,7 @@ def family(db_or_store, platform: str, account_id: str, *,
     from hydrawatch.timeutil import as_utc
 
     floor = default_model().threshold if min_confidence is None else min_confidence
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         members, pairs, frontier = {account_id}, set(), [account_id]
         while frontier and len(members) < MAX_FAMILY:
             rows = db.execute(select(Link.successor_id, Link.predecessor_id, Link.confidence,

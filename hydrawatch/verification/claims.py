@@ -54,7 +54,7 @@ def queue(db_or_store, user_name: str, *, filters: dict | None = None, limit: in
     open cases show. Each row says whether the viewer may vote and whether someone else
     holds it (never who: the queue is shared across organisations)."""
     now = now or utcnow()
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         user = get_user(db, user_name)
         stmt = (select(Case, Account.handle, Account.score, Account.lang, CaseClaim.user_id,
                        CaseClaim.expires_at)
@@ -151,7 +151,7 @@ def release(db_or_store, case_id: int, user_name: str) -> bool:
 def claim_of(db_or_store, case_id: int, *, now: datetime | None = None) -> dict | None:
     """The live claim on a case as {user, expires_at}, or None."""
     now = now or utcnow()
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         row = db.execute(select(CaseClaim, User.name).join(User, User.id == CaseClaim.user_id)
                          .where(CaseClaim.case_id == case_id)).first()
         if row is None or as_utc(row[0].expires_at) <= now:

@@ -33,7 +33,7 @@ def add_comment(db_or_store, case_id: int, *, by_user: str, text: str) -> dict:
 
 
 def list_comments(db_or_store, case_id: int) -> list[dict]:
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         rows = db.execute(select(CaseComment, User.name, Organization.name)
                           .join(User, User.id == CaseComment.user_id)
                           .join(Organization, Organization.id == User.org_id)

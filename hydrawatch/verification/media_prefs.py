@@ -15,7 +15,7 @@ SETTINGS = ("media_blur", "media_greyscale")
 
 def media_settings(db_or_store, user_name: str) -> dict:
     """{"blur": bool, "greyscale": bool, "blur_source": "user"|"organisation", ...}"""
-    with transaction(db_or_store) as db:
+    with transaction(db_or_store, readonly=True) as db:
         user = get_user(db, user_name)
         org = db.get(Organization, user.org_id)
         out = {}

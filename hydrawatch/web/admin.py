@@ -113,14 +113,14 @@ def decide(request: Request, appeal_id: int, decision: str = Form(""), note: str
 @router.get("/admin/audit")
 def audit_log(request: Request, limit: int = 100, user: SessionUser = Depends(admin_only)):
     limit = min(max(limit, 1), 1000)
-    with request.app.state.store.session() as db:
+    with request.app.state.store.session(readonly=True) as db:
         entries = audit.recent(db, limit)
     return render(request, "admin_audit.html", entries=entries, check=None, tab="audit")
 
 
 @router.post("/admin/audit/verify", dependencies=csrf)
 def audit_verify(request: Request, user: SessionUser = Depends(admin_only)):
-    with request.app.state.store.session() as db:
+    with request.app.state.store.session(readonly=True) as db:
         check = audit.verify_chain(db)
         entries = audit.recent(db, 100)
     return render(request, "admin_audit.html", entries=entries, check=check, tab="audit")

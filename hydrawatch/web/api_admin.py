@@ -78,11 +78,11 @@ def decide(request: Request, appeal_id: Id, body: DecisionIn, user: SessionUser 
 @router.get("/audit")
 def audit_log(request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
               user: SessionUser = Depends(admin)) -> list[dict]:
-    with request.app.state.store.session() as db:
+    with request.app.state.store.session(readonly=True) as db:
         return audit.recent(db, limit)
 
 
 @router.get("/audit/verify")
 def audit_verify(request: Request, user: SessionUser = Depends(admin)) -> dict:
-    with request.app.state.store.session() as db:
+    with request.app.state.store.session(readonly=True) as db:
         return asdict(audit.verify_chain(db))

@@ -43,7 +43,7 @@ class LoginRequired(Exception):
 def load_user(request: Request, user_id) -> SessionUser | None:
     if not isinstance(user_id, int):
         return None
-    with request.app.state.store.session() as db:
+    with request.app.state.store.session(readonly=True) as db:
         row = db.execute(select(User, Organization.name)
                          .join(Organization, Organization.id == User.org_id)
                          .where(User.id == user_id)).first()
