@@ -62,7 +62,7 @@ def _key(ref: str) -> tuple[str, str]:
 
 
 def measure(store, truth: dict) -> dict:
-    from hydrawatch.link import DEFAULT_THRESHOLD
+    from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD
 
     succ = {_key(s["successor"]): _key(s["predecessor"]) for s in truth["successions"]}
     decoys = {_key(d) for d in truth["decoys"]}
@@ -100,7 +100,7 @@ def main(argv=None) -> None:
     ap.add_argument("--preset", default="default", help="simulator preset (default, hard)")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hydrawatch-worlds")
     args = ap.parse_args(argv)
-    from hydrawatch.link import DEFAULT_THRESHOLD, link_store
+    from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD, link_store
 
     args.cache.mkdir(parents=True, exist_ok=True)
     print(f"threshold {DEFAULT_THRESHOLD}, preset {args.preset}")

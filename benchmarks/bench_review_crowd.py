@@ -6,7 +6,7 @@ compared with merging the groups' lists naively?
 Generates a world (hydrawatch.sim), ingests it into a temporary SQLite store, imports its
 three organisations' lists (each row a nomination, each resolved account a case),
 captures evidence, then lets a crowd of reviewers from several organisations vote through
-the real API (``hydrawatch.review.cast_vote`` under the default rule). Careful reviewers
+the real API (``hydrawatch.verification.review.cast_vote`` under the default rule). Careful reviewers
 usually judge right (hard negatives, such as journalists quoting slogans, are the hardest);
 careless ones give a random verdict with probability --careless-p. Some cases carry a
 known answer (calibration), and Dawid-Skene reliability is re-estimated after each round.
@@ -30,13 +30,13 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hydrawatch import orgs  # noqa: E402
-from hydrawatch.evidence import capture_missing  # noqa: E402
+from hydrawatch.verification import people as orgs  # noqa: E402
+from hydrawatch.verification.evidence import capture_missing  # noqa: E402
 from hydrawatch.ingest import ingest_paths  # noqa: E402
-from hydrawatch.lists import import_list  # noqa: E402
-from hydrawatch.reliability import update_reliability  # noqa: E402
-from hydrawatch.review import OPEN_STATES, cast_vote, set_known_answer  # noqa: E402
-from hydrawatch.rules import load_rule  # noqa: E402
+from hydrawatch.verification.lists import import_list  # noqa: E402
+from hydrawatch.verification.reliability import update_reliability  # noqa: E402
+from hydrawatch.verification.review import OPEN_STATES, cast_vote, set_known_answer  # noqa: E402
+from hydrawatch.verification.rules import load_rule  # noqa: E402
 from hydrawatch.sim import data_files, generate_world  # noqa: E402
 from hydrawatch.sim.lists import LISTS  # noqa: E402
 from hydrawatch.store import open_store  # noqa: E402

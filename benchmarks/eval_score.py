@@ -21,10 +21,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hydrawatch.cases import open_case  # noqa: E402
+from hydrawatch.verification.cases import open_case  # noqa: E402
 from hydrawatch.ingest import ingest_paths  # noqa: E402
-from hydrawatch.policy import load_policy  # noqa: E402
-from hydrawatch.score import score_store  # noqa: E402
+from hydrawatch.scoring.policy import load_policy  # noqa: E402
+from hydrawatch.scoring.pipeline import score_store  # noqa: E402
 from hydrawatch.store import open_store  # noqa: E402
 from hydrawatch.store import schema as s  # noqa: E402
 

@@ -40,7 +40,7 @@ def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console 
     try:
         with console.status("running the pipeline..."):
             timings = run_pipeline(store, out, truth, seeds)
-            lists = _optional("hydrawatch.lists")
+            lists = _optional("hydrawatch.verification.lists")
             imported = []
             if lists is not None:
                 for entry in load_manifest(out)["lists"]:
@@ -48,8 +48,8 @@ def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console 
                     imported.append((entry["org"], entry["name"], getattr(summary, "rows", None)))
             metrics = measure(store, truth, seeds, scored=timings.get("score") is not None,
                               linked=timings.get("link") is not None)
-        score = _optional("hydrawatch.score")
-        link = _optional("hydrawatch.link")
+        score = _optional("hydrawatch.scoring.pipeline")
+        link = _optional("hydrawatch.linking.pipeline")
         top = score.ranked_accounts(store, limit=10) if score and timings.get("score") is not None else []
         links = link.list_links(store)[:10] if link and timings.get("link") is not None else []
         from hydrawatch.store.stats import collect_stats
@@ -113,7 +113,7 @@ def demo_reviewers(db_url: str | None) -> list[tuple[str, str, str]]:
 
     from sqlalchemy import select
 
-    from hydrawatch import orgs
+    from hydrawatch.verification import people as orgs
     from hydrawatch.store import open_store
     from hydrawatch.store.schema import User
 

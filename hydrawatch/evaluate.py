@@ -141,8 +141,8 @@ def run_pipeline(store, world_dir, truth: dict, seeds: Sequence[str], *, progres
     timings: dict[str, float | None] = {}
     # Linking runs before scoring so that successors of verified accounts inherit their
     # standing (the score's re-entry signal reads the links).
-    stages = (("ingest", "hydrawatch.ingest"), ("policy", "hydrawatch.policy"), ("seeds", "hydrawatch.lists"),
-              ("link", "hydrawatch.link"), ("score", "hydrawatch.score"))
+    stages = (("ingest", "hydrawatch.ingest"), ("policy", "hydrawatch.scoring.policy"), ("seeds", "hydrawatch.verification.lists"),
+              ("link", "hydrawatch.linking.pipeline"), ("score", "hydrawatch.scoring.pipeline"))
     with tempfile.TemporaryDirectory() as tmp:
         for name, module in stages:
             mod = _optional(module)
@@ -190,7 +190,7 @@ def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool, linked: b
         metrics["hard_negatives_top_k"] = hard_negatives_in_top_k(ranked, hard, k)
         metrics["auc"] = roc_auc(scores, positives)
     if linked:
-        link_mod = importlib.import_module("hydrawatch.link")
+        link_mod = importlib.import_module("hydrawatch.linking.pipeline")
         threshold = getattr(link_mod, "DEFAULT_THRESHOLD", 0.5)
         true_pairs = {s["successor"]: s["predecessor"] for s in truth["successions"]
                       if s["successor"] in stored}

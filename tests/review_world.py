@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from hydrawatch import orgs
-from hydrawatch.review import nominate
+from hydrawatch.verification import people as orgs
+from hydrawatch.verification.review import nominate
 from hydrawatch.store.schema import Account, Handle, Post
 
 T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hydrawatch.appeals import decide_appeal, list_appeals, submit_appeal
-from hydrawatch.case_views import case_view
+from hydrawatch.verification.appeals import decide_appeal, list_appeals, submit_appeal
+from hydrawatch.verification.views import case_view
 from hydrawatch.errors import InputError, PermissionDenied
-from hydrawatch.review import LISTED_STATES, cast_vote
+from hydrawatch.verification.review import LISTED_STATES, cast_vote
 from hydrawatch.store.schema import AuditEntry, Evidence
 
 from review_world import world

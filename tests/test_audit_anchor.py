@@ -22,7 +22,7 @@ import orjson
 import pytest
 from sqlalchemy import delete, select
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.errors import ConfigError
 from hydrawatch.store import anchor
 from hydrawatch.store.schema import AuditEntry

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from hydrawatch import audit
-from hydrawatch.review import cast_vote
+from hydrawatch.store import audit
+from hydrawatch.verification.review import cast_vote
 from hydrawatch.store.schema import AuditEntry, Evidence
 
 from review_world import world

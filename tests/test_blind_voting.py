@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hydrawatch.case_views import case_view, list_cases
-from hydrawatch.review import cast_vote, review_queue
+from hydrawatch.verification.views import case_view, list_cases
+from hydrawatch.verification.review import cast_vote, review_queue
 from hydrawatch.store.schema import Evidence
 
 from review_world import world

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import delete, select, text, update
 
 from hydrawatch.errors import InputError, NotFound
-from hydrawatch.evidence import capture_post, verify_evidence
-from hydrawatch.review import nominate
+from hydrawatch.verification.evidence import capture_post, verify_evidence
+from hydrawatch.verification.review import nominate
 from hydrawatch.store.schema import Account, Evidence, PolicyPack, Post
 from hydrawatch.timeutil import utcnow
 

@@ -8,7 +8,7 @@ import hashlib
 import orjson
 from sqlalchemy import select, update
 
-from hydrawatch.evidence import verify_evidence
+from hydrawatch.verification.evidence import verify_evidence
 from hydrawatch.store.schema import Evidence
 
 from review_world import world

@@ -8,9 +8,9 @@ import json
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from hydrawatch.cases import open_case
+from hydrawatch.verification.cases import open_case
 from hydrawatch.cli import app
-from hydrawatch.link import DEFAULT_THRESHOLD, link_store, list_families, list_links
+from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD, link_store, list_families, list_links
 from hydrawatch.store.schema import Case, Evidence, Link, Nomination
 from tests.linkworld import AVATAR_A, AVATAR_A_NEAR, AVATAR_B, AVATAR_C, World, h
 

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from hydrawatch.errors import InputError
 from hydrawatch.ingest import ingest_paths
-from hydrawatch.listparse import AccountRef, parse_ref, read_rows
-from hydrawatch.lists import import_list
+from hydrawatch.ingest.lists import AccountRef, parse_ref, read_rows
+from hydrawatch.verification.lists import import_list
 from hydrawatch.store.schema import AuditEntry, Case, Nomination
 from tests.helpers import counts, write_jsonl
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hydrawatch.errors import InputError, NotFound
-from hydrawatch.review import nominate, resolve_account
+from hydrawatch.verification.review import nominate, resolve_account
 from hydrawatch.store.schema import Case, Evidence, Handle, Nomination
 
 from review_world import add_account, add_people, world

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hydrawatch import orgs
+from hydrawatch.verification import people as orgs
 from hydrawatch.errors import InputError, NotFound, PolicyError
-from hydrawatch.rules import load_rule, parse_rule
+from hydrawatch.verification.rules import load_rule, parse_rule
 
 
 def test_users_and_passwords(store):

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from hydrawatch.errors import PolicyError
-from hydrawatch.policy import current_policy, list_policies, load_policy, parse_policy
+from hydrawatch.scoring.policy import current_policy, list_policies, load_policy, parse_policy
 from hydrawatch.textnorm import hashtag_key
 
 LOGO = "ab" * 32

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import select
 
-from hydrawatch.reliability import dawid_skene, update_reliability
-from hydrawatch.review import cast_vote, set_known_answer
+from hydrawatch.verification.reliability import dawid_skene, update_reliability
+from hydrawatch.verification.review import cast_vote, set_known_answer
 from hydrawatch.store.schema import Evidence, User
 
 from review_world import world

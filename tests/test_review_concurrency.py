@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from hydrawatch.review import cast_vote
+from hydrawatch.verification.review import cast_vote
 from hydrawatch.store.schema import AuditEntry, Case, Evidence, Review
-from hydrawatch import audit
+from hydrawatch.store import audit
 
 from review_world import world
 

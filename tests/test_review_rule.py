@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from hydrawatch.errors import InputError, PermissionDenied
-from hydrawatch.review import Vote, cast_vote, decide
-from hydrawatch.rules import Rule, parse_rule
+from hydrawatch.verification.review import Vote, cast_vote, decide
+from hydrawatch.verification.rules import Rule, parse_rule
 from hydrawatch.store.schema import Case, Evidence, Review, User
 
 from review_world import world

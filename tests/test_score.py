@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from hydrawatch.errors import NotFound
-from hydrawatch.policy import compile_policy, load_policy, PolicyPack
-from hydrawatch.score import explain_account, ranked_accounts, score_store
+from hydrawatch.scoring.policy import compile_policy, load_policy, PolicyPack
+from hydrawatch.scoring.pipeline import explain_account, ranked_accounts, score_store
 from hydrawatch.scoring import content, network, stance
 from hydrawatch.scoring.data import EDGE_TYPES, EdgeTable, PostBatch
 from hydrawatch.scoring.media import media_signals

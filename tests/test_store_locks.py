@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.errors import PermissionDenied, StoreBusy
 from hydrawatch.store import Store
 from hydrawatch.store.schema import AuditEntry, Organization

@@ -9,8 +9,8 @@ import threading
 import time
 from datetime import timedelta
 
-from hydrawatch import orgs
-from hydrawatch.review import nominate
+from hydrawatch.verification import people as orgs
+from hydrawatch.verification.review import nominate
 from hydrawatch.store.schema import Account, Handle, Link, Media, Post, Status
 
 from review_world import T0

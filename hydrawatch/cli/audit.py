@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
 from hydrawatch.errors import InputError

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from hydrawatch import case_views, evidence
+from hydrawatch.verification import views as case_views
+from hydrawatch.verification import evidence
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
 

@@ -31,7 +31,7 @@ def link(db: str = DbOption,
          no_run: bool = typer.Option(False, "--no-run", help="Only list the stored links.")) -> None:
     """Link new accounts to the suspended accounts they replace (re-entries), then list the
     links at or above the threshold."""
-    from hydrawatch.link import link_store, list_links
+    from hydrawatch.linking.pipeline import link_store, list_links
     from hydrawatch.timeutil import parse_time
 
     _format(fmt)
@@ -68,7 +68,7 @@ def families(db: str = DbOption,
                                                   help="Links at or above this confidence join "
                                                        "a family (default: the threshold).")) -> None:
     """Hydra families: chains of linked accounts, oldest first, with each one's status."""
-    from hydrawatch.link import list_families
+    from hydrawatch.linking.pipeline import list_families
 
     _format(fmt)
     fams = list_families(store_for(db), min_confidence=min_confidence)

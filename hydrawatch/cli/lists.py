@@ -10,7 +10,7 @@ from rich.table import Table
 
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.lists import import_list, list_lists
+from hydrawatch.verification.lists import import_list, list_lists
 
 lists_app = typer.Typer(help="Account lists circulated by groups.", no_args_is_help=True)
 app.add_typer(lists_app, name="lists")

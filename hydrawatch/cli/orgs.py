@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hydrawatch import orgs
+from hydrawatch.verification import people as orgs
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
 from hydrawatch.errors import InputError
@@ -74,7 +74,7 @@ def reviewers(update: bool = typer.Option(True, "--update/--no-update",
                                           help="Re-estimate reliability from the votes first."),
               fmt: str = FormatOption, db: str = DbOption) -> None:
     """Reviewer reliability (Dawid-Skene over known-answer cases and agreement)."""
-    from hydrawatch import reliability  # numpy: loaded only when needed
+    from hydrawatch.verification import reliability  # numpy: loaded only when needed
 
     store = store_for(db)
     fits = reliability.update_reliability(store, actor="cli") if update else {}

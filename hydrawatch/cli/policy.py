@@ -10,7 +10,7 @@ from rich.table import Table
 
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.policy import list_policies, load_policy
+from hydrawatch.scoring.policy import list_policies, load_policy
 
 policy_app = typer.Typer(help="Policy packs: the hashtags, slogans and logos of a designated group.",
                          no_args_is_help=True)

@@ -7,11 +7,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hydrawatch import case_views, review
+from hydrawatch.verification import views as case_views
+from hydrawatch.verification import review
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
 from hydrawatch.errors import InputError
-from hydrawatch.rules import load_rule
+from hydrawatch.verification.rules import load_rule
 
 case_app = typer.Typer(help="One case: show it, mark a known answer.", no_args_is_help=True)
 app.add_typer(case_app, name="case")

@@ -14,7 +14,7 @@ from rich.table import Table
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
 from hydrawatch.errors import InputError
-from hydrawatch.score import explain_account, ranked_accounts, score_store
+from hydrawatch.scoring.pipeline import explain_account, ranked_accounts, score_store
 
 
 class Format(str, Enum):

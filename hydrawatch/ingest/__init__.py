@@ -13,6 +13,7 @@ from typing import Iterable
 from hydrawatch.errors import FormatError
 from hydrawatch.ingest.engine import (FileResult, IngestSummary, already_ingested, detect,
                                       expand_paths, file_digest, ingest_file)
+from hydrawatch.ingest.lists import AccountRef, ListRow, parse_ref, read_rows
 
 FORMAT_NAMES = ["canonical", "x_v2", "mastodon", "bluesky", "telegram"]
 
@@ -30,7 +31,8 @@ def _load_formats():
 
 FORMATS = _load_formats()
 
-__all__ = ["FORMATS", "FileResult", "IngestSummary", "ingest_paths"]
+__all__ = ["AccountRef", "FORMATS", "FileResult", "IngestSummary", "ListRow", "ingest_paths", "parse_ref",
+           "read_rows"]
 
 
 def ingest_paths(store, paths: Iterable[str | os.PathLike], *, skip_bad: bool = False,

@@ -177,7 +177,7 @@ def ingest_file(store, path: Path, fmt, jsonl: bool, *, skip_bad: bool = False,
                 result.skip_reasons[exc.reason] += 1
         writer.flush()
         resolve_pending(db)
-        from hydrawatch.lists import resolve_nominations
+        from hydrawatch.verification.lists import resolve_nominations
 
         resolve_nominations(db)
         result.counts = dict(writer.counts)

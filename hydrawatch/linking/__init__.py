@@ -10,6 +10,20 @@
 ``engine``     find_links(): candidates -> features -> confidence -> rank -> linkable_at
 ``families``   chains of links as hydra families
 ``storeio``    loading batches from the store and writing the links table
+``pipeline``   link_store(): the store in, links and nominations out
 
-The public API is hydrawatch.link.
+The public names (from ``pipeline``) are re-exported here and imported on first use.
 """
+
+from hydrawatch.lazy import lazy_exports
+
+_EXPORTS = {
+    "DEFAULT_THRESHOLD": "pipeline",
+    "LinkSummary": "pipeline",
+    "link_store": "pipeline",
+    "list_families": "pipeline",
+    "list_links": "pipeline",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

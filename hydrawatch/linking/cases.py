@@ -1,5 +1,5 @@
 """Nominating the successor of a verified predecessor (DESIGN.md: the case carries the
-predecessor's evidence and the link's reasons). Goes through hydrawatch.review.nominate,
+predecessor's evidence and the link's reasons). Goes through hydrawatch.verification.review.nominate,
 so the case opens like any other nomination (state `nominated`, snapshot captured)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def open_reentry_case(db: Session, platform: str, successor: str, predecessor: s
     """Nominate the successor (source `link`, reason `re-entry`) with the link as evidence
     and copies of the predecessor's evidence. 1 if a case was opened now; 0 if the link
     was already nominated once (re-runs add nothing) or the account already had a case."""
-    from hydrawatch.review import nominate
+    from hydrawatch.verification.review import nominate
 
     done = db.scalar(select(Nomination.id).where(Nomination.platform == platform,
                                                  Nomination.account_id == successor,

@@ -16,7 +16,7 @@ from itertools import chain
 import numpy as np
 from scipy import sparse
 
-from hydrawatch.policy import Policy
+from hydrawatch.scoring.policy import Policy
 from hydrawatch.scoring.stance import line_starts, posts_of, stance_cues
 from hydrawatch.textnorm import _HASHTAG_IN_TEXT, hashtag_key, normalize_many
 

@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from hydrawatch.cases import VERIFIED_STATES
+from hydrawatch.verification.cases import VERIFIED_STATES
 from hydrawatch.store import schema as s
 
 NEGATIVE_STATES = ("rejected", "delisted")

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.errors import ConfigError, InputError
 from hydrawatch.store.schema import AuditEntry
 from hydrawatch.timeutil import as_utc, iso, utcnow

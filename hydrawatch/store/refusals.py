@@ -12,7 +12,7 @@ MAX_REASON = 500
 
 
 def record_refusals(db: Session, refused: list[PermissionDenied]) -> None:
-    from hydrawatch import audit
+    from hydrawatch.store import audit
 
     for exc in refused:
         actor = (exc.actor or "unknown")[:MAX_ACTOR]

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hydrawatch.errors import InputError
-from hydrawatch.orgs import REVIEW_ROLES, get_user, require_role
-from hydrawatch.cases import STATES
-from hydrawatch.review import OPEN_STATES
+from hydrawatch.verification.people import REVIEW_ROLES, get_user, require_role
+from hydrawatch.verification.cases import STATES
+from hydrawatch.verification.review import OPEN_STATES
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Case, CaseClaim, Nomination, Review, User
 from hydrawatch.timeutil import as_utc, iso, utcnow

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.errors import InputError, NotFound
-from hydrawatch.orgs import get_user
+from hydrawatch.verification.people import get_user
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Case, CaseComment, Organization, User
 from hydrawatch.timeutil import iso, utcnow

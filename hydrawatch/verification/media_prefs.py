@@ -5,8 +5,8 @@ end and changes no setting."""
 
 from __future__ import annotations
 
-from hydrawatch import audit
-from hydrawatch.orgs import get_org, get_user, require_role
+from hydrawatch.store import audit
+from hydrawatch.verification.people import get_org, get_user, require_role
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Organization
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
-from hydrawatch import audit
-from hydrawatch.appeals import decide_appeal, list_appeals
+from hydrawatch.store import audit
+from hydrawatch.verification.appeals import decide_appeal, list_appeals
 from hydrawatch.errors import InputError
-from hydrawatch.orgs import add_org, add_user, list_orgs, list_users, set_role
-from hydrawatch.policy import list_policies, load_policy
+from hydrawatch.verification.people import add_org, add_user, list_orgs, list_users, set_role
+from hydrawatch.scoring.policy import list_policies, load_policy
 from hydrawatch.verification.media_prefs import set_org_media
 from hydrawatch.web.auth import ADMINS, SessionUser, page_user
 from hydrawatch.web.security import check_form_csrf

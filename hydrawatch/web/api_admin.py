@@ -8,10 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from hydrawatch import audit
-from hydrawatch.appeals import decide_appeal, list_appeals
-from hydrawatch.orgs import add_org, add_user, list_orgs, list_users, set_role
-from hydrawatch.policy import list_policies
+from hydrawatch.store import audit
+from hydrawatch.verification.appeals import decide_appeal, list_appeals
+from hydrawatch.verification.people import add_org, add_user, list_orgs, list_users, set_role
+from hydrawatch.scoring.policy import list_policies
 from hydrawatch.verification.media_prefs import set_org_media
 from hydrawatch.web.auth import ADMINS, SessionUser, api_user
 from hydrawatch.web.inputs import DecisionIn, OrgIn, OrgMediaIn, RoleIn, UserIn

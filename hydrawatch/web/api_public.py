@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from hydrawatch.appeals import submit_appeal
+from hydrawatch.verification.appeals import submit_appeal
 from hydrawatch.web.inputs import AppealIn
 from hydrawatch.web.public import published, transparency
 from hydrawatch.web.security import rate_limit

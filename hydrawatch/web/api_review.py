@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.exceptions import HTTPException
 
-from hydrawatch.case_views import case_view
-from hydrawatch.lists import list_lists, list_rows
-from hydrawatch.review import cast_vote
+from hydrawatch.verification.views import case_view
+from hydrawatch.verification.lists import list_lists, list_rows
+from hydrawatch.verification.review import cast_vote
 from hydrawatch.verification import claims, comments, media_prefs
 from hydrawatch.verification.case_context import account_history, family, reentry_links
 from hydrawatch.web.auth import ANY_ROLE, REVIEWERS, SessionUser, api_user, authenticate, issue_token, TOKEN_AGE

@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from hydrawatch.orgs import check_password
+from hydrawatch.verification.people import check_password
 from hydrawatch.store.schema import Organization, User
 from hydrawatch.web.security import check_form_csrf, csrf_ok, csrf_token, rate_limit
 from hydrawatch.web.templating import render

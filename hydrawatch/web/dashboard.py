@@ -7,9 +7,9 @@ from collections import Counter
 
 from fastapi import APIRouter, Depends, Request
 
-from hydrawatch.case_views import list_cases
-from hydrawatch.cases import STATES
-from hydrawatch.link import list_links
+from hydrawatch.verification.views import list_cases
+from hydrawatch.verification.cases import STATES
+from hydrawatch.linking.pipeline import list_links
 from hydrawatch.web.auth import ANY_ROLE, SessionUser, page_user
 from hydrawatch.web.charts import bars, per_day
 from hydrawatch.web.templating import render

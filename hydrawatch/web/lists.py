@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 from hydrawatch.errors import InputError
-from hydrawatch.lists import import_list, list_lists, list_rows
+from hydrawatch.verification.lists import import_list, list_lists, list_rows
 from hydrawatch.web.auth import ANY_ROLE, SessionUser, page_user
 from hydrawatch.web.security import check_form_csrf
 from hydrawatch.web.templating import render

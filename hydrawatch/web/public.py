@@ -7,9 +7,9 @@ from collections import Counter
 
 from fastapi import APIRouter, Depends, Form, Request
 
-from hydrawatch.appeals import list_appeals, submit_appeal
-from hydrawatch.case_views import list_cases
-from hydrawatch.review import LISTED_STATES
+from hydrawatch.verification.appeals import list_appeals, submit_appeal
+from hydrawatch.verification.views import list_cases
+from hydrawatch.verification.review import LISTED_STATES
 from hydrawatch.web.security import check_form_csrf, rate_limit
 from hydrawatch.web.templating import render
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
-from hydrawatch.case_views import case_view
-from hydrawatch.rules import load_rule
-from hydrawatch.review import cast_vote
+from hydrawatch.verification.views import case_view
+from hydrawatch.verification.rules import load_rule
+from hydrawatch.verification.review import cast_vote
 from hydrawatch.verification import claims, comments, media_prefs
 from hydrawatch.verification.case_context import account_history, reentry_links
 from hydrawatch.web.auth import ANY_ROLE, REVIEWERS, SessionUser, page_user

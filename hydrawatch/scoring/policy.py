@@ -24,7 +24,7 @@ from pathlib import Path
 import orjson
 from sqlalchemy import select
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.errors import PolicyError
 from hydrawatch.pdq import is_pdq
 from hydrawatch.store.schema import PolicyPack as PolicyPackRow

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.store.schema import Case
 from hydrawatch.timeutil import utcnow
 

@@ -18,13 +18,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hydrawatch import audit
-from hydrawatch.cases import VERIFIED_STATES, open_case
+from hydrawatch.store import audit
+from hydrawatch.verification.cases import VERIFIED_STATES, open_case
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
 from hydrawatch.ingest.writer import norm_handle
-from hydrawatch.evidence import capture, capture_case_opening, capture_post, copy_evidence
-from hydrawatch.orgs import REVIEW_ROLES, get_org, get_user, require_role
-from hydrawatch.rules import Rule, load_rule
+from hydrawatch.verification.evidence import capture, capture_case_opening, capture_post, copy_evidence
+from hydrawatch.verification.people import REVIEW_ROLES, get_org, get_user, require_role
+from hydrawatch.verification.rules import Rule, load_rule
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Case, Evidence, Handle, Nomination, Review, User
 from hydrawatch.timeutil import utcnow

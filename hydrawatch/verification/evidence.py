@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.errors import InputError, NotFound
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Case, Evidence, Handle, Link, Media, PolicyPack, Post
@@ -129,7 +129,7 @@ def _case(db: Session, case_id: int) -> Case:
 def capture_post(db_or_store, case_id: int, post_ref: str, *, by_user: str | None = None,
                  actor: str | None = None) -> Evidence:
     """Snapshot the post ``PLATFORM:ID`` (with its media and author) as evidence of a case."""
-    from hydrawatch.orgs import get_user
+    from hydrawatch.verification.people import get_user
 
     platform, post_id = parse_ref(post_ref)
     with transaction(db_or_store) as db:

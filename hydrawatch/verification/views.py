@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hydrawatch.errors import InputError, NotFound
-from hydrawatch.evidence import evidence_dict
-from hydrawatch.orgs import get_user
-from hydrawatch.cases import STATES
+from hydrawatch.verification.evidence import evidence_dict
+from hydrawatch.verification.people import get_user
+from hydrawatch.verification.cases import STATES
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import (Account, Appeal, Case, Evidence, Nomination, Organization,
                                      Review, User)

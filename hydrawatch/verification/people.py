@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Organization, User

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Case, Review, User
 

@@ -19,8 +19,8 @@ from datetime import datetime, timezone
 import numpy as np
 from sqlalchemy import select
 
-from hydrawatch import audit
-from hydrawatch.cases import VERIFIED_STATES
+from hydrawatch.store import audit
+from hydrawatch.verification.cases import VERIFIED_STATES
 from hydrawatch.linking import storeio
 from hydrawatch.linking.candidates import SuspendedIndex
 from hydrawatch.linking.engine import LinkResult, find_links

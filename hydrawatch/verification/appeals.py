@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from hydrawatch import audit
+from hydrawatch.store import audit
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
-from hydrawatch.orgs import get_user, require_role
-from hydrawatch.review import LISTED_STATES, lock_case, normalize_handle, resolve_account, set_state
+from hydrawatch.verification.people import get_user, require_role
+from hydrawatch.verification.review import LISTED_STATES, lock_case, normalize_handle, resolve_account, set_state
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Appeal, Case
 from hydrawatch.timeutil import iso, utcnow

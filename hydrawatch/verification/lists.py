@@ -12,12 +12,12 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from hydrawatch import audit
-from hydrawatch.cases import open_case
+from hydrawatch.store import audit
+from hydrawatch.verification.cases import open_case
 from hydrawatch.errors import InputError
-from hydrawatch.evidence import capture_case_opening
-from hydrawatch.listparse import read_rows
-from hydrawatch.orgs import ensure_org
+from hydrawatch.verification.evidence import capture_case_opening
+from hydrawatch.ingest.lists import read_rows
+from hydrawatch.verification.people import ensure_org
 from hydrawatch.store.schema import Account, GroupList, Handle, Nomination, Organization
 from hydrawatch.timeutil import utcnow
 

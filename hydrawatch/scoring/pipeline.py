@@ -22,9 +22,9 @@ import numpy as np
 from scipy import sparse
 from sqlalchemy import delete, insert, select, update
 
-from hydrawatch.cases import VERIFIED_STATES
+from hydrawatch.verification.cases import VERIFIED_STATES
 from hydrawatch.errors import NotFound
-from hydrawatch.policy import current_policy
+from hydrawatch.scoring.policy import current_policy
 from hydrawatch.scoring import combine, content, data, media, network, reasons
 from hydrawatch.store import schema as s
 from hydrawatch.timeutil import iso, utcnow
@@ -52,7 +52,7 @@ class ScoreSummary:
 
 def _link_threshold() -> float:
     try:
-        from hydrawatch.link import DEFAULT_THRESHOLD
+        from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD
     except ImportError:
         return DEFAULT_LINK_THRESHOLD
     return float(DEFAULT_THRESHOLD)

@@ -3,7 +3,7 @@ rule"): quorum, distinct organisations, escalation, evidence required per catego
 
 The rule is data, not code: a YAML or JSON file validated on load (unknown keys and bad
 values are a :class:`~hydrawatch.errors.PolicyError` naming the key). The shipped default
-is ``hydrawatch/rules_default.yaml``; ``$HYDRAWATCH_RULES`` or an explicit path overrides it.
+is ``hydrawatch/verification/rules_default.yaml``; ``$HYDRAWATCH_RULES`` or an explicit path overrides it.
 """
 
 from __future__ import annotations
