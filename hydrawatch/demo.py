@@ -148,3 +148,36 @@ def _pct(x) -> str:
 
 def _hours(x) -> str:
     return "n/a" if x is None else f"{x:.1f}"
+
+
+DEMO_REVIEWERS = (("demo-reviewer-1", "Sentinel Trust"), ("demo-reviewer-2", "Civic Watch Network"))
+
+
+def demo_reviewers(db_url: str | None) -> list[tuple[str, str, str]]:
+    """Two reviewers from different organisations with fresh random passwords, so the
+    web app can be tried at once: [(name, organisation, password)]."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from hydrawatch.verification import people as orgs
+    from hydrawatch.store import open_store
+    from hydrawatch.store.schema import User
+
+    store = open_store(db_url)
+    out = []
+    try:
+        admin = pipeline_admin(store)
+        with store.session() as db:
+            for name, org in DEMO_REVIEWERS:
+                password = secrets.token_urlsafe(9)
+                orgs.ensure_org(db, org, by_user=admin)
+                if db.scalars(select(User).where(User.name == name)).first() is None:
+                    orgs.add_user(db, name, org=org, role="reviewer", password=password,
+                                  by_user=admin)
+                else:
+                    orgs.set_password(db, name, password, actor="demo")
+                out.append((name, org, password))
+    finally:
+        store.dispose()
+    return out

@@ -65,3 +65,15 @@ def store(db_url):
 @pytest.fixture
 def is_postgres(db_url) -> bool:
     return db_url.startswith("postgresql")
+
+
+@pytest.fixture(scope="module")
+def module_db_url(tmp_path_factory, _pg_template) -> str:
+    """A fresh, migrated database shared by one test module (e.g. one web server per module)."""
+    if _pg_template is None:
+        return f"sqlite:///{tmp_path_factory.mktemp('moddb')}/test.db"
+    admin, tpl = _pg_template
+    name = f"{tpl}_m{next(_counter)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{tpl}"'))
+    return _pg_url(name)

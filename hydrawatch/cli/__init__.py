@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "metrics",
     "export",
     "publish",
+    "web",
 ]
 
 for _name in COMMAND_MODULES:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -251,6 +252,9 @@ class Organization(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime]
+    # how evidence media shows by default for the organisation's members (ROOST-style)
+    media_blur: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    media_greyscale: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class User(Base):
@@ -263,6 +267,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     reliability: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime]
+    media_blur: Mapped[bool | None] = mapped_column(Boolean)  # None: the organisation's default
+    media_greyscale: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class GroupList(Base):
@@ -300,6 +306,30 @@ class Case(Base):
     updated_at: Mapped[datetime]
     verified_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CaseClaim(Base):
+    """A reviewer working on a case: nobody else is handed it until ``expires_at``."""
+
+    __tablename__ = "case_claims"
+    __table_args__ = (Index("ix_case_claims_user", "user_id"),)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True,
+                                         autoincrement=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class CaseComment(Base):
+    """Internal discussion of a case among reviewers (never published)."""
+
+    __tablename__ = "case_comments"
+    __table_args__ = (Index("ix_case_comments_case", "case_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class Nomination(Base):

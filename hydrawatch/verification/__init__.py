@@ -10,6 +10,10 @@
 ``people``       organisations, users and their roles
 ``views``        case listings and the blind case view
 ``lists``        nominations from trusted groups' lists
+``claims``       "next case": one reviewer at a time, under an expiring lock
+``comments``     reviewers' internal comments on a case
+``media_prefs``  evidence media blurred/greyscale: organisation default, user override
+``case_context`` handles and statuses over time, re-entry links, the hydra family
 """
 
 from hydrawatch.lazy import lazy_exports
@@ -65,6 +69,11 @@ _EXPORTS = {
     "VERIFIED_STATES": "states",
     "check_transition": "states",
     "transition": "states",
+    "claim_next": "claims",
+    "add_comment": "comments",
+    "list_comments": "comments",
+    "media_settings": "media_prefs",
+    "family": "case_context",
 }
 
 __all__ = sorted(_EXPORTS)

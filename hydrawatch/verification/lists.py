@@ -192,3 +192,27 @@ def list_lists(store) -> list[dict]:
                         "rows": glist.rows, "nominations": s.nominations, "resolved": s.resolved,
                         "pending": s.pending, "imported_at": glist.imported_at.isoformat()})
         return out
+
+
+def list_rows(store, list_id: int) -> dict:
+    """One imported list with its rows: each nomination resolved (with its case and state) or
+    pending; ``rejected`` counts rows that could not be read at import."""
+    from hydrawatch.errors import NotFound
+    from hydrawatch.store.schema import Case
+
+    with store.session(readonly=True) as db:
+        row = db.execute(select(GroupList, Organization.name).join(
+            Organization, Organization.id == GroupList.org_id).where(GroupList.id == list_id)).first()
+        if row is None:
+            raise NotFound(f"no list {list_id}")
+        glist, org = row
+        noms = db.execute(select(Nomination, Case.state).outerjoin(Case, Case.id == Nomination.case_id)
+                          .where(Nomination.list_id == list_id).order_by(Nomination.row_number)).all()
+        rows = [{"row": n.row_number, "raw": n.raw, "platform": n.platform,
+                 "account_id": n.account_id, "case_id": n.case_id, "case_state": state,
+                 "status": "resolved" if n.account_id else "pending"} for n, state in noms]
+        return {"id": glist.id, "org": org, "name": glist.name, "verified": glist.verified,
+                "rows": glist.rows, "imported_at": glist.imported_at.isoformat(),
+                "resolved": sum(r["status"] == "resolved" for r in rows),
+                "pending": sum(r["status"] == "pending" for r in rows),
+                "rejected": max(glist.rows - len(rows), 0), "items": rows}

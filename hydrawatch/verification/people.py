@@ -170,3 +170,49 @@ def list_users(db_or_store, *, with_reliability: bool = False) -> list[dict]:
                 item["reliability"] = user.reliability
             out.append(item)
         return out
+
+
+def list_orgs(db_or_store) -> list[dict]:
+    """Every organisation with its member count and media display defaults."""
+    from sqlalchemy import func
+
+    with transaction(db_or_store) as db:
+        members = dict(db.execute(select(User.org_id, func.count()).group_by(User.org_id)).all())
+        return [{"id": o.id, "name": o.name, "members": int(members.get(o.id, 0)),
+                 "media_blur": bool(o.media_blur), "media_greyscale": bool(o.media_greyscale),
+                 "created_at": iso(o.created_at)}
+                for o in db.scalars(select(Organization).order_by(Organization.name))]
+
+
+def set_role(db_or_store, name: str, *, role: str, active: bool = True, by_user: str) -> dict:
+    """An admin changes a user's role or (de)activates them. An admin cannot demote or
+    deactivate themselves (there must always be someone to undo a mistake)."""
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+    with transaction(db_or_store) as db:
+        admin = get_user(db, by_user)
+        require_role(admin, ("admin",), "changing roles")
+        user = db.scalars(select(User).where(User.name == name)).first()
+        if user is None:
+            raise NotFound(f"no user named {name!r}")
+        if user.id == admin.id and (role != "admin" or not active):
+            raise PermissionDenied("an admin cannot demote or deactivate themselves")
+        old = (user.role, user.active)
+        user.role, user.active = role, bool(active)
+        db.flush()
+        audit.record(db, admin.name, "user.role", "user", user.id,
+                     {"name": user.name, "from": {"role": old[0], "active": old[1]},
+                      "to": {"role": role, "active": bool(active)}})
+        return {"name": user.name, "role": user.role, "active": user.active}
+
+
+def set_password(db_or_store, name: str, password: str, *, actor: str = "cli") -> None:
+    """Replace a user's password (stored only as an Argon2 hash)."""
+    if password is None or len(password) < 8:
+        raise InputError("password must be at least 8 characters")
+    with transaction(db_or_store) as db:
+        user = db.scalars(select(User).where(User.name == name)).first()
+        if user is None:
+            raise NotFound(f"no user named {name!r}")
+        user.password_hash = _hasher.hash(password)
+        audit.record(db, actor, "user.password", "user", user.id, {"name": name})
