@@ -2,14 +2,14 @@
 media display settings (blur, greyscale) per organisation with a per-user override
 
 Revision ID: 12_review_console
-Revises: i4_score_signals
+Revises: 14_media_banks
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '12_review_console'
-down_revision = 'i4_score_signals'
+down_revision = '14_media_banks'
 branch_labels = None
 depends_on = None
 
