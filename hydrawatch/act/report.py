@@ -67,11 +67,9 @@ class SubmitSummary:
 def _actor(db, by_user: str | None) -> str:
     if not by_user:
         return "report"
-    from hydrawatch.verification.people import REVIEW_ROLES, get_user, require_role
+    from hydrawatch.verification.roles import require_role
 
-    user = get_user(db, by_user)
-    require_role(user, REVIEW_ROLES, "reporting to a platform")
-    return user.name
+    return require_role(db, by_user, "report.send").name
 
 
 def pending_cases(db, platform: str | None) -> list[Case]:

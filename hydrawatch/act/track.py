@@ -22,7 +22,7 @@ import httpx
 from sqlalchemy import func, select
 
 from hydrawatch.act.cases_io import move_case
-from hydrawatch.verification.cases import VERIFIED_STATES
+from hydrawatch.verification.states import VERIFIED_STATES
 from hydrawatch.ingest.statuses import set_latest_status
 from hydrawatch.platforms import AccountRef, get_platform
 from hydrawatch.platforms.client import REMOVED, UNKNOWN, PlatformError, RateLimited, StatusResult, batches

@@ -54,7 +54,7 @@ _EXPORTS = {
     "get_org": "people",
     "get_user": "people",
     "list_users": "people",
-    "require_role": "people",
+    "require_role": "roles",
     "case_view": "views",
     "evidence_content": "views",
     "list_cases": "views",

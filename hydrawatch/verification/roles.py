@@ -58,6 +58,8 @@ PERMISSIONS: dict[str, Permission] = {
     "report.send": Permission(REVIEWERS, True, "sending a report"),
     "track": Permission(REVIEWERS, True, "checking account status"),
     "publish": Permission(ADMINS, False, "publishing a list"),
+    "case.claim": Permission(REVIEWERS, False, "claiming a case for review"),
+    "org.media": Permission(ADMINS, False, "changing an organisation's media default"),
 }
 
 
