@@ -8,7 +8,7 @@ from collections import Counter
 from fastapi import APIRouter, Depends, Request
 
 from hydrawatch.verification.views import list_cases
-from hydrawatch.verification.cases import STATES
+from hydrawatch.verification.states import STATES
 from hydrawatch.linking.pipeline import list_links
 from hydrawatch.web.auth import ANY_ROLE, SessionUser, page_user
 from hydrawatch.web.charts import bars, per_day
