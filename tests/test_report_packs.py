@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hydrawatch.act.report import mark_sent, submit_reports
 from hydrawatch.errors import NotFound, PermissionDenied
-from hydrawatch.verification.people import add_org, add_user
+from hydrawatch.verification.people import add_user, bootstrap_admin
 from hydrawatch.store.schema import Account, Case, Report
 from tests.report_world import T0, build
 
@@ -70,7 +70,7 @@ def test_dry_run_writes_nothing_and_missing_credentials_fail_softly(store, tmp_p
 
 def test_reporting_needs_a_reviewer_or_admin(store, tmp_path):
     build(store, tmp_path)
-    add_org(store, "NGO")
-    add_user(store, "contrib", org="NGO", role="contributor")
+    bootstrap_admin(store, "root", org="NGO")
+    add_user(store, "contrib", org="NGO", role="contributor", by_user="root")
     with pytest.raises(PermissionDenied):
         submit_reports(store, by_user="contrib", now=T0, pack_dir=tmp_path, env={})

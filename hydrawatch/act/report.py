@@ -64,12 +64,11 @@ class SubmitSummary:
                 "packs": self.packs, "outcomes": [o.as_dict() for o in self.outcomes]}
 
 
-def _actor(db, by_user: str | None) -> str:
-    if not by_user:
-        return "report"
-    from hydrawatch.verification.roles import require_role
+def _actor(db, by_user: str | None, action: str = "report.send") -> str:
+    """Who reports: a reviewer or admin (``by_user``), or the pipeline itself."""
+    from hydrawatch.verification.roles import require_role, system
 
-    return require_role(db, by_user, "report.send").name
+    return require_role(db, by_user or system("report"), action, object_type="report").name
 
 
 def pending_cases(db, platform: str | None) -> list[Case]:
