@@ -124,15 +124,18 @@ def demo_reviewers(db_url: str | None) -> list[tuple[str, str, str]]:
     from hydrawatch.store import open_store
     from hydrawatch.store.schema import User
 
+    from hydrawatch.evaluate import pipeline_admin
+
     store = open_store(db_url)
     out = []
     try:
+        admin = pipeline_admin(store)
         with store.session() as db:
             for name, org in DEMO_REVIEWERS:
                 password = secrets.token_urlsafe(9)
-                orgs.ensure_org(db, org, actor="demo")
+                orgs.ensure_org(db, org, by_user=admin)
                 if db.scalars(select(User).where(User.name == name)).first() is None:
-                    orgs.add_user(db, name, org=org, role="reviewer", password=password, actor="demo")
+                    orgs.add_user(db, name, org=org, role="reviewer", password=password, by_user=admin)
                 else:
                     orgs.set_password(db, name, password, actor="demo")
                 out.append((name, org, password))

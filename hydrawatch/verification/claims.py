@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hydrawatch.errors import InputError
-from hydrawatch.verification.people import REVIEW_ROLES, get_user, require_role
+from hydrawatch.verification.people import get_user
+from hydrawatch.verification.roles import require_role
 from hydrawatch.verification.cases import STATES
 from hydrawatch.verification.review import OPEN_STATES
 from hydrawatch.store.db import transaction
@@ -127,7 +128,7 @@ def claim_next(db_or_store, user_name: str, *, filters: dict | None = None, excl
     now = now or utcnow()
     with transaction(db_or_store) as db:
         user = get_user(db, user_name)
-        require_role(user, REVIEW_ROLES, "claiming a case")
+        require_role(db, user_name, "review.vote")
         held = db.scalars(select(CaseClaim.case_id).where(CaseClaim.user_id == user.id,
                                                           CaseClaim.expires_at > now)).all()
         mine = [c for c in _candidates(db, user, filters, exclude, now, limit=50) if c in held]

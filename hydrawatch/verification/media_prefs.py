@@ -6,7 +6,8 @@ end and changes no setting."""
 from __future__ import annotations
 
 from hydrawatch.store import audit
-from hydrawatch.verification.people import get_org, get_user, require_role
+from hydrawatch.verification.people import get_org, get_user
+from hydrawatch.verification.roles import require_role
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Organization
 
@@ -44,7 +45,7 @@ def set_org_media(db_or_store, org_name: str, *, blur: bool, greyscale: bool,
     """An organisation's default; admins only."""
     with transaction(db_or_store) as db:
         admin = get_user(db, by_user)
-        require_role(admin, ("admin",), "changing an organisation's media default")
+        require_role(db, by_user, "user.manage", object_type="organization", object_id=org_name)
         org = get_org(db, org_name)
         org.media_blur, org.media_greyscale = bool(blur), bool(greyscale)
         db.flush()

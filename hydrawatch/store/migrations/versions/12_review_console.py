@@ -2,14 +2,14 @@
 media display settings (blur, greyscale) per organisation with a per-user override
 
 Revision ID: 12_review_console
-Revises: i4_score_signals
+Revises: i10_trust_verify
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '12_review_console'
-down_revision = 'i4_score_signals'
+down_revision = 'i10_trust_verify'
 branch_labels = None
 depends_on = None
 
