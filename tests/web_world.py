@@ -54,10 +54,12 @@ def build(store, *, targets: int = 6) -> dict:
     """People with passwords; accounts x:100.. nominated by nina; x:666 hostile; a family
     x:100 (suspended) -> x:200 -> x:201. Returns {"cases": [...], "hostile": id, "family": id}."""
     with store.session() as db:
-        for name in ("OrgA", "OrgB", "OrgC"):
-            orgs.add_org(db, name)
+        orgs.bootstrap_admin(db, "root", org="OrgB", password=PASSWORD)
+        for name in ("OrgA", "OrgC"):
+            orgs.add_org(db, name, by_user="root")
         for name, org, role in USERS:
-            orgs.add_user(db, name, org=org, role=role, password=PASSWORD)
+            if name != "root":
+                orgs.add_user(db, name, org=org, role=role, password=PASSWORD, by_user="root")
         for i in range(targets):
             add_account(db, str(100 + i), f"target{i}", status="suspended" if i == 0 else "active")
         add_account(db, "200", "target0_", created_days=5)

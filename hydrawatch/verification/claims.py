@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hydrawatch.errors import InputError
 from hydrawatch.verification.people import get_user
 from hydrawatch.verification.roles import require_role
-from hydrawatch.verification.states import STATES
+from hydrawatch.verification.cases import STATES
 from hydrawatch.verification.review import OPEN_STATES
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Case, CaseClaim, Nomination, Review, User
@@ -127,8 +127,8 @@ def claim_next(db_or_store, user_name: str, *, filters: dict | None = None, excl
     they may vote on that nobody else holds. None when there is nothing to review."""
     now = now or utcnow()
     with transaction(db_or_store) as db:
-        require_role(db, user_name, "case.claim", object_type="case")
         user = get_user(db, user_name)
+        require_role(db, user_name, "review.vote")
         held = db.scalars(select(CaseClaim.case_id).where(CaseClaim.user_id == user.id,
                                                           CaseClaim.expires_at > now)).all()
         mine = [c for c in _candidates(db, user, filters, exclude, now, limit=50) if c in held]

@@ -44,7 +44,8 @@ def set_org_media(db_or_store, org_name: str, *, blur: bool, greyscale: bool,
                   by_user: str) -> None:
     """An organisation's default; admins only."""
     with transaction(db_or_store) as db:
-        admin = require_role(db, by_user, "org.media", object_type="organization", object_id=org_name)
+        admin = get_user(db, by_user)
+        require_role(db, by_user, "user.manage", object_type="organization", object_id=org_name)
         org = get_org(db, org_name)
         org.media_blur, org.media_greyscale = bool(blur), bool(greyscale)
         db.flush()

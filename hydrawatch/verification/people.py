@@ -190,8 +190,8 @@ def set_role(db_or_store, name: str, *, role: str, active: bool = True, by_user:
     if role not in ROLES:
         raise InputError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
     with transaction(db_or_store) as db:
-        require(db, by_user, "user.manage", object_type="user", object_id=name)
         admin = get_user(db, by_user)
+        require(db, by_user, "user.manage", object_type="user", object_id=name)
         user = db.scalars(select(User).where(User.name == name)).first()
         if user is None:
             raise NotFound(f"no user named {name!r}")

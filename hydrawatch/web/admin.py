@@ -45,7 +45,7 @@ def people_alias(request: Request, user: SessionUser = Depends(admin_only)):
 
 @router.post("/admin/orgs", dependencies=csrf)
 def new_org(request: Request, name: str = Form(""), user: SessionUser = Depends(admin_only)):
-    add_org(request.app.state.store, name, actor=user.name)
+    add_org(request.app.state.store, name, by_user=user.name)
     return _back("people", "organisation added")
 
 
@@ -61,7 +61,7 @@ def org_media(request: Request, org: str = Form(""), blur: str = Form(""), greys
 def new_user(request: Request, name: str = Form(""), org: str = Form(""), role: str = Form(""),
              password: str = Form(""), user: SessionUser = Depends(admin_only)):
     add_user(request.app.state.store, name, org=org, role=role, password=password or None,
-             actor=user.name)
+             by_user=user.name)
     return _back("people", "user added")
 
 

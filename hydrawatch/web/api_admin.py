@@ -29,7 +29,7 @@ def orgs(request: Request, user: SessionUser = Depends(admin)) -> list[dict]:
 
 @router.post("/orgs", status_code=201)
 def new_org(request: Request, body: OrgIn, user: SessionUser = Depends(admin)) -> dict:
-    org = add_org(request.app.state.store, body.name, actor=user.name)
+    org = add_org(request.app.state.store, body.name, by_user=user.name)
     return {"id": org.id, "name": org.name}
 
 
@@ -48,7 +48,7 @@ def users(request: Request, user: SessionUser = Depends(admin)) -> list[dict]:
 @router.post("/users", status_code=201)
 def new_user(request: Request, body: UserIn, user: SessionUser = Depends(admin)) -> dict:
     u = add_user(request.app.state.store, body.name, org=body.org, role=body.role,
-                 password=body.password, actor=user.name)
+                 password=body.password, by_user=user.name)
     return {"name": u.name, "role": u.role}
 
 

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from hydrawatch.errors import HydrawatchError, InputError, NotFound, PermissionDenied
+from hydrawatch.errors import HydrawatchError, InputError, NotFound, PermissionDenied, RateLimited
 from hydrawatch.store.db import Store, open_store
 from hydrawatch.web.auth import LoginRequired, login_redirect
 from hydrawatch.web.security import SecurityHeaders, make_limiter
@@ -34,6 +34,8 @@ def _status_of(exc: HydrawatchError) -> int:
         return 404
     if isinstance(exc, PermissionDenied):
         return 403
+    if isinstance(exc, RateLimited):
+        return 429
     return 400 if isinstance(exc, InputError) else 409
 
 

@@ -29,7 +29,7 @@ async def import_upload(store, upload: UploadFile, *, name: str, org: str, actor
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / (safe or "list.txt")
         path.write_bytes(data)
-        return import_list(store, path, org=org, name=name[:255], actor=actor)
+        return import_list(store, path, org=org, name=name[:255], by_user=actor)
 
 
 @router.get("/lists")
