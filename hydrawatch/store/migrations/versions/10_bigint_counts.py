@@ -4,14 +4,14 @@ columns 320 wide (a Mastodon handle is a 30-character username, '@' and a domain
 up to 253 characters)
 
 Revision ID: i10_bigint_counts
-Revises: i4_score_signals
+Revises: i10_trust_verify
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'i10_bigint_counts'
-down_revision = 'i4_score_signals'
+down_revision = 'i10_trust_verify'
 branch_labels = None
 depends_on = None
 
