@@ -1,14 +1,14 @@
 """media banks: named PDQ hash banks with provenance, and the matches of ingested media
 
 Revision ID: 14_media_banks
-Revises: i4_score_signals
+Revises: i10_trust_verify
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '14_media_banks'
-down_revision = 'i4_score_signals'
+down_revision = 'i10_trust_verify'
 branch_labels = None
 depends_on = None
 
