@@ -7,7 +7,9 @@
 ``evidence``     hash-bound snapshots attached to a case
 ``appeals``      an account holder's appeal and the admin's decision
 ``reliability``  reviewer reliability (Dawid-Skene)
-``people``       organisations, users and their roles
+``people``       organisations and users
+``roles``        who may do what (one permissions table), principals
+``binding``      evidence bound to the case's account
 ``views``        case listings and the blind case view
 ``lists``        nominations from trusted groups' lists
 """
@@ -42,15 +44,14 @@ _EXPORTS = {
     "dawid_skene": "reliability",
     "update_reliability": "reliability",
     "REVIEW_ROLES": "people",
-    "ROLES": "people",
     "add_org": "people",
     "add_user": "people",
+    "bootstrap_admin": "people",
     "check_password": "people",
     "ensure_org": "people",
     "get_org": "people",
     "get_user": "people",
     "list_users": "people",
-    "require_role": "people",
     "case_view": "views",
     "evidence_content": "views",
     "list_cases": "views",
@@ -58,6 +59,9 @@ _EXPORTS = {
     "import_list": "lists",
     "list_lists": "lists",
     "resolve_nominations": "lists",
+    "Principal": "roles",
+    "ROLES": "roles",
+    "require_role": "roles",
     "CaseState": "states",
     "INITIAL_STATES": "states",
     "STATES": "states",
