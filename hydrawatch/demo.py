@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hydrawatch.evaluate import METRICS, SEED_ORG, load_truth, measure, run_pipeline, seed_accounts
+from hydrawatch.evaluate import (METRICS, SEED_ORG, load_truth, measure, pipeline_admin,
+                                 run_pipeline, seed_accounts)
 
 DEMO_WORLD = {"accounts": 600, "days": 14}
 
@@ -43,8 +44,14 @@ def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console 
             lists = _optional("hydrawatch.verification.lists")
             imported = []
             if lists is not None:
+                from hydrawatch.verification.people import ensure_org
+
+                admin = pipeline_admin(store)
                 for entry in load_manifest(out)["lists"]:
-                    summary = lists.import_list(store, out / entry["file"], org=entry["org"], name=entry["name"])
+                    with store.session() as db:
+                        ensure_org(db, entry["org"], by_user=admin)
+                    summary = lists.import_list(store, out / entry["file"], org=entry["org"],
+                                                name=entry["name"], by_user=admin)
                     imported.append((entry["org"], entry["name"], getattr(summary, "rows", None)))
             metrics = measure(store, truth, seeds, scored=timings.get("score") is not None,
                               linked=timings.get("link") is not None)

@@ -25,11 +25,12 @@ def import_cmd(file: Path = typer.Argument(..., help="CSV (any header) or plain-
                                                   "its accounts' cases open as verified."),
                platform: str = typer.Option("x", "--platform",
                                             help="Platform of bare handles (x, mastodon, bluesky, telegram)."),
-               by: str = typer.Option("cli", "--by", help="Who imports (recorded in the audit log)."),
+               by: str = typer.Option(..., "--by", help="The importing user (a member of --org, "
+                                                         "or an admin; --verified needs an admin)."),
                as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
                db: str = DbOption) -> None:
     """Import a group's list: each row becomes a nomination with its provenance."""
-    s = import_list(store_for(db), file, org=org, name=name, verified=verified, actor=by,
+    s = import_list(store_for(db), file, org=org, name=name, verified=verified, by_user=by,
                     platform=platform)
     out = {"list_id": s.list_id, "org": s.org, "name": s.name, "rows": s.rows,
            "nominations": s.nominations, "resolved": s.resolved, "pending": s.pending,

@@ -192,7 +192,7 @@ class Store:
                 trans.commit()
             except BaseException as exc:
                 trans.rollback()
-                if isinstance(exc, PermissionDenied) and exc not in refused:
+                if isinstance(exc, PermissionDenied) and not any(e is exc for e in refused):
                     refused.append(exc)
                 why = busy_reason(exc)
                 if why is not None:

@@ -259,6 +259,7 @@ class Nomination(Base):
     __table_args__ = (
         Index("ix_nominations_pending", "platform", "handle_norm"),
         Index("ix_nominations_account", "platform", "account_id"),
+        Index("uq_nominations_dedup", "dedup_key", unique=True),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(String(16))  # list | cli | link | web
@@ -274,6 +275,9 @@ class Nomination(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
+    # sha256 of what makes a nomination the same one (source, account, who / list row):
+    # nominating twice, or at the same moment, records it once (insert ... on conflict)
+    dedup_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class Evidence(Base):
@@ -301,6 +305,9 @@ class Review(Base):
     category: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     evidence_ids: Mapped[list | None]
+    # {"platform:predecessor_id": [evidence ids]}: cited evidence about the suspended account
+    # this re-entry case's account was linked to (the vote says so)
+    predecessor_evidence: Mapped[dict | None]
     created_at: Mapped[datetime]
 
 
@@ -338,6 +345,11 @@ class Report(Base):
 
 class Appeal(Base):
     __tablename__ = "appeals"
+    __table_args__ = (
+        Index("uq_appeals_open", "open_key", unique=True),
+        Index("ix_appeals_account_time", "account_key", "submitted_at"),
+        Index("ix_appeals_contact_time", "contact_key", "submitted_at"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
     handle: Mapped[str | None] = mapped_column(String(255))
@@ -350,6 +362,9 @@ class Appeal(Base):
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    account_key: Mapped[str | None] = mapped_column(String(300))  # platform:id or platform:@handle
+    contact_key: Mapped[str | None] = mapped_column(String(64))  # sha256 of the folded contact
+    open_key: Mapped[str | None] = mapped_column(String(64))  # set while open: one per account+contact
 
 
 class Publication(Base):
@@ -366,6 +381,7 @@ class AuditEntry(Base):
     """Append-only and hash-chained: ``hash`` covers the entry and ``prev_hash``."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     ts: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(255))

@@ -17,21 +17,33 @@ STATES = ("nominated", "in_review", "verified", "rejected", "reported", "removed
           "appealed", "upheld", "delisted")
 
 
+def upsert(db: Session, table):
+    """``INSERT ... ON CONFLICT`` for the session's dialect."""
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 def open_case(db: Session, platform: str, account_id: str, *, state: str = "nominated",
               reason: str | None = None, actor: str = "system") -> tuple[Case, bool]:
-    """The account's case, created in ``state`` if it has none. Returns (case, created)."""
+    """The account's case, created in ``state`` if it has none. Returns (case, created).
+    One case per account even when two transactions open it at once: the insert does
+    nothing on the unique key, and the loser reads the winner's case."""
     if state not in STATES:
         raise ValueError(f"unknown case state {state!r}")
-    case = db.scalars(select(Case).where(Case.platform == platform,
-                                         Case.account_id == account_id)).first()
-    if case is not None:
-        return case, False
     now = utcnow()
-    case = Case(platform=platform, account_id=account_id, state=state, reason=reason,
-                opened_at=now, updated_at=now, verified_at=now if state == "verified" else None,
-                version=1)
-    db.add(case)
-    db.flush()
+    stmt = upsert(db, Case).values(
+        platform=platform, account_id=account_id, state=state, reason=reason, opened_at=now,
+        updated_at=now, verified_at=now if state == "verified" else None, version=1,
+    ).on_conflict_do_nothing(index_elements=["platform", "account_id"]).returning(Case.id)
+    new_id = db.execute(stmt).scalar()
+    if new_id is None:
+        case = db.scalars(select(Case).where(Case.platform == platform,
+                                             Case.account_id == account_id)).one()
+        return case, False
+    case = db.get(Case, new_id)
     audit.record(db, actor, "case.open", "case", case.id,
                  {"platform": platform, "account_id": account_id, "state": state, "reason": reason})
     return case, True

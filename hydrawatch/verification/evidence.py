@@ -126,21 +126,25 @@ def _case(db: Session, case_id: int) -> Case:
     return case
 
 
-def capture_post(db_or_store, case_id: int, post_ref: str, *, by_user: str | None = None,
-                 actor: str | None = None) -> Evidence:
-    """Snapshot the post ``PLATFORM:ID`` (with its media and author) as evidence of a case."""
-    from hydrawatch.verification.people import get_user
+def capture_post(db_or_store, case_id: int, post_ref: str, *, by_user) -> Evidence:
+    """Snapshot the post ``PLATFORM:ID`` (with its media and author) as evidence of a case.
+    ``by_user``: a user (any role) or a system principal. The post must be by the case's
+    account, or by a re-entry predecessor it is linked to (see verification.binding)."""
+    from hydrawatch.verification.binding import bind
+    from hydrawatch.verification.roles import require_role
 
     platform, post_id = parse_ref(post_ref)
     with transaction(db_or_store) as db:
         case = _case(db, case_id)
-        user = get_user(db, by_user) if by_user else None
+        who = require_role(db, by_user, "evidence.capture", object_type="case", object_id=case_id)
         snap = post_snapshot(db, platform, post_id)
         if platform != case.platform:
             raise InputError(f"post {post_ref} is on {platform}, case {case_id} is on {case.platform}")
+        probe = Evidence(case_id=case.id, kind="post", ref=f"{platform}:{post_id}",
+                         content=canonical_json(snap).decode())
+        bind(db, case, [probe], who, "evidence.capture")
         return capture(db, case.id, "post", f"{platform}:{post_id}", snap,
-                       by_user_id=user.id if user else None,
-                       actor=actor or (user.name if user else "system"))
+                       by_user_id=who.user_id, actor=who.name)
 
 
 def copy_evidence(db: Session, case_id: int, evidence_id: int, *, by_user_id: int | None = None,
@@ -216,10 +220,14 @@ def capture_case_opening(db: Session, case: Case, *, by_user_id: int | None = No
     return out
 
 
-def capture_missing(db_or_store, *, actor: str = "system", posts: int = TOP_POSTS) -> int:
+def capture_missing(db_or_store, *, by_user=None, posts: int = TOP_POSTS) -> int:
     """Capture the case-opening evidence of every open case that has none yet (cases opened
-    by list imports, or before their account was ingested). Returns how many cases got some."""
+    by list imports, or before their account was ingested). Returns how many cases got some.
+    ``by_user``: a user or a system principal (default ``system("evidence")``)."""
+    from hydrawatch.verification.roles import require_role, system
+
     with transaction(db_or_store) as db:
+        actor = require_role(db, by_user or system("evidence"), "evidence.capture").name
         has = select(Evidence.case_id)
         todo = db.scalars(select(Case).where(Case.id.not_in(has),
                                              Case.state.in_(("nominated", "in_review")))

@@ -17,7 +17,8 @@ from hydrawatch.verification.cases import open_case
 from hydrawatch.errors import InputError
 from hydrawatch.verification.evidence import capture_case_opening
 from hydrawatch.ingest.lists import read_rows
-from hydrawatch.verification.people import ensure_org
+from hydrawatch.verification.people import get_org
+from hydrawatch.verification.roles import require_member, require_role
 from hydrawatch.store.schema import Account, GroupList, Handle, Nomination, Organization
 from hydrawatch.timeutil import utcnow
 
@@ -37,8 +38,11 @@ class ListSummary:
 
 
 def import_list(store, path: str | Path, *, org: str, name: str | None = None,
-                verified: bool = False, actor: str = "cli", platform: str = "x") -> ListSummary:
-    """Import one list file for ``org``. Re-importing the same content is a no-op."""
+                verified: bool = False, by_user, platform: str = "x") -> ListSummary:
+    """Import one list file for ``org`` (an existing organisation) as ``by_user``: any
+    user for their own organisation, an admin for any; ``verified`` (its accounts' cases
+    open as verified, with no review) needs an admin. Re-importing the same content is a
+    no-op."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -53,7 +57,12 @@ def import_list(store, path: str | Path, *, org: str, name: str | None = None,
     name = name or path.stem
     now = utcnow()
     with store.session() as db:
-        org_row = ensure_org(db, org, actor=actor)
+        action = "list.import_verified" if verified else "list.import"
+        who = require_role(db, by_user, action, object_type="organization", object_id=org)
+        org_row = get_org(db, org)
+        require_member(who, org_row.id, action, org_row.name, object_type="organization",
+                       object_id=org)
+        actor = who.name
         existing = db.scalars(select(GroupList).where(GroupList.org_id == org_row.id,
                                                       GroupList.name == name)).first()
         if existing is not None:
@@ -62,7 +71,8 @@ def import_list(store, path: str | Path, *, org: str, name: str | None = None,
                                  "import this one under another --name", path=str(path))
             return _summary_of(db, existing, org, already=True)
         glist = GroupList(org_id=org_row.id, name=name, verified=verified, source_file=str(path),
-                          sha256=digest, rows=len(rows), imported_at=now)
+                          sha256=digest, rows=len(rows), imported_at=now,
+                          imported_by=who.user_id)
         db.add(glist)
         db.flush()
         summary = ListSummary(glist.id, name, org, rows=len(rows))
