@@ -23,6 +23,9 @@ COMMAND_MODULES = [
     "evidence",
     "appeals",
     "audit",
+    "metrics",
+    "export",
+    "publish",
 ]
 
 for _name in COMMAND_MODULES:
