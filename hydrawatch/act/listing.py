@@ -48,7 +48,7 @@ class ListEntry:
 
 
 def listed_states() -> tuple[str, ...]:
-    from hydrawatch.verification.cases import VERIFIED_STATES
+    from hydrawatch.verification.states import VERIFIED_STATES
 
     return VERIFIED_STATES
 

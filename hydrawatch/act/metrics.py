@@ -273,7 +273,7 @@ def appeal_counts(db: Session, now: datetime) -> AppealCounts:
 
 
 def unchecked_accounts(db: Session, now: datetime) -> int:
-    from hydrawatch.verification.cases import VERIFIED_STATES
+    from hydrawatch.verification.states import VERIFIED_STATES
 
     by_platform: dict[str, list[str]] = {}
     for p, a in db.execute(select(Case.platform, Case.account_id)
