@@ -24,9 +24,9 @@ def upsert(db: Session, table):
 def open_case(db: Session, platform: str, account_id: str, *, state: str = "nominated",
               reason: str | None = None, actor: str = "system") -> tuple[Case, bool]:
     """The account's case, created in ``state`` (one of ``INITIAL_STATES``) if it has none.
-    Returns (case, created); later moves go through ``states.transition``. One case per
-    account even when two transactions open it at once: the insert does nothing on the
-    unique key, and the loser reads the winner's case."""
+    Returns (case, created). One case per account even when two transactions open it at
+    once: the insert does nothing on the unique key, and the loser reads the winner's case.
+    Later moves go through ``states.transition``."""
     state = CaseState(state).value  # ValueError for a name that is no state
     if state not in INITIAL_STATES:
         raise IllegalTransition(None, "(new)", state, sorted(s.value for s in INITIAL_STATES))
