@@ -12,6 +12,10 @@
 ``binding``      evidence bound to the case's account
 ``views``        case listings and the blind case view
 ``lists``        nominations from trusted groups' lists
+``claims``       "next case": one reviewer at a time, under an expiring lock
+``comments``     reviewers' internal comments on a case
+``media_prefs``  evidence media blurred/greyscale: organisation default, user override
+``case_context`` handles and statuses over time, re-entry links, the hydra family
 """
 
 from hydrawatch.lazy import lazy_exports
@@ -52,6 +56,11 @@ _EXPORTS = {
     "get_org": "people",
     "get_user": "people",
     "list_users": "people",
+    "claim_next": "claims",
+    "add_comment": "comments",
+    "list_comments": "comments",
+    "media_settings": "media_prefs",
+    "family": "case_context",
     "case_view": "views",
     "evidence_content": "views",
     "list_cases": "views",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hydrawatch.errors import InputError
 from hydrawatch.verification.people import get_user
 from hydrawatch.verification.roles import require_role
-from hydrawatch.verification.cases import STATES
+from hydrawatch.verification.states import STATES
 from hydrawatch.verification.review import OPEN_STATES
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Case, CaseClaim, Nomination, Review, User
