@@ -12,10 +12,10 @@ from hydrawatch.store.schema import Account, Case, Evidence
 
 def move_case(db: Session, case: Case, to: str, actor: str, reason: str) -> None:
     """verified -> reported -> removed | active, audited like every state change."""
-    from hydrawatch.verification.review import set_state
+    from hydrawatch.verification.states import transition
 
     if case.state != to:
-        set_state(db, case, to, actor, reason)
+        transition(db, case, to, actor=actor, reason=reason)
 
 
 def account_of(db: Session, case: Case) -> Account | None:
