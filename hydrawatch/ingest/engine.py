@@ -209,7 +209,7 @@ def ingest_file(store, path: Path, fmt, jsonl: bool, *, skip_bad: bool = False,
         writer = BatchWriter(db, ingest_time=utcnow(), on_flush=flushed)
         with frozen_gc():
             _read_file(path, fmt, jsonl, writer, result, skip_bad, on_bytes)
-        writer.flush()
+            writer.flush()
         resolve_pending(db)
         from hydrawatch.verification.lists import resolve_nominations
 

@@ -212,19 +212,27 @@ class BatchWriter:
         return stage
 
     def _columns(self, table: Table, keys: list[str], rows: list[dict]) -> list[tuple]:
-        """Rows as tuples in ``keys`` order, time and JSON columns converted, column-wise."""
-        getter = operator.itemgetter(*keys)
-        if len(keys) == 1:
-            return [(getter(r),) for r in rows]
-        tuples = list(map(getter, rows))
-        convs = [(i, f) for i, k in enumerate(keys)
-                 if (f := self._converter(table.c[k].type)) is not None]
-        if not convs:
-            return tuples
-        cols = list(zip(*tuples))
-        for i, f in convs:
-            cols[i] = [None if v is None else f(v) for v in cols[i]]
-        return list(zip(*cols))
+        """Rows as tuples in ``keys`` order, time and JSON columns converted."""
+        return list(map(self._row_maker(table, tuple(keys)), rows))
+
+    def _row_maker(self, table: Table, keys: tuple):
+        """A function dict row -> tuple for these columns, generated once: one Python call
+        per row instead of a loop over its columns."""
+        cache_key = (self.dialect, table.name, keys)
+        maker = _MAKERS.get(cache_key)
+        if maker is None:
+            env = {}
+            parts = []
+            for i, k in enumerate(keys):
+                f = self._converter(table.c[k].type)
+                if f is None:
+                    parts.append(f"r[{k!r}]")
+                else:
+                    env[f"f{i}"] = f
+                    parts.append(f"(None if (v{i} := r[{k!r}]) is None else f{i}(v{i}))")
+            src = f"lambda r: ({', '.join(parts)},)"
+            maker = _MAKERS[cache_key] = eval(src, env)  # noqa: S307 - our own column names
+        return maker
 
     def _bulk(self, stmt, rows: list[dict]) -> None:
         """Load ``rows`` into a staging table, then one ``INSERT ... SELECT`` carrying the
@@ -393,8 +401,19 @@ class BatchWriter:
                                         for (p, a), r in sorted(latest.items())])
 
 
-@functools.lru_cache(maxsize=1 << 16)  # many rows share a time (pages, ingest time)
+_MAKERS: dict = {}
+_UTC = timezone.utc
+
+
 def _sqlite_time(v: datetime) -> str:
+    if v.tzinfo is _UTC:  # the common case, formatted without a cache (2x isoformat)
+        return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (v.year, v.month, v.day, v.hour, v.minute,
+                                                       v.second, v.microsecond)
+    return _sqlite_time_any(v)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # many rows share a time (pages, ingest time)
+def _sqlite_time_any(v: datetime) -> str:
     # SQLAlchemy's SQLite DATETIME storage: naive 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC here),
     # always with microseconds so that the strings compare in time order.
     if v.tzinfo is not None:
