@@ -83,9 +83,14 @@ def main() -> None:
         accounts = truth["accounts"]
         store = open_store(f"sqlite:///{tmp}/crowd.db")
         ingest_paths(store, data_files(world))
+        orgs.bootstrap_admin(store, "admin", org=REVIEW_ORGS[-1])
+        with store.session() as db:
+            for spec in LISTS:
+                orgs.ensure_org(db, spec["org"], by_user="admin")
         for spec in LISTS:
-            import_list(store, world / spec["file"], org=spec["org"], name=spec["name"])
-        capture_missing(store)
+            import_list(store, world / spec["file"], org=spec["org"], name=spec["name"],
+                        by_user="admin")
+        capture_missing(store, by_user="admin")
         t_setup = time.perf_counter() - t0
 
         # Who listed what, from the lists' own truth rows.
@@ -101,13 +106,12 @@ def main() -> None:
         careless: set[str] = set()
         with store.session() as db:
             for org in REVIEW_ORGS:
-                orgs.ensure_org(db, org)
+                orgs.ensure_org(db, org, by_user="admin")
                 for i in range(args.reviewers_per_org):
                     name = f"{org.split()[0].lower()}-{i}"
-                    orgs.add_user(db, name, org=org, role="reviewer")
+                    orgs.add_user(db, name, org=org, role="reviewer", by_user="admin")
                     if rng.random() < args.careless_share:
                         careless.add(name)
-            orgs.add_user(db, "admin", org=REVIEW_ORGS[-1], role="admin")
             reviewers = list(db.scalars(select(User.name).where(User.role == "reviewer")))
             cases = {c.id: f"{c.platform}:{c.account_id}" for c in db.scalars(select(Case))}
             post_ev: dict[int, list[int]] = defaultdict(list)

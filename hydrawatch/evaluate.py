@@ -25,6 +25,30 @@ from hydrawatch.errors import ConfigError
 METRICS = ("p_at_k", "hard_negatives_top_k", "auc", "link_precision", "link_recall", "link_mrr",
            "posts_to_flag_median")
 SEED_ORG = "eval-seeds"
+PIPELINE_ADMIN = "hydrawatch-eval"  # the admin eval and demo act as on their own stores
+
+
+def pipeline_admin(store) -> str:
+    """The admin that imports the verified seed list: created (with SEED_ORG) on a store
+    that has no admin yet; reused on a store where it already exists. A store with other
+    admins is refused: eval and demo do not act for someone else's admins."""
+    from sqlalchemy import select
+
+    from hydrawatch.verification import people as orgs
+    from hydrawatch.store.schema import Organization, User
+
+    with store.session() as db:
+        user = db.scalars(select(User).where(User.name == PIPELINE_ADMIN)).first()
+        if user is None and orgs.has_admin(db):
+            raise ConfigError("this database already has admins; run eval or demo on a fresh "
+                              "database (--db)")
+        if user is None:
+            orgs.bootstrap_admin(db, PIPELINE_ADMIN, org=SEED_ORG)
+        elif user.role != "admin" or not user.active:
+            raise ConfigError(f"user {PIPELINE_ADMIN!r} exists but is not an active admin")
+        if db.scalar(select(Organization.id).where(Organization.name == SEED_ORG)) is None:
+            orgs.add_org(db, SEED_ORG, by_user=PIPELINE_ADMIN)
+    return PIPELINE_ADMIN
 
 
 # -- pure metrics ---------------------------------------------------------------------------
@@ -157,7 +181,8 @@ def run_pipeline(store, world_dir, truth: dict, seeds: Sequence[str], *, progres
             elif name == "seeds":
                 path = Path(tmp) / "eval-seeds.txt"
                 write_seed_list(truth, seeds, path)
-                mod.import_list(store, path, org=SEED_ORG, name="eval-seeds", verified=True)
+                mod.import_list(store, path, org=SEED_ORG, name="eval-seeds", verified=True,
+                                by_user=pipeline_admin(store))
             elif name == "score":
                 mod.score_store(store, progress=progress)
             else:

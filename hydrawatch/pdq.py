@@ -1,15 +1,11 @@
-"""PDQ hashes (256 bits, 64 hex chars) and an exact-threshold index over them.
+"""PDQ hashes (256 bits, 64 hex chars): validation, byte codes and Hamming distance.
 
-The index is faiss' ``IndexBinaryMultiHash`` (16 maps of 16 bits, ``nflip=1``): by the
-pigeonhole principle two codes within Hamming distance 31 agree on at least one 16-bit
-chunk up to one flipped bit, so every match at distance <= 31 is found, and candidates are
-then filtered by their exact distance. Lookups cost time in proportion to the candidates,
-not to the bank (python-threatexchange's PDQ index uses the same structure).
+The exact-threshold index over them is :class:`hydrawatch.media.index.PDQIndex`.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -47,38 +43,11 @@ def distance(hex_a: str, hex_b: str) -> int:
     return int(bin(int(hex_a, 16) ^ int(hex_b, 16)).count("1"))
 
 
-class PDQIndex:
-    """Exact search for every bank hash within ``max_distance`` (<= 31) of a query."""
+def __getattr__(name):
+    # The index lives in hydrawatch.media.index (multi-index hashing, numba); this alias
+    # keeps ``from hydrawatch.pdq import PDQIndex`` working.
+    if name == "PDQIndex":
+        from hydrawatch.media.index import PDQIndex
 
-    def __init__(self, hexes: Iterable[str] = (), payloads: Iterable | None = None):
-        import faiss
-
-        self._faiss = faiss
-        self._index = faiss.IndexBinaryMultiHash(PDQ_BITS, 16, 16)
-        self._index.nflip = 1
-        self.payloads: list = []
-        hexes = list(hexes)
-        if hexes:
-            self.add(hexes, payloads)
-
-    def __len__(self) -> int:
-        return len(self.payloads)
-
-    def add(self, hexes: Sequence[str], payloads: Iterable | None = None) -> None:
-        codes = to_codes(list(hexes))
-        self._index.add(codes)
-        self.payloads.extend(payloads if payloads is not None else hexes)
-
-    def search(self, queries: Sequence[str], max_distance: int = MATCH_DISTANCE):
-        """For each query, a list of (payload, distance) sorted by distance."""
-        if max_distance > MATCH_DISTANCE:
-            raise ValueError("the multi-hash index is exact only up to distance 31")
-        out: list[list[tuple[object, int]]] = [[] for _ in queries]
-        if not len(self.payloads) or not len(queries):
-            return out
-        lims, dist, ids = self._index.range_search(to_codes(list(queries)), max_distance + 1)
-        for qi in range(len(queries)):
-            lo, hi = lims[qi], lims[qi + 1]
-            hits = sorted(zip(dist[lo:hi].tolist(), ids[lo:hi].tolist()))
-            out[qi] = [(self.payloads[i], int(d)) for d, i in hits]
-        return out
+        return PDQIndex
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

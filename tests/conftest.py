@@ -43,16 +43,21 @@ def _pg_template():
     admin.dispose()
 
 
-@pytest.fixture
-def db_url(tmp_path, _pg_template) -> str:
-    """URL of a fresh, migrated, empty database."""
-    if _pg_template is None:
-        return f"sqlite:///{tmp_path}/test.db"
-    admin, tpl = _pg_template
-    name = f"{tpl}_{next(_counter)}"
+def _fresh_db(tmp_dir, pg_template, tag: str) -> str:
+    """A SQLite file in ``tmp_dir``, or a PostgreSQL database copied from the migrated template."""
+    if pg_template is None:
+        return f"sqlite:///{tmp_dir}/test.db"
+    admin, tpl = pg_template
+    name = f"{tpl}_{tag}{next(_counter)}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{tpl}"'))
     return _pg_url(name)
+
+
+@pytest.fixture
+def db_url(tmp_path, _pg_template) -> str:
+    """URL of a fresh, migrated, empty database."""
+    return _fresh_db(tmp_path, _pg_template, "")
 
 
 @pytest.fixture
@@ -65,3 +70,9 @@ def store(db_url):
 @pytest.fixture
 def is_postgres(db_url) -> bool:
     return db_url.startswith("postgresql")
+
+
+@pytest.fixture(scope="module")
+def module_db_url(tmp_path_factory, _pg_template) -> str:
+    """A fresh, migrated database shared by one test module (e.g. one web server per module)."""
+    return _fresh_db(tmp_path_factory.mktemp("moddb"), _pg_template, "m")

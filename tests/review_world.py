@@ -24,11 +24,14 @@ USERS = [  # name, org, role
 
 
 def add_people(store) -> None:
+    """root, the first admin, bootstraps the store; it adds the other organisations and users."""
     with store.session() as db:
-        for name in ("OrgA", "OrgB", "OrgC"):
-            orgs.add_org(db, name)
+        orgs.bootstrap_admin(db, "root", org="OrgB")
+        for name in ("OrgA", "OrgC"):
+            orgs.add_org(db, name, by_user="root")
         for name, org, role in USERS:
-            orgs.add_user(db, name, org=org, role=role)
+            if name != "root":
+                orgs.add_user(db, name, org=org, role=role, by_user="root")
 
 
 def add_account(store, account_id: str, handle: str, *, posts: int = 3, platform: str = "x") -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from hydrawatch.verification.appeals import decide_appeal, list_appeals, submit_appeal
 from hydrawatch.verification.views import case_view
-from hydrawatch.errors import InputError, PermissionDenied
+from hydrawatch.errors import IllegalTransition, InputError, PermissionDenied
 from hydrawatch.verification.review import LISTED_STATES, cast_vote
 from hydrawatch.store.schema import AuditEntry, Evidence
 
@@ -60,6 +60,15 @@ def test_appeal_of_unknown_account_is_kept(store):
     with pytest.raises(InputError, match="nothing to delist"):
         decide_appeal(store, res["id"], by_user="root", decision="delist", note="n")
 
+
+def test_delisting_a_case_that_was_never_listed_is_an_illegal_move(store):
+    case_id = world(store, accounts=1)[0]  # nominated, not verified: never listed
+    res = submit_appeal(store, "x:@Target0", contact="c", text="t")
+    assert res["case_id"] == case_id and res["case_state"] == "nominated"
+    with pytest.raises(IllegalTransition, match="cannot move from nominated to delisted"):
+        decide_appeal(store, res["id"], by_user="root", decision="delist", note="n")
+    assert case_view(store, case_id, viewer="root")["state"] == "nominated"
+    assert list_appeals(store)[0]["state"] == "open"  # the refused decision rolled back
 
 def test_appeal_needs_text_and_contact(store):
     world(store, accounts=1)

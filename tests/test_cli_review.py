@@ -57,13 +57,19 @@ def test_cli_flow(store, db_url, tmp_path, run):
     data = tmp_path / "a.jsonl"
     data.write_text("\n".join(json.dumps(r) for r in ACCOUNTS) + "\n")
     run(db_url, "ingest", str(data))
-    for org in ("OrgA", "OrgB"):
-        run(db_url, "org", "add", org)
-    run(db_url, "user", "add", "nina", "--org", "OrgA", "--role", "contributor")
+    refused = run(db_url, "org", "add", "OrgA", "--by", "root", ok=False)
+    assert refused.returncode == 1 and "no user named 'root'" in refused.stderr
+    run(db_url, "user", "add", "root", "--org", "OrgB", "--role", "admin")  # the first admin
+    again = run(db_url, "admin", "bootstrap", "eve", "--org", "OrgB", ok=False)
+    assert again.returncode == 1 and "already has an admin" in again.stderr
+    run(db_url, "org", "add", "OrgA", "--by", "root")
+    run(db_url, "user", "add", "nina", "--org", "OrgA", "--role", "contributor", "--by", "root")
     run(db_url, "user", "add", "alice", "--org", "OrgA", "--role", "reviewer",
-        "--password-stdin", stdin="a long password\n")
-    run(db_url, "user", "add", "bob", "--org", "OrgB", "--role", "reviewer")
-    run(db_url, "user", "add", "root", "--org", "OrgB", "--role", "admin")
+        "--password-stdin", "--by", "root", stdin="a long password\n")
+    run(db_url, "user", "add", "bob", "--org", "OrgB", "--role", "reviewer", "--by", "root")
+    wrong = run(db_url, "user", "add", "mallory", "--org", "OrgB", "--role", "admin",
+                "--by", "nina", ok=False)
+    assert wrong.returncode == 1 and "needs the role admin" in wrong.stderr
     users = json.loads(run(db_url, "user", "list", "--format", "json").stdout)
     assert {u["name"] for u in users} == {"nina", "alice", "bob", "root"}
     assert "argon2" not in json.dumps(users)
@@ -109,3 +115,4 @@ def test_cli_flow(store, db_url, tmp_path, run):
     assert broken.returncode == 1 and "entry 3" in broken.stderr
     bad_ev = run(db_url, "evidence", "verify", ok=False)
     assert bad_ev.returncode == 1 and "ids 1" in bad_ev.stderr
+    assert "entry 3" in bad_ev.stderr  # evidence verify also reports the broken chain

@@ -8,7 +8,7 @@ import orjson
 import pytest
 from sqlalchemy import delete, select, text, update
 
-from hydrawatch.errors import InputError, NotFound
+from hydrawatch.errors import InputError, NotFound, PermissionDenied
 from hydrawatch.verification.evidence import capture_post, verify_evidence
 from hydrawatch.verification.review import nominate
 from hydrawatch.store.schema import Account, Evidence, PolicyPack, Post
@@ -57,15 +57,17 @@ def test_top_posts_ranked_by_policy_match(store):
 
 def test_capture_post_and_errors(store):
     case_id, other = world(store, accounts=2)
-    ev = capture_post(store, case_id, "x:101000", by_user="bob")  # a post by another account
-    assert ev.kind == "post" and ev.ref == "x:101000"
-    assert capture_post(store, case_id, "x:101000", by_user="bob").id == ev.id  # same content
+    ev = capture_post(store, case_id, "x:100001", by_user="bob")
+    assert ev.kind == "post" and ev.ref == "x:100001"
+    assert capture_post(store, case_id, "x:100001", by_user="bob").id == ev.id  # same content
+    with pytest.raises(PermissionDenied, match="not about case"):
+        capture_post(store, case_id, "x:101000", by_user="bob")  # a post by another account
     with pytest.raises(NotFound):
-        capture_post(store, case_id, "x:999")
+        capture_post(store, case_id, "x:999", by_user="bob")
     with pytest.raises(InputError):
-        capture_post(store, case_id, "nonsense")
+        capture_post(store, case_id, "nonsense", by_user="bob")
     with pytest.raises(NotFound):
-        capture_post(store, 9999, "x:100000")
+        capture_post(store, 9999, "x:100000", by_user="bob")
 
 
 def test_evidence_survives_reingest_edit_and_delete(store):

@@ -79,7 +79,7 @@ def test_x_edges_statuses_and_rename(store):
     # search_recent.json carries no observation time, so it counts as observed at ingest
     # time, after the timeline pages' retrieved_at: its handle and counts are current
     assert one.handle == "ex_media_office" and one.followers == 2400
-    assert handles_of(store, "x", X_U1) == ["ex_media_office", "ex_media_office2"]
+    assert handles_of(store, "x", X_U1) == ["ex_media_offic2", "ex_media_office"]
     assert one.url == "https://mirror.example.net/office"
     suspended = rows(store, s.Account, s.Account.account_id == "1890000000000000199")
     assert [a.status for a in suspended] == ["suspended"]
@@ -96,7 +96,7 @@ def test_x_rename_in_one_file_is_one_account(store, tmp_path):
     path.write_text("\n".join(reversed(pages)) + "\n")
     ingest_paths(store, [path])
     accounts = rows(store, s.Account, s.Account.platform == "x")
-    assert [(a.account_id, a.handle) for a in accounts] == [(X_U1, "ex_media_office2")]
+    assert [(a.account_id, a.handle) for a in accounts] == [(X_U1, "ex_media_offic2")]
     assert collect_stats(store)["handle_changes"] == 1
 
 

@@ -13,6 +13,20 @@ from tests.helpers import counts, write_jsonl
 FIX = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def people(request):
+    """root bootstraps the store (org Admin) and adds the organisations the lists come from."""
+    if "store" not in request.fixturenames:
+        return
+    from hydrawatch.verification import people as orgs
+
+    store = request.getfixturevalue("store")
+    with store.session() as db:
+        orgs.bootstrap_admin(db, "root", org="Admin")
+        for org in ("Careful NGO", "NGO", "O"):
+            orgs.add_org(db, org, by_user="root")
+
+
 @pytest.mark.parametrize("text, ref", [
     ("@Example_One", AccountRef("x", "example_one")),
     ("example_one", AccountRef("x", "example_one")),
@@ -59,7 +73,7 @@ def test_headerless_csv():
 
 def test_import_resolves_known_accounts_and_keeps_provenance(store):
     ingest_paths(store, [FIX / "canonical" / "basic.jsonl"])
-    s = import_list(store, FIX / "lists" / "messy.txt", org="Careful NGO", name="march")
+    s = import_list(store, FIX / "lists" / "messy.txt", org="Careful NGO", name="march", by_user="root")
     assert s.nominations == 10 and len(s.unreadable) == 1
     assert s.resolved == 2 and s.pending == 8  # @Example_One and other are in the store
     with store.session() as db:
@@ -75,7 +89,7 @@ def test_import_resolves_known_accounts_and_keeps_provenance(store):
 
 
 def test_pending_nominations_resolve_when_a_later_ingest_brings_the_account(store, tmp_path):
-    import_list(store, FIX / "lists" / "messy.txt", org="NGO")
+    import_list(store, FIX / "lists" / "messy.txt", org="NGO", by_user="root")
     assert counts(store)["nominations_resolved"] == 0
     write_jsonl(tmp_path / "later.jsonl", [
         {"kind": "account", "platform": "x", "id": "300", "handle": "Third_Acc"},
@@ -88,7 +102,8 @@ def test_pending_nominations_resolve_when_a_later_ingest_brings_the_account(stor
 
 def test_verified_list_opens_verified_cases_and_is_audited(store):
     ingest_paths(store, [FIX / "canonical" / "basic.jsonl"])
-    import_list(store, FIX / "lists" / "with_header.csv", org="Admin", verified=True, actor="root")
+    import_list(store, FIX / "lists" / "with_header.csv", org="Admin", verified=True,
+                by_user="root")
     c = counts(store)
     assert c["verified_cases"] == 2
     with store.session() as db:
@@ -99,13 +114,13 @@ def test_verified_list_opens_verified_cases_and_is_audited(store):
 def test_reimport_is_a_no_op_and_a_changed_list_needs_a_new_name(store, tmp_path):
     path = tmp_path / "l.txt"
     path.write_text("@one_acc\n")
-    import_list(store, path, org="O")
-    again = import_list(store, path, org="O")
+    import_list(store, path, org="O", by_user="root")
+    again = import_list(store, path, org="O", by_user="root")
     assert again.already_imported and counts(store)["nominations"] == 1
     path.write_text("@one_acc\n@two_acc\n")
     with pytest.raises(InputError, match="another --name"):
-        import_list(store, path, org="O")
-    import_list(store, path, org="O", name="l-v2")
+        import_list(store, path, org="O", by_user="root")
+    import_list(store, path, org="O", name="l-v2", by_user="root")
     assert counts(store)["nominations"] == 3
 
 
@@ -113,5 +128,5 @@ def test_invalid_utf8_list_names_the_line(store, tmp_path):
     path = tmp_path / "bad.txt"
     path.write_bytes(b"@ok_one\n@bad\xff\n")
     with pytest.raises(InputError) as err:
-        import_list(store, path, org="O")
+        import_list(store, path, org="O", by_user="root")
     assert err.value.line == 2 and counts(store)["nominations"] == 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from hydrawatch.errors import InputError, NotFound
+from hydrawatch.errors import InputError, NotFound, PermissionDenied
 from hydrawatch.verification.review import nominate, resolve_account
 from hydrawatch.store.schema import Case, Evidence, Handle, Nomination
+from hydrawatch.verification.roles import system
 
 from review_world import add_account, add_people, world
 
@@ -53,7 +54,7 @@ def test_one_case_per_account_and_link_evidence(store):
             "content": {"kind": "link", "successor_id": "300", "predecessor_id": "101",
                         "confidence": 0.93, "reasons": ["handle +1"]}}
     res = nominate(store, "x", "300", reason="re-entry of x:101 (link 0.93)", source="link",
-                   evidence=[pred_ev, link])
+                   by_user=system("link"), evidence=[pred_ev, link])
     assert res.case_created
     with store.session() as db:
         kinds = sorted(db.scalars(select(Evidence.kind).where(Evidence.case_id == res.case_id)))
@@ -74,5 +75,5 @@ def test_nominate_checks_input(store):
         nominate(store, "x", "100", by_user="nina", reason=" ")
     with pytest.raises(InputError, match="source"):
         nominate(store, "x", "100", by_user="nina", reason="r", source="email")
-    with pytest.raises(NotFound, match="user"):
+    with pytest.raises(PermissionDenied, match="no user named 'ghost'"):
         nominate(store, "x", "100", by_user="ghost", reason="r")

@@ -10,8 +10,9 @@ from hydrawatch.verification.rules import load_rule, parse_rule
 
 
 def test_users_and_passwords(store):
-    orgs.add_org(store, "OrgA")
-    user = orgs.add_user(store, "ana", org="OrgA", role="reviewer", password="correct horse")
+    orgs.bootstrap_admin(store, "root", org="OrgA")
+    user = orgs.add_user(store, "ana", org="OrgA", role="reviewer", password="correct horse",
+                         by_user="root")
     assert user.password_hash.startswith("$argon2")
     assert orgs.check_password(store, "ana", "correct horse").name == "ana"
     assert orgs.check_password(store, "ana", "wrong password") is None
@@ -28,18 +29,18 @@ def test_users_and_passwords(store):
     ({"name": " ", "org": "OrgA", "role": "admin"}, InputError, "name"),
 ])
 def test_bad_users(store, kwargs, exc, fragment):
-    orgs.add_org(store, "OrgA")
+    orgs.bootstrap_admin(store, "root", org="OrgA")
     with pytest.raises(exc, match=fragment):
-        orgs.add_user(store, **kwargs)
+        orgs.add_user(store, **kwargs, by_user="root")
 
 
 def test_duplicates_refused(store):
-    orgs.add_org(store, "OrgA")
+    orgs.bootstrap_admin(store, "root", org="OrgA")
     with pytest.raises(InputError, match="exists"):
-        orgs.add_org(store, "OrgA")
-    orgs.add_user(store, "ana", org="OrgA", role="admin")
+        orgs.add_org(store, "OrgA", by_user="root")
+    orgs.add_user(store, "ana", org="OrgA", role="admin", by_user="root")
     with pytest.raises(InputError, match="exists"):
-        orgs.add_user(store, "ana", org="OrgA", role="admin")
+        orgs.add_user(store, "ana", org="OrgA", role="admin", by_user="root")
 
 
 def test_default_rule_matches_design():

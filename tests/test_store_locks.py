@@ -35,7 +35,7 @@ def write_lock_held(db_url: str):
     else:
         eng = create_engine(db_url)
         with eng.connect() as conn:
-            conn.execute(text("LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE"))
+            conn.execute(text("LOCK TABLE organizations, users IN ACCESS EXCLUSIVE MODE"))
             try:
                 yield
             finally:
@@ -94,7 +94,8 @@ def test_cli_prints_one_line_on_a_held_lock(store, db_url, monkeypatch, capsys):
     monkeypatch.setenv("HYDRAWATCH_BUSY_TIMEOUT", "0.3")
     monkeypatch.setenv("HYDRAWATCH_BUSY_RETRIES", "2")
     monkeypatch.setenv("COLUMNS", "60")  # narrow: the message must still be one line
-    monkeypatch.setattr(sys, "argv", ["hydrawatch", "org", "add", "OrgA", "--db", db_url])
+    monkeypatch.setattr(sys, "argv", ["hydrawatch", "org", "add", "OrgA", "--by", "root",
+                                      "--db", db_url])
     capsys.readouterr()
     with write_lock_held(db_url):
         with pytest.raises(SystemExit) as exit_:

@@ -23,6 +23,12 @@ COMMAND_MODULES = [
     "evidence",
     "appeals",
     "audit",
+    "hashes",
+    "report",
+    "metrics",
+    "export",
+    "publish",
+    "web",
 ]
 
 for _name in COMMAND_MODULES:
@@ -35,21 +41,32 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except HydrawatchError as exc:
-        from rich.console import Console
-
-        from rich.markup import escape
-
-        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc))}",
-                                                 highlight=False)
-        sys.exit(1)
+        _fail(str(exc))
     except SystemExit:
         raise
     except Exception as exc:  # click exceptions in non-standalone mode
         import click
+        from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(130)
         if isinstance(exc, click.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
+        if isinstance(exc, SQLAlchemyError):  # the database failed mid-command
+            from hydrawatch.store.db import one_line
+
+            _fail(f"database error: {one_line(exc)}")
         raise
+
+
+def _fail(message: str) -> None:
+    """One error line on stderr (markup and controls in it are data), exit status 1."""
+    from rich.console import Console
+
+    from hydrawatch.cli.output import safe
+    from hydrawatch.store.db import redact
+
+    Console(stderr=True).print(f"[bold red]error:[/] {safe(redact(message))}", highlight=False,
+                               soft_wrap=True)
+    sys.exit(1)

@@ -8,6 +8,7 @@ from rich.console import Console
 from hydrawatch.verification import appeals
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 from hydrawatch.errors import InputError
 
 appeal_app = typer.Typer(help="Appeals against a listing.", no_args_is_help=True)
@@ -22,7 +23,7 @@ def submit(account: str = typer.Argument(..., help="PLATFORM:HANDLE (or PLATFORM
     """Appeal a listing (no login needed; the public web form does the same)."""
     res = appeals.submit_appeal(store_for(db), account, contact=contact, text=text)
     Console().print(f"appeal {res['id']} submitted" +
-                    (f" (case {res['case_id']} is {res['case_state']})" if res["case_id"] else ""),
+                    (f" (case {res['case_id']} is {safe(res['case_state'])})" if res["case_id"] else ""),
                     highlight=False)
 
 
@@ -38,8 +39,8 @@ def decide(appeal_id: int = typer.Argument(..., help="Appeal id."),
         raise InputError("give exactly one of --uphold or --delist")
     res = appeals.decide_appeal(store_for(db), appeal_id, by_user=by,
                                 decision="uphold" if uphold else "delist", note=note)
-    Console().print(f"appeal {res['id']} {res['state']}; case {res['case_id']} is "
-                    f"{res['case_state']}", highlight=False)
+    Console().print(f"appeal {res['id']} {safe(res['state'])}; case {res['case_id']} is "
+                    f"{safe(res['case_state'])}", highlight=False)
 
 
 @appeal_app.command("list")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from hydrawatch.store import audit
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 from hydrawatch.errors import InputError
 
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -42,8 +42,8 @@ def verify(checkpoint: Path = typer.Option(None, "--checkpoint",
                             f"head at entry {cp.position} holds", highlight=False)
             return
         Console(stderr=True, soft_wrap=True).print(
-            f"[bold red]audit log fails checkpoint {escape(str(checkpoint))}:[/] "
-            f"{escape(cp.problem or '')}", highlight=False)
+            f"[bold red]audit log fails checkpoint {safe(str(checkpoint))}:[/] "
+            f"{safe(cp.problem or '')}", highlight=False)
         raise typer.Exit(1)
     with store.session(readonly=True) as sess:
         report = audit.verify_chain(sess)
@@ -54,7 +54,7 @@ def verify(checkpoint: Path = typer.Option(None, "--checkpoint",
         return
     Console(stderr=True, soft_wrap=True).print(
         f"[bold red]audit log broken at entry {report.first_bad}:[/] "
-        f"{escape(report.problem or '')}", highlight=False)
+        f"{safe(report.problem or '')}", highlight=False)
     raise typer.Exit(1)
 
 
@@ -67,7 +67,7 @@ def checkpoint_cmd(out: Path = typer.Option(..., "--out", help="Where to write t
 
     body = anchor.write_checkpoint(store_for(db), out, key_path=key)
     Console().print(f"checkpoint of {body['position']} entries, head {body['head'][:16]}…, "
-                    f"signed by key {body['key_id']}, written to {escape(str(out))}",
+                    f"signed by key {body['key_id']}, written to {safe(str(out))}",
                     highlight=False)
 
 
@@ -94,6 +94,6 @@ def show(limit: int = typer.Option(50, "--limit", help="How many of the newest e
     table = Table("id", "time", "actor", "action", "object", "details")
     for r in rows:
         obj = f"{r['object_type'] or ''} {r['object_id'] or ''}".strip()
-        table.add_row(str(r["id"]), r["ts"] or "", escape(r["actor"]), r["action"], escape(obj),
-                      escape(str(r["details"] or "")))
+        table.add_row(str(r["id"]), r["ts"] or "", safe(r["actor"]), safe(r["action"]), safe(obj),
+                      safe(str(r["details"] or "")))
     Console().print(table)

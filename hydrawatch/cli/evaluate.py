@@ -51,15 +51,30 @@ def eval_world(world: Path = typer.Argument(..., help="A world directory written
 
 
 @app.command()
-def demo(no_serve: bool = typer.Option(False, "--no-serve", help="Stop after printing the summary."),
+def demo(no_serve: bool = typer.Option(False, "--no-serve", help="Stop after printing the summary (the default when stdout is not a terminal)."),
          out: Path = typer.Option(Path("demo-world"), "--out", help="Where to write the demo world."),
          seed: int = typer.Option(0, "--seed", help="Seed of the demo world."),
+         port: int = typer.Option(8000, "--port", help="Port of the web app."),
          db: str = DbOption) -> None:
-    """Generate a small world, run the whole pipeline that exists on the store, print a summary."""
-    from hydrawatch.demo import print_summary, run_demo
+    """Generate a small world, run the whole pipeline that exists on the store, print a summary,
+    then serve the web app on the demo data (only on an interactive terminal)."""
+    import sys
+
+    from hydrawatch.demo import demo_reviewers, print_summary, run_demo
 
     console = Console()
     report = run_demo(out, seed=seed, db_url=db, console=console)
     print_summary(report, console)
-    if not no_serve:
-        console.print("The web app is not available yet; rerun with --no-serve to skip this note.")
+    logins = demo_reviewers(db)
+    url = f"http://127.0.0.1:{port}/"
+    console.print("\n[bold]web app[/]: two demo reviewers from different organisations:", highlight=False)
+    for name, org, password in logins:
+        console.print(f"  {name} ({org}) password {password}", highlight=False, markup=False)
+    if no_serve or not sys.stdout.isatty():
+        console.print(f"Browse it with: hydrawatch serve --db {report['db']} --port {port}  (then open {url})",
+                      highlight=False, markup=False)
+        return
+    from hydrawatch.cli.web import serve_app
+
+    console.print(f"serving the web app on {url} (Ctrl-C to stop)", highlight=False)
+    serve_app(db, "127.0.0.1", port, log_level="warning")

@@ -9,6 +9,7 @@ from hydrawatch.verification import views as case_views
 from hydrawatch.verification import evidence
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 
 evidence_app = typer.Typer(help="Content-addressed evidence snapshots.", no_args_is_help=True)
 app.add_typer(evidence_app, name="evidence")
@@ -17,17 +18,19 @@ app.add_typer(evidence_app, name="evidence")
 @evidence_app.command("capture")
 def capture(case: int = typer.Argument(..., help="Case id."),
             post: str = typer.Option(..., "--post", help="The post, PLATFORM:ID."),
-            by: str = typer.Option(None, "--by", help="The capturing user."),
+            by: str = typer.Option(..., "--by", help="The capturing user."),
             db: str = DbOption) -> None:
     """Snapshot a post (and its author) from the store as evidence of a case."""
     ev = evidence.capture_post(store_for(db), case, post, by_user=by)
-    Console().print(f"evidence {ev.id} ({ev.kind} {ev.ref}) sha256 {ev.sha256}", highlight=False)
+    Console().print(f"evidence {ev.id} ({safe(ev.kind)} {safe(ev.ref)}) sha256 {ev.sha256}",
+                    highlight=False)
 
 
 @evidence_app.command("capture-missing")
-def capture_missing(db: str = DbOption) -> None:
+def capture_missing(by: str = typer.Option(..., "--by", help="The capturing user."),
+                    db: str = DbOption) -> None:
     """Capture account and top-post evidence for open cases that have none yet."""
-    n = evidence.capture_missing(store_for(db), actor="cli")
+    n = evidence.capture_missing(store_for(db), by_user=by)
     Console().print(f"captured evidence for {n} case(s)")
 
 

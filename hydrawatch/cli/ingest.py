@@ -9,6 +9,7 @@ from rich.console import Console
 
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 from hydrawatch.ingest import ingest_paths
 
 
@@ -29,7 +30,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (r
     summary = ingest_paths(store, [str(p) for p in paths], skip_bad=skip_bad,
                            progress=not quiet and not as_json, force=force)
     out = {"files": len(summary.files), "records": summary.records, "skipped": summary.skipped,
-           "skip_reasons": dict(summary.skip_reasons()), "counts": summary.counts(),
+           "skip_reasons": dict(summary.skip_reasons()),
+           "dropped": dict(summary.dropped()), "counts": summary.counts(),
            "ignored_files": summary.ignored, "unchanged_files": len(summary.unchanged)}
     if as_json:
         print_json(out)
@@ -44,6 +46,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (r
     if summary.skipped:
         con.print(f"[yellow]skipped {summary.skipped:,} bad records:[/]")
         for reason, n in summary.skip_reasons().most_common(10):
-            con.print(f"  {n:>8,}  {reason}", markup=False)
+            con.print(f"  {n:>8,}  {safe(reason)}", highlight=False)
+    for reason, n in summary.dropped().most_common(10):
+        con.print(f"  {n:>8,}  not imported: {safe(reason)}", highlight=False)
     for path in summary.ignored:
-        con.print(f"[yellow]ignored (format not recognised):[/] {path}", highlight=False)
+        con.print(f"[yellow]ignored (format not recognised):[/] {safe(path)}", highlight=False)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.errors import InputError
+from hydrawatch.cli.output import DataTable
+from hydrawatch.errors import InputError, quote
 
 FORMATS = ("table", "json")
 
@@ -39,7 +39,7 @@ def link(db: str = DbOption,
         try:
             since = parse_time(since)
         except ValueError as exc:
-            raise InputError(f"--since: not a time: {since!r}") from exc
+            raise InputError(f"--since: not a time: {quote(since)}") from exc
     store = store_for(db)
     summary = None if no_run else link_store(store, since=since)
     rows = list_links(store, min_confidence=min_confidence)
@@ -53,7 +53,7 @@ def link(db: str = DbOption,
                       f"{summary.candidates:,} candidate pairs, {summary.links:,} links, "
                       f"{summary.suggested:,} for review (`hydrawatch link-review`), "
                       f"{summary.cases_opened:,} cases opened ({summary.seconds:.1f} s)")
-    table = Table("successor", "predecessor", "confidence", "linkable at", "reasons")
+    table = DataTable("successor", "predecessor", "confidence", "linkable at", "reasons")
     for r in rows:
         table.add_row(f"{r['successor']['platform']}:@{r['successor']['handle'] or r['successor']['id']}",
                       f"@{r['predecessor']['handle'] or r['predecessor']['id']}",
@@ -76,7 +76,7 @@ def families(db: str = DbOption,
     if fmt == "json":
         print_json(fams)
         return
-    table = Table("#", "platform", "size", "first seen", "last seen", "accounts (oldest first)")
+    table = DataTable("#", "platform", "size", "first seen", "last seen", "accounts (oldest first)")
     for n, f in enumerate(fams, 1):
         chain = " → ".join(f"@{a['handle'] or a['id']} ({a['status'] or '?'})" for a in f["accounts"])
         table.add_row(str(n), f["platform"], str(f["size"]), f["first_seen"] or "",

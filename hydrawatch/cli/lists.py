@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import DataTable, safe
 from hydrawatch.verification.lists import import_list, list_lists
 
 lists_app = typer.Typer(help="Account lists circulated by groups.", no_args_is_help=True)
@@ -25,11 +25,12 @@ def import_cmd(file: Path = typer.Argument(..., help="CSV (any header) or plain-
                                                   "its accounts' cases open as verified."),
                platform: str = typer.Option("x", "--platform",
                                             help="Platform of bare handles (x, mastodon, bluesky, telegram)."),
-               by: str = typer.Option("cli", "--by", help="Who imports (recorded in the audit log)."),
+               by: str = typer.Option(..., "--by", help="The importing user (a member of --org, "
+                                                         "or an admin; --verified needs an admin)."),
                as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
                db: str = DbOption) -> None:
     """Import a group's list: each row becomes a nomination with its provenance."""
-    s = import_list(store_for(db), file, org=org, name=name, verified=verified, actor=by,
+    s = import_list(store_for(db), file, org=org, name=name, verified=verified, by_user=by,
                     platform=platform)
     out = {"list_id": s.list_id, "org": s.org, "name": s.name, "rows": s.rows,
            "nominations": s.nominations, "resolved": s.resolved, "pending": s.pending,
@@ -40,13 +41,14 @@ def import_cmd(file: Path = typer.Argument(..., help="CSV (any header) or plain-
         return
     con = Console()
     if s.already_imported:
-        con.print(f"list {s.name!r} of {s.org} was already imported (same content): nothing to do")
+        con.print(f"list {safe(repr(s.name))} of {safe(s.org)} was already imported (same content): "
+                  "nothing to do", highlight=False)
         return
-    con.print(f"imported {s.name!r} from {s.org}: {s.nominations} nominations "
+    con.print(f"imported {safe(repr(s.name))} from {safe(s.org)}: {s.nominations} nominations "
               f"({s.resolved} resolved, {s.pending} pending until their accounts are ingested), "
               f"{s.cases_opened} cases opened", highlight=False)
     for row, raw, why in s.unreadable[:20]:
-        con.print(f"  row {row}: {why}: {raw[:80]}", markup=False)
+        con.print(f"  row {row}: {safe(why)}: {safe(raw[:80])}", highlight=False)
     if len(s.unreadable) > 20:
         con.print(f"  ... and {len(s.unreadable) - 20} more unreadable rows")
 
@@ -58,7 +60,7 @@ def show_cmd(as_json: bool = typer.Option(False, "--json"), db: str = DbOption) 
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "org", "name", "verified", "rows", "resolved", "pending", "imported")
+    table = DataTable("id", "org", "name", "verified", "rows", "resolved", "pending", "imported")
     for r in rows:
         table.add_row(str(r["id"]), r["org"], r["name"], "yes" if r["verified"] else "",
                       str(r["rows"]), str(r["resolved"]), str(r["pending"]), r["imported_at"][:19])

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import DataTable, safe
 from hydrawatch.scoring.policy import list_policies, load_policy
 
 policy_app = typer.Typer(help="Policy packs: the hashtags, slogans and logos of a designated group.",
@@ -22,7 +22,7 @@ def load_cmd(file: Path = typer.Argument(..., help="Policy pack, JSON or YAML.")
              db: str = DbOption) -> None:
     """Validate a policy pack and store it (a pack of the same name is replaced)."""
     pack = load_policy(store_for(db), file)
-    Console().print(f"loaded policy pack {pack.name!r}: {len(pack.hashtags)} hashtags, "
+    Console().print(f"loaded policy pack {safe(repr(pack.name))}: {len(pack.hashtags)} hashtags, "
                     f"{len(pack.phrases)} phrases, {len(pack.pdq)} PDQ hashes", highlight=False)
 
 
@@ -34,7 +34,7 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print a JSON ar
     if as_json:
         print_json([p.to_dict() for p in packs])
         return
-    table = Table("name", "categories", "hashtags", "phrases", "pdq", "weights")
+    table = DataTable("name", "categories", "hashtags", "phrases", "pdq", "weights")
     for p in packs:
         table.add_row(p.name, ", ".join(p.categories), str(len(p.hashtags)), str(len(p.phrases)),
                       str(len(p.pdq)), ", ".join(f"{k}={v:g}" for k, v in p.weights.items()))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from hydrawatch.verification import views as case_views
 from hydrawatch.verification import review
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 from hydrawatch.errors import InputError
 from hydrawatch.verification.rules import load_rule
 
@@ -47,7 +47,7 @@ def nominate(account: str = typer.Argument(..., help="PLATFORM:ID, PLATFORM:@han
                           evidence=evidence or [])
     verb = "opened" if res.case_created else "joined"
     Console().print(f"nomination {res.nomination_id}: {verb} case {res.case_id} for "
-                    f"{escape(platform)}:{escape(account_id)} ({res.state}); "
+                    f"{safe(platform)}:{safe(account_id)} ({res.state}); "
                     f"{len(res.evidence_ids)} evidence item(s) captured", highlight=False)
 
 
@@ -64,7 +64,7 @@ def review_cmd(case: int = typer.Argument(..., help="Case id."),
     res = review.cast_vote(store_for(db), case, by_user=by, verdict=verdict, category=category,
                            evidence_ids=_ints(evidence), note=note, rule=load_rule(rules))
     Console().print(f"vote {res.review_id} stored; case {res.case_id} is {res.state} "
-                    f"({escape(res.reason)})", highlight=False)
+                    f"({safe(res.reason)})", highlight=False)
 
 
 @app.command()
@@ -82,8 +82,8 @@ def cases(state: str = typer.Option(None, "--state", help="Only cases in this st
     table = Table("id", "account", "handle", "state", "score", "reviews", "evidence")
     for r in rows:
         score = "" if r["score"] is None else f"{r['score']:.2f}"
-        table.add_row(str(r["id"]), escape(f"{r['platform']}:{r['account_id']}"),
-                      escape(r["handle"] or ""), r["state"], score, str(r["reviews"]),
+        table.add_row(str(r["id"]), safe(f"{r['platform']}:{r['account_id']}"),
+                      safe(r["handle"] or ""), r["state"], score, str(r["reviews"]),
                       str(r["evidence"]))
     Console().print(table)
 
@@ -100,23 +100,23 @@ def case_show(case: int = typer.Argument(..., help="Case id."),
         print_json(view)
         return
     con = Console(highlight=False)
-    con.print(f"[bold]case {view['id']}[/] {escape(view['platform'])}:{escape(view['account_id'])} "
-              f"@{escape(view['handle'] or '?')} — {view['state']}")
-    con.print(f"score {view['score']}  category {escape(str(view['category']))}  "
+    con.print(f"[bold]case {view['id']}[/] {safe(view['platform'])}:{safe(view['account_id'])} "
+              f"@{safe(view['handle'] or '?')} — {view['state']}")
+    con.print(f"score {view['score']}  category {safe(str(view['category']))}  "
               f"opened {view['opened_at']}  verified {view['verified_at']}")
     for n in view["nominations"]:
-        con.print(f"  nomination {n['id']} [{n['source']}] {escape(str(n['org']))}: "
-                  f"{escape(n['reason'] or '')}")
+        con.print(f"  nomination {n['id']} \\[{safe(n['source'])}] {safe(str(n['org']))}: "
+                  f"{safe(n['reason'] or '')}")
     for e in view["evidence"]:
-        con.print(f"  evidence {e['id']} {e['kind']} {escape(e['ref'] or '')} sha256 {e['sha256'][:16]}…")
+        con.print(f"  evidence {e['id']} {e['kind']} {safe(e['ref'] or '')} sha256 {e['sha256'][:16]}…")
     if view["votes_hidden"]:
         con.print(f"  {view['reviews']} vote(s) hidden: cast your own vote first (blind review)")
     else:
         for v in view["votes"]:
-            con.print(f"  vote {v['id']} {escape(v['reviewer'])} ({escape(v['org'])}): {v['verdict']} "
-                      f"{escape(str(v['category']))} evidence {v['evidence']} {escape(v['note'] or '')}")
+            con.print(f"  vote {v['id']} {safe(v['reviewer'])} ({safe(v['org'])}): {v['verdict']} "
+                      f"{safe(str(v['category']))} evidence {v['evidence']} {safe(v['note'] or '')}")
     for a in view["appeals"]:
-        con.print(f"  appeal {a['id']} {a['state']} {escape(a['note'] or '')}")
+        con.print(f"  appeal {a['id']} {a['state']} {safe(a['note'] or '')}")
 
 
 @case_app.command("known-answer")

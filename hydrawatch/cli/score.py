@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from enum import Enum
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from hydrawatch import csvio
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import safe
 from hydrawatch.errors import InputError
 from hydrawatch.scoring.pipeline import explain_account, ranked_accounts, score_store
 
@@ -38,7 +38,7 @@ def score(fmt: Format = typer.Option(Format.table, "--format", help="table, json
     if fmt is Format.json:
         print_json(rows)
     elif fmt is Format.csv:
-        out = csv.writer(sys.stdout, lineterminator="\n")
+        out = csvio.writer(sys.stdout)
         out.writerow(["platform", "id", "handle", "score", "verified", "reasons"])
         for r in rows:
             out.writerow([r["platform"], r["id"], r["handle"] or "", f"{r['score']:.4f}",
@@ -50,8 +50,8 @@ def score(fmt: Format = typer.Option(Format.table, "--format", help="table, json
         table = Table("score", "account", "verified", "reasons")
         for r in rows:
             who = f"{r['platform']}:{'@' + r['handle'] if r['handle'] else r['id']}"
-            table.add_row(f"{r['score']:.3f}", escape(who), "yes" if r["verified"] else "",
-                          escape("; ".join(r["reasons"][:3])))
+            table.add_row(f"{r['score']:.3f}", safe(who), "yes" if r["verified"] else "",
+                          safe("; ".join(r["reasons"][:3])))
         con.print(table)
 
 
@@ -71,15 +71,15 @@ def explain(account: str = typer.Argument(..., help="PLATFORM:ID (or PLATFORM:@h
     con = Console()
     who = f"{info['platform']}:{info['id']}" + (f" (@{info['handle']})" if info["handle"] else "")
     if info["score"] is None:
-        con.print(f"{escape(who)} has not been scored (run `hydrawatch score`)")
+        con.print(f"{safe(who)} has not been scored (run `hydrawatch score`)")
         return
-    con.print(f"[bold]{escape(who)}[/]  score {info['score']:.3f}"
+    con.print(f"[bold]{safe(who)}[/]  score {info['score']:.3f}"
               + ("  [green]verified[/]" if info["verified"] else "")
               + (f"  case {info['case_state']}" if info["case_state"] else "")
               + f"  scored {info['scored_at']}")
     con.print("[bold]reasons[/]")
     for line in info["reasons"] or ["(no evidence)"]:
-        con.print(f"  - {escape(line)}", highlight=False)
+        con.print(f"  - {safe(line)}", highlight=False)
     sig = info["signals"]
     if not sig:
         return

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Iterable
+from typing import Callable, Iterable
 
 from hydrawatch.errors import FormatError
 from hydrawatch.ingest.engine import (FileResult, IngestSummary, already_ingested, detect,
@@ -36,12 +36,14 @@ __all__ = ["AccountRef", "FORMATS", "FileResult", "IngestSummary", "ListRow", "i
 
 
 def ingest_paths(store, paths: Iterable[str | os.PathLike], *, skip_bad: bool = False,
-                 progress: bool = False, force: bool = False) -> IngestSummary:
+                 progress: bool = False, force: bool = False,
+                 on_flush: Callable[[str, int], None] | None = None) -> IngestSummary:
     """Ingest files and directories (recursing). Raises InputError on the first bad file
     unless ``skip_bad``; files already committed stay committed. A file whose exact
     content was ingested before (cleanly) is skipped unless ``force``: observations
     without their own time are stamped with the ingest time, so re-reading them would
-    add new status rows."""
+    add new status rows. ``on_flush(path, records)`` is called after each batch is
+    written, inside the file's still-open transaction."""
     files = expand_paths(paths)
     summary = IngestSummary()
     total = sum(p.stat().st_size for p, _ in files)
@@ -73,7 +75,8 @@ def ingest_paths(store, paths: Iterable[str | os.PathLike], *, skip_bad: bool = 
                 continue
             on_bytes = (lambda n: bar.advance(task, n)) if bar else (lambda n: None)
             summary.files.append(ingest_file(store, path, fmt, jsonl, skip_bad=skip_bad,
-                                             on_bytes=on_bytes, digest=digest))
+                                             on_bytes=on_bytes, digest=digest,
+                                             on_flush=on_flush))
     finally:
         if bar:
             bar.stop()

@@ -38,6 +38,7 @@ from hydrawatch.ingest.fields import (
     opt_str,
     opt_time,
 )
+from hydrawatch.platforms import get_platform
 
 NAME = "bluesky"
 JSONL = None
@@ -145,7 +146,7 @@ def _wrapper(value: dict, line: int, embedded: list) -> Iterator[dict]:
 # -- profiles --------------------------------------------------------------------------------
 
 def _prefixed_id(value: Any, prefix: str, kind: str, what: str, line: int) -> str:
-    """A string id that must start with ``prefix`` (DIDs, at:// URIs); never a number."""
+    """A string id that must start with ``prefix`` (at:// URIs); never a number."""
     if isinstance(value, int):
         raise RecordError(f"{what} must be a string, not a number", line=line)
     ident = as_id(value, what, line)
@@ -155,7 +156,14 @@ def _prefixed_id(value: Any, prefix: str, kind: str, what: str, line: int) -> st
 
 
 def _did(value: Any, what: str, line: int) -> str:
-    return _prefixed_id(value, "did:", "a DID (did:...)", what, line)
+    """An account id: the platform's own rule (a DID), never a number."""
+    if isinstance(value, int):
+        raise RecordError(f"{what} must be a string, not a number", line=line)
+    ident = as_id(value, what, line)
+    try:
+        return get_platform(PLATFORM).validate_id(ident)
+    except ValueError as exc:
+        raise RecordError(f"{what} {exc}, not {ident[:40]!r}", line=line) from None
 
 
 def _account(profile: dict, line: int) -> dict:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from hydrawatch.errors import RecordError
+import orjson
+
+from hydrawatch.errors import RecordError, quote
+from hydrawatch.ingest import limits
 from hydrawatch.ingest.base import EDGE_TYPES, KINDS, STATUS_VALUES, Record
 from hydrawatch.timeutil import parse_time
 
@@ -52,6 +55,7 @@ def _int(rec: dict, key: str, line: int) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise RecordError(f"{key!r} must be an integer, not {type(value).__name__}", line=line)
+    limits.check_count(value, repr(key), line)
     return value
 
 
@@ -64,7 +68,7 @@ def _time(rec: dict, key: str, line: int, required: bool = False):
     try:
         return parse_time(value)
     except (ValueError, TypeError, OverflowError):
-        raise RecordError(f"{key!r} is not a valid time: {value!r}", line=line) from None
+        raise RecordError(f"{key!r} is not a valid time: {quote(value)}", line=line) from None
 
 
 def _ref(rec: dict, key: str, line: int) -> dict | None:
@@ -75,6 +79,8 @@ def _ref(rec: dict, key: str, line: int) -> dict | None:
         raise RecordError(f"{key!r} must be an object with post_id and account_id", line=line)
     post_id = _str(value, "post_id", line)
     account_id = _str(value, "account_id", line)
+    limits.check_id(post_id, f"{key}.post_id", line)
+    limits.check_id(account_id, f"{key}.account_id", line)
     if post_id is None and account_id is None:
         return None
     return {"post_id": post_id, "account_id": account_id}
@@ -104,8 +110,68 @@ def validate(rec: Any, line: int) -> Record:
         raise RecordError("a record must be a JSON object", line=line)
     kind = rec.get("kind")
     if kind not in KINDS:
-        raise RecordError(f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})", line=line)
+        raise RecordError(f"unknown kind {quote(kind)} (expected one of {', '.join(KINDS)})",
+                          line=line)
     platform = _str(rec, "platform", line, required=True).lower()
+    limits.check_short(platform, limits.MAX_PLATFORM_CHARS, "'platform'", line)
+    out = _validate(rec, kind, platform, line)
+    _check_limits(out, line)
+    return out
+
+
+_ID_KEYS = frozenset(("id", "account_id", "src", "dst"))
+_JSON_KEYS = ("extra", "mentions", "media", "hashtags", "urls")
+_SHORTEST_HANDLE_LIMIT = min(limits.HANDLE_MAX.values())
+
+
+def _check_limits(out: dict, line: int) -> None:
+    """Hold the record to ``limits``: ids, handles, code-like fields, NUL characters in
+    text, values stored as JSON. Written for the hot path: the checks that pass cost a
+    comparison each, and ``limits`` is called only to word an error."""
+    platform = out["platform"]
+    for key, value in out.items():
+        if type(value) is str:
+            if "\x00" in value:
+                limits.check_text(value, repr(key), line)
+            if key in _ID_KEYS and len(value) > limits.MAX_ID_CHARS:
+                limits.check_id(value, repr(key), line)
+    handle = out.get("handle")
+    if handle is not None and len(handle) > _SHORTEST_HANDLE_LIMIT:
+        limits.check_handle(platform, handle, "'handle'", line)
+    lang = out.get("lang")
+    if lang is not None and len(lang) > limits.MAX_LANG_CHARS:
+        limits.check_short(lang, limits.MAX_LANG_CHARS, "'lang'", line)
+    for m in out.get("mentions") or ():
+        mid, mhandle = m.get("id"), m.get("handle")
+        if mid is not None and (len(mid) > limits.MAX_ID_CHARS or "\x00" in mid):
+            limits.check_id(mid, "a mention id", line)
+            limits.check_text(mid, "a mention id", line)
+        if mhandle is not None and (len(mhandle) > _SHORTEST_HANDLE_LIMIT or "\x00" in mhandle):
+            limits.check_handle(platform, mhandle, "a mention handle", line)
+            limits.check_text(mhandle, "a mention handle", line)
+    for m in out.get("media") or ():
+        limits.check_short(m.get("type") or m.get("kind"), limits.MAX_MEDIA_KIND_CHARS,
+                           "a media type", line)
+        for key in ("type", "kind", "url", "pdq"):
+            limits.check_text(m.get(key), f"a media {key}", line)
+    for key in ("reshare_of", "reply_to", "quote_of"):
+        ref = out.get(key)
+        if ref:
+            for value in ref.values():
+                limits.check_text(value, repr(key), line)
+    stored = [out.get(key) for key in _JSON_KEYS]
+    try:
+        dumped = orjson.dumps(stored)
+    except orjson.JSONEncodeError:
+        for key, value in zip(_JSON_KEYS, stored):
+            limits.check_json(value, repr(key), line)
+        raise RecordError("a value is not storable as JSON", line=line) from None
+    if b"\\u0000" in dumped:  # maybe a NUL (or a literal backslash-u0000): look closely
+        for key, value in zip(_JSON_KEYS, stored):
+            limits.check_no_nul(value, repr(key), line)
+
+
+def _validate(rec: dict, kind: str, platform: str, line: int) -> Record:
     if kind == "account":
         out = {"kind": kind, "platform": platform, "id": _str(rec, "id", line, required=True)}
         for key in ("handle", "name", "bio", "url", "lang"):
@@ -159,14 +225,14 @@ def validate(rec: Any, line: int) -> Record:
     if kind == "edge":
         etype = rec.get("type")
         if etype not in EDGE_TYPES:
-            raise RecordError(f"unknown edge type {etype!r}", line=line)
+            raise RecordError(f"unknown edge type {quote(etype)}", line=line)
         return {"kind": kind, "platform": platform, "src": _str(rec, "src", line, required=True),
                 "dst": _str(rec, "dst", line, required=True), "type": etype,
                 "observed_at": _time(rec, "observed_at", line)}
     # status
     status = rec.get("status")
     if status not in STATUS_VALUES:
-        raise RecordError(f"unknown status {status!r}", line=line)
+        raise RecordError(f"unknown status {quote(status)}", line=line)
     account_id = _str(rec, "id", line)
     handle = _str(rec, "handle", line)
     if account_id is None and handle is None:

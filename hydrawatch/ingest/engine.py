@@ -4,7 +4,9 @@ A file is either JSONL (one JSON value a line; read line by line, so memory stay
 whatever its size) or one JSON document. Every record an adapter yields is validated
 (``canonical.validate``) and handed to a :class:`BatchWriter`. Without ``skip_bad`` the
 first bad record aborts the file's transaction, so the store is unchanged; with it, bad
-records are counted by reason and the rest is imported.
+records are counted by reason and the rest is imported. Whatever goes wrong inside an
+adapter or the validation of one record is that record's input error (file and line),
+never a traceback.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Callable, Iterable, Iterator
 
 import orjson
 
-from hydrawatch.errors import FormatError, InputError, RecordError
+from hydrawatch.errors import FormatError, InputError, RecordError, quote
 from hydrawatch.ingest import canonical
+from hydrawatch.ingest.base import Dropped
 from hydrawatch.ingest.statuses import resolve_pending
 from hydrawatch.ingest.writer import BatchWriter
 from hydrawatch.store.schema import IngestedFile
@@ -35,6 +38,7 @@ class FileResult:
     records: int = 0
     skipped: int = 0
     skip_reasons: Counter = field(default_factory=Counter)
+    dropped: Counter = field(default_factory=Counter)  # well-formed items giving no record
     counts: dict = field(default_factory=dict)
 
 
@@ -56,6 +60,12 @@ class IngestSummary:
         total: Counter = Counter()
         for f in self.files:
             total.update(f.skip_reasons)
+        return total
+
+    def dropped(self) -> Counter:
+        total: Counter = Counter()
+        for f in self.files:
+            total.update(f.dropped)
         return total
 
     def counts(self) -> dict[str, int]:
@@ -91,12 +101,37 @@ def _loads(data: bytes, path: Path, line: int):
         raise RecordError(f"malformed JSON: {msg}", path=str(path), line=line) from None
 
 
+_EMPTY_VALUES = (b"[]", b"{}")
+
+
 def _first_line(path: Path) -> bytes:
+    """The first line with content; lines holding only an empty array or object (empty
+    pages some tools write) are passed over unless nothing else follows."""
+    first = b""
     with open(path, "rb") as fh:
         for raw in fh:
-            if raw.strip():
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            if stripped.replace(b" ", b"") not in _EMPTY_VALUES:
                 return raw
-    return b""
+            first = first or raw
+    return first
+
+
+class _Empty:
+    """A file holding only empty JSON arrays or objects (``[]``: an empty result page)."""
+
+    NAME = "empty"
+    JSONL = None
+
+    @staticmethod
+    def sniff(value) -> bool:
+        return value == [] or value == {}
+
+    @staticmethod
+    def records(value, line):
+        return iter(())
 
 
 def detect(path: Path, formats) -> tuple[object | None, bool]:
@@ -117,6 +152,8 @@ def detect(path: Path, formats) -> tuple[object | None, bool]:
     for fmt in formats:
         if fmt.sniff(value) or (isinstance(value, list) and fmt.sniff(probe)):
             return fmt, jsonl
+    if _Empty.sniff(value):
+        return _Empty, jsonl
     return None, jsonl
 
 
@@ -156,17 +193,24 @@ def _values(path: Path, jsonl: bool, on_bytes: Callable[[int], None]) -> Iterato
 
 def ingest_file(store, path: Path, fmt, jsonl: bool, *, skip_bad: bool = False,
                 on_bytes: Callable[[int], None] = lambda n: None,
-                digest: str | None = None) -> FileResult:
+                digest: str | None = None,
+                on_flush: Callable[[str, int], None] | None = None) -> FileResult:
+    """Ingest one file in one transaction. ``on_flush(path, records)`` is called after
+    each batch is written inside that (still open) transaction."""
     result = FileResult(path=str(path), format=fmt.NAME)
     digest = digest or file_digest(path)
     with store.session() as db:
-        writer = BatchWriter(db, ingest_time=utcnow())
+        flushed = (lambda: on_flush(str(path), result.records)) if on_flush else None
+        writer = BatchWriter(db, ingest_time=utcnow(), on_flush=flushed)
         for value, lineno in _values(path, jsonl, on_bytes):
             try:
                 if jsonl:
                     value = _loads(value, path, lineno)
                 for rec in _records(fmt, value, lineno):
-                    writer.add(canonical.validate(rec, lineno))
+                    if isinstance(rec, Dropped):
+                        result.dropped[rec.reason] += 1
+                        continue
+                    writer.add(_validate(rec, lineno))
                     result.records += 1
             except InputError as exc:
                 if exc.path is None:
@@ -180,6 +224,9 @@ def ingest_file(store, path: Path, fmt, jsonl: bool, *, skip_bad: bool = False,
         from hydrawatch.verification.lists import resolve_nominations
 
         resolve_nominations(db)
+        from hydrawatch.media.banks import match_new_media
+
+        match_new_media(db)
         result.counts = dict(writer.counts)
         _record_file(db, digest, path, fmt.NAME, result)
     return result
@@ -190,8 +237,23 @@ def _records(fmt, value, lineno):
         yield from fmt.records(value, lineno)
     except InputError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise RecordError(f"unexpected shape for {fmt.NAME}: {exc!r}", line=lineno) from None
+    except RecursionError:
+        raise RecordError(f"{fmt.NAME} value nested too deeply", line=lineno) from None
+    except Exception as exc:  # noqa: BLE001 - any adapter failure is this record's error
+        raise RecordError(f"unexpected shape for {fmt.NAME}: {type(exc).__name__}: "
+                          f"{quote(str(exc), 80)}", line=lineno) from None
+
+
+def _validate(rec, lineno):
+    try:
+        return canonical.validate(rec, lineno)
+    except InputError:
+        raise
+    except RecursionError:
+        raise RecordError("record nested too deeply", line=lineno) from None
+    except Exception as exc:  # noqa: BLE001
+        raise RecordError(f"invalid record: {type(exc).__name__}: {quote(str(exc), 80)}",
+                          line=lineno) from None
 
 
 def _record_file(db, digest: str, path: Path, fmt_name: str, result: FileResult) -> None:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from hydrawatch.errors import RecordError
+from hydrawatch.errors import RecordError, quote
+from hydrawatch.ingest.limits import INT64_MAX, MAX_HANDLE_CHARS, MAX_ID_CHARS
 from hydrawatch.timeutil import iso, parse_time
-
-MAX_ID_CHARS = 128  # the width of every id column in the schema
-MAX_HANDLE_CHARS = 255
 
 
 def need_dict(value: Any, what: str, line: int) -> dict:
@@ -101,6 +99,8 @@ def opt_int(obj: dict, key: str, what: str, line: int) -> int | None:
                           line=line)
     if value < 0:
         raise RecordError(f"{what}.{key} must not be negative", line=line)
+    if value > INT64_MAX:
+        raise RecordError(f"{what}.{key} is larger than a 64-bit integer", line=line)
     return value
 
 
@@ -124,7 +124,7 @@ def as_time(value: Any, what: str, line: int) -> str | None:
     try:
         return iso(parse_time(value))
     except (ValueError, OverflowError, OSError):
-        raise RecordError(f"{what} is not a valid time: {str(value)[:40]!r}", line=line) from None
+        raise RecordError(f"{what} is not a valid time: {quote(value, 40)}", line=line) from None
 
 
 def opt_time(obj: dict, key: str, what: str, line: int) -> str | None:

@@ -16,22 +16,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-X_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com", "www.twitter.com",
-           "www.x.com", "m.twitter.com", "fxtwitter.com", "vxtwitter.com", "nitter.net"}
-X_RESERVED = {"i", "intent", "home", "search", "hashtag", "share", "explore", "settings",
-              "messages", "notifications", "login", "signup", "tos", "privacy", "status"}
-X_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
-MASTO_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,63}$")
+from hydrawatch import csvio
+from hydrawatch.ingest import limits
+from hydrawatch.platforms import AccountRef, ProfileURL, get_platform, platform_names, url_order
+
+__all__ = ["AccountRef", "ListRow", "parse_ref", "read_rows"]
+
 ACCOUNT_COLUMNS = ("handle", "account", "username", "user", "screen_name", "url", "link",
                    "profile", "twitter", "x", "acct", "id")
-
-
-@dataclass(frozen=True)
-class AccountRef:
-    platform: str
-    handle: str | None = None  # normalised: lowercase, no '@' (Mastodon: user@instance)
-    account_id: str | None = None
 
 
 @dataclass
@@ -42,41 +34,47 @@ class ListRow:
     problem: str | None = None
 
 
+def _prefix() -> re.Pattern:
+    names = [n for name in platform_names() for n in (name, *get_platform(name).aliases)]
+    return re.compile(r"^(" + "|".join(map(re.escape, names)) + r")\s*:\s*(.+)$", re.I)
+
+
 def parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
-    """The account a list entry names, or None when it names none."""
+    """The account a list entry names, or None when it names none (or names it with an id
+    or handle beyond the platform's limits, ``ingest.limits``)."""
+    ref = _parse_ref(text, default_platform)
+    if ref is None:
+        return None
+    if ref.handle is not None and len(ref.handle) > limits.handle_limit(ref.platform):
+        return None
+    if ref.account_id is not None and len(ref.account_id) > limits.MAX_ID_CHARS:
+        return None
+    return ref
+
+
+def _parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
     s = text.strip().strip("\"'<>").strip()
     if not s:
         return None
-    m = re.match(r"^(x|twitter|mastodon|bluesky|telegram)\s*:\s*(.+)$", s, re.I)
+    m = _prefix().match(s)
     if m and "//" not in s:
-        platform = "x" if m.group(1).lower() == "twitter" else m.group(1).lower()
+        platform = get_platform(m.group(1)).name
         rest = m.group(2).strip()
         if rest.lower().startswith("id:"):
             ident = rest[3:].strip()
             return AccountRef(platform, account_id=ident) if ident else None
-        return parse_ref(rest, platform)
+        return _parse_ref(rest, platform)
+    mastodon = get_platform("mastodon")
     if s.startswith("@") and s.count("@") == 2:  # @user@instance
-        user, _, domain = s[1:].partition("@")
-        return _mastodon(user, domain)
+        return mastodon.handle_ref(s)
     if "/" in s or s.lower().startswith(("http:", "https:", "www.")):
         return _from_url(s)
     if s.count("@") == 1 and not s.startswith("@"):  # user@instance
-        user, _, domain = s.partition("@")
-        return _mastodon(user, domain)
-    handle = s.lstrip("@")
-    if default_platform == "x":
-        return AccountRef("x", handle=handle.lower()) if X_HANDLE.match(handle) else None
-    if default_platform == "mastodon" and "@" in handle:
-        user, _, domain = handle.partition("@")
-        return _mastodon(user, domain)
-    return AccountRef(default_platform, handle=handle.lower()) if handle else None
-
-
-def _mastodon(user: str, domain: str) -> AccountRef | None:
-    domain = domain.lower().strip("/")
-    if MASTO_USER.match(user) and DOMAIN.match(domain):
-        return AccountRef("mastodon", handle=f"{user.lower()}@{domain}")
-    return None
+        return mastodon.handle_ref(s)
+    platform = get_platform(default_platform)
+    if platform is not mastodon or "@" in s.lstrip("@"):
+        return platform.handle_ref(s)
+    return AccountRef("mastodon", handle=s.lstrip("@").lower())
 
 
 def _from_url(s: str) -> AccountRef | None:
@@ -84,39 +82,14 @@ def _from_url(s: str) -> AccountRef | None:
         s = "https://" + s
     try:
         parts = urlsplit(s)
+        host = (parts.hostname or "").lower()
     except ValueError:
         return None
-    host = (parts.hostname or "").lower()
-    segs = [p for p in parts.path.split("/") if p]
-    if host in X_HOSTS:
-        if segs[:2] == ["intent", "user"] or segs[:2] == ["intent", "follow"]:
-            qs = parse_qs(parts.query)
-            if qs.get("user_id"):
-                return AccountRef("x", account_id=qs["user_id"][0])
-            name = (qs.get("screen_name") or [""])[0]
-            return AccountRef("x", handle=name.lower()) if X_HANDLE.match(name) else None
-        if len(segs) >= 3 and segs[0] == "i" and segs[1] == "user" and segs[2].isdigit():
-            return AccountRef("x", account_id=segs[2])
-        if segs and segs[0].lower() not in X_RESERVED:
-            name = segs[0].lstrip("@")
-            return AccountRef("x", handle=name.lower()) if X_HANDLE.match(name) else None
-        return None
-    if host in ("bsky.app", "staging.bsky.app") and len(segs) >= 2 and segs[0] == "profile":
-        ident = segs[1]
-        if ident.startswith("did:"):
-            return AccountRef("bluesky", account_id=ident)
-        return AccountRef("bluesky", handle=ident.lower())
-    if host in ("t.me", "telegram.me") and segs:
-        return AccountRef("telegram", handle=segs[0].lower().lstrip("@"))
-    if host and DOMAIN.match(host) and segs:
-        if segs[0].startswith("@") and len(segs[0]) > 1:
-            user = segs[0][1:]
-            if "@" in user:  # remote account seen through another instance
-                u, _, d = user.partition("@")
-                return _mastodon(u, d)
-            return _mastodon(user, host)
-        if segs[0] == "users" and len(segs) >= 2:
-            return _mastodon(segs[1], host)
+    url = ProfileURL(host, tuple(p for p in parts.path.split("/") if p), parse_qs(parts.query))
+    for platform in url_order():
+        ref = platform.parse_profile_url(url)
+        if ref is not None:
+            return ref
     return None
 
 
@@ -124,6 +97,9 @@ def read_rows(data: bytes, default_platform: str = "x") -> list[ListRow]:
     """Every non-blank, non-comment row of a list file. Raises UnicodeDecodeError with the
     offending line for text that is not UTF-8 (the caller names the file)."""
     text = data.decode("utf-8-sig")
+    if "\x00" in text:
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise ValueError(f"line {line} holds a NUL character: not a text list")
     lines = text.splitlines()
     content = [(i, ln) for i, ln in enumerate(lines, 1) if ln.strip() and not ln.lstrip().startswith("#")]
     if not content:
@@ -151,13 +127,30 @@ def _is_csv(content) -> bool:
     return sum(1 for ln in sample if ("," in ln or "\t" in ln or ";" in ln)) >= max(1, len(sample) // 2)
 
 
+def _parse_line(line: str, dialect) -> list[str] | None:
+    try:
+        return next(csv.reader(io.StringIO(line), dialect), [])
+    except csv.Error:
+        return None  # beyond csvio.MAX_FIELD, or malformed quoting
+
+
 def _csv_rows(content, platform: str) -> list[ListRow]:
-    sample = "\n".join(ln for _, ln in content[:20])
+    csvio.allow_large_fields()
+    sample = "\n".join(ln[:4096] for _, ln in content[:20])  # the sniffer's regexes are slow
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    parsed = [(i, next(csv.reader(io.StringIO(ln), dialect), [])) for i, ln in content]
+    parsed, broken = [], []
+    for i, ln in content:
+        cells = _parse_line(ln, dialect)
+        if cells is None:
+            broken.append(ListRow(i, ln[:200], None, "CSV row could not be read (a field "
+                                  f"over {csvio.MAX_FIELD:,} characters, or bad quoting)"))
+        else:
+            parsed.append((i, cells))
+    if not parsed:
+        return broken
     header = [c.strip().lower().lstrip("\ufeff") for c in parsed[0][1]]
     col = next((j for name in ACCOUNT_COLUMNS for j, cell in enumerate(header)
                 if name in re.split(r"[^a-z_]+", cell)), None)
@@ -178,4 +171,4 @@ def _csv_rows(content, platform: str) -> list[ListRow]:
             rows.append(ListRow(i, ",".join(cells), None, "empty account column"))
             continue
         rows.append(_row(i, raw, platform))
-    return rows
+    return sorted(rows + broken, key=lambda r: r.row)

@@ -18,6 +18,7 @@ import operator
 from sqlalchemy import JSON, DateTime, case, func
 from sqlalchemy.orm import Session
 
+from hydrawatch.platforms.base import norm_handle  # one normal form for every platform's handles
 from hydrawatch.store.schema import Account, Edge, Handle, Media, Post, Status
 
 ACCOUNT_FIELDS = ("handle", "handle_norm", "name", "bio", "url", "created_at", "avatar_pdq",
@@ -27,11 +28,6 @@ POST_FIELDS = ("account_id", "created_at", "text", "lang", "hashtags", "mentions
                "quote_of_post", "quote_of_account", "observed_at", "extra")
 EDGE_OF = {"reshare_of": "reshares", "reply_to": "replies", "quote_of": "quotes"}
 
-
-def norm_handle(handle: str | None) -> str | None:
-    if not handle:
-        return None
-    return handle.strip().lstrip("@").lower() or None
 
 
 def _min(a, b):
@@ -45,8 +41,10 @@ def _max(a, b):
 class BatchWriter:
     """Collects records and writes them in batches of ``batch_size``."""
 
-    def __init__(self, db: Session, ingest_time: datetime, batch_size: int = 20000):
+    def __init__(self, db: Session, ingest_time: datetime, batch_size: int = 20000,
+                 on_flush=None):
         self.db = db
+        self.on_flush = on_flush  # called after each batch is written
         self.dialect = db.get_bind().dialect.name
         self.now = ingest_time
         self.batch_size = batch_size
@@ -262,6 +260,8 @@ class BatchWriter:
             self._many(ins.on_conflict_do_nothing(), list(self.statuses.values()))
             self._apply_statuses()
         self._reset()
+        if self.on_flush is not None:
+            self.on_flush()
 
     def _write_accounts(self) -> None:
         """Three statements: accounts with a record (field-wise merge), accounts only seen

@@ -11,6 +11,14 @@ A page is ``{"data": [...], "includes": {"users", "tweets", "media"}, "meta": {.
 - user ``errors`` -> ``status`` records: "User has been suspended" -> ``suspended``,
   "Could not find user" -> ``not_found``, "not authorized to see the user" -> ``protected``.
 
+Pages as X returns them by default: a tweet requested without ``tweet.fields`` carries
+only ``id``, ``text`` and ``edit_history_tweet_ids``. Its author is taken from the page's
+request URL when twarc saved it (``__twarc.url`` naming ``/2/users/:id/tweets``); otherwise
+the tweet is dropped with a counted reason and the hint to request ``author_id`` (never a
+rejected file). A missing ``created_at`` is read from the snowflake id (the millisecond
+it was made). ``/2/users/:id/followers`` and ``/following`` pages give ``follows`` edges.
+Empty pages (``"data": []``, ``result_count`` 0) give nothing.
+
 ``observed_at`` comes from ``meta.observed_at`` or twarc's ``__twarc.retrieved_at`` when
 present; a tweet's ``created_at`` is never an observation time, so otherwise it is left
 out and the engine uses the ingest time.
@@ -19,9 +27,13 @@ out and the engine uses the ingest time.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from typing import Any, Iterator
 
+from datetime import datetime, timezone
+
 from hydrawatch.errors import RecordError
+from hydrawatch.ingest.base import Dropped
 from hydrawatch.ingest.fields import (
     as_id,
     compact,
@@ -29,7 +41,6 @@ from hydrawatch.ingest.fields import (
     dedupe,
     need_dict,
     need_id,
-    need_time,
     opt_bool,
     opt_dict,
     opt_handle,
@@ -49,6 +60,13 @@ _RT_PREFIX = re.compile(r"^RT @(\w{1,50}):")
 _ID_PARAMETERS = {"id", "ids", "author_id", "in_reply_to_user_id", "user_id",
                   "referenced_tweets.id.author_id", "pinned_tweet_id.author_id"}
 _HANDLE_PARAMETERS = {"username", "usernames", "entities.mentions.username"}
+_USER_REQUEST = re.compile(r"/2/users/(\d{1,20})/(tweets|followers|following)/?")
+_SNOWFLAKE_EPOCH_MS = 1288834974657
+_FIRST_SNOWFLAKE = 29_700_859_247  # ids below were sequential and say nothing of time
+NO_AUTHOR = ("X tweet without author_id (request tweet.fields=author_id, or save "
+             "/2/users/:id/tweets pages with twarc so the URL names the author)")
+NO_TIME = ("X tweet without created_at and with a pre-2010 id "
+           "(request tweet.fields=created_at)")
 
 
 def sniff(value: Any) -> bool:
@@ -64,6 +82,8 @@ def sniff(value: Any) -> bool:
     if isinstance(value.get("meta"), dict):
         return True
     data = value.get("data")
+    if data == [] and set(value) <= _PAGE_KEYS | {"__twarc"}:
+        return True  # an empty page
     items = [data] if isinstance(data, dict) else data if isinstance(data, list) else []
     if items and isinstance(items[0], dict) and (_is_tweet(items[0]) or _is_user(items[0])):
         return True
@@ -78,8 +98,25 @@ def records(value: Any, line: int) -> Iterator[dict]:
         yield from _page_records(need_dict(page, "X API v2 page", line), line)
 
 
+def request_of(page: dict) -> tuple[str | None, str | None]:
+    """(``tweets`` | ``followers`` | ``following``, user id) when twarc saved the page's
+    request URL and it is one of those per-user endpoints; else (None, None)."""
+    twarc = page.get("__twarc")
+    url = twarc.get("url") if isinstance(twarc, dict) else None
+    if not isinstance(url, str):
+        return None, None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None, None
+    match = _USER_REQUEST.fullmatch(path)
+    return (match.group(2), match.group(1)) if match else (None, None)
+
+
 def _page_records(page: dict, line: int) -> Iterator[dict]:
     observed_at = _observed_at(page, line)
+    endpoint, request_user = request_of(page)
+    page_author = request_user if endpoint == "tweets" else None
     includes = opt_dict(page, "includes", "page", line)
     media_by_key = _media_by_key(opt_list(includes, "media", "includes", line), line)
     inc_tweets = opt_list(includes, "tweets", "includes", line)
@@ -103,9 +140,14 @@ def _page_records(page: dict, line: int) -> Iterator[dict]:
             rec = _account(item, observed_at, line)
             seen_users.add(rec["id"])
             yield rec
+            if endpoint == "followers":
+                yield _follows(rec["id"], request_user, observed_at)
+            elif endpoint == "following":
+                yield _follows(request_user, rec["id"], observed_at)
         elif _is_tweet(item):
             tweets_by_id.setdefault(need_id(item, "id", "tweet", line), item)
-            yield _post(item, tweets_by_id, media_by_key, observed_at, line, strict=True)
+            yield _post(item, tweets_by_id, media_by_key, observed_at, line, strict=True,
+                        page_author=page_author)
         else:
             raise RecordError("data item is neither a tweet (text) nor a user (username)",
                               line=line)
@@ -138,16 +180,38 @@ def _is_user(obj: dict) -> bool:
     return "username" in obj and "text" not in obj
 
 
+def _follows(src: str, dst: str, observed_at: str | None) -> dict:
+    return compact({"kind": "edge", "platform": PLATFORM, "src": src, "dst": dst,
+                    "type": "follows", "observed_at": observed_at})
+
+
+def _snowflake_time(post_id: str) -> str | None:
+    """When a tweet was made, from its snowflake id (None for pre-snowflake ids)."""
+    if not post_id.isdigit() or int(post_id) < _FIRST_SNOWFLAKE or len(post_id) > 20:
+        return None
+    ms = (int(post_id) >> 22) + _SNOWFLAKE_EPOCH_MS
+    try:
+        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat().replace(
+            "+00:00", "Z")
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def _post(tweet: dict, tweets_by_id: dict, media_by_key: dict, observed_at: str | None,
-          line: int, *, strict: bool) -> dict | None:
-    """A tweet as a post. ``strict`` (tweets of ``data``): a tweet lacking its author or
-    time is an error; an included tweet lacking them is context only and is skipped."""
+          line: int, *, strict: bool, page_author: str | None = None) -> dict | Dropped | None:
+    """A tweet as a post. Tweets of ``data`` lacking their author (and not on a user's
+    timeline page) or their time (and with no snowflake id) are dropped with a reason; an
+    included tweet lacking them is context only and is skipped silently."""
     post_id = need_id(tweet, "id", "tweet", line)
     what = f"tweet {post_id}"
     if not strict and (tweet.get("author_id") is None or tweet.get("created_at") is None):
         return None
-    account_id = need_id(tweet, "author_id", what, line)
-    created_at = need_time(tweet, "created_at", what, line)
+    account_id = opt_id(tweet, "author_id", what, line) or page_author
+    if account_id is None:
+        return Dropped(NO_AUTHOR)
+    created_at = opt_time(tweet, "created_at", what, line) or _snowflake_time(post_id)
+    if created_at is None:
+        return Dropped(NO_TIME)
     text = opt_str(tweet, "text", what, line)
     note = opt_dict(tweet, "note_tweet", what, line)
     text = opt_str(note, "text", f"{what}.note_tweet", line) or text  # long tweets

@@ -18,6 +18,7 @@ def open_reentry_case(db: Session, platform: str, successor: str, predecessor: s
     and copies of the predecessor's evidence. 1 if a case was opened now; 0 if the link
     was already nominated once (re-runs add nothing) or the account already had a case."""
     from hydrawatch.verification.review import nominate
+    from hydrawatch.verification.roles import system
 
     done = db.scalar(select(Nomination.id).where(Nomination.platform == platform,
                                                  Nomination.account_id == successor,
@@ -33,6 +34,6 @@ def open_reentry_case(db: Session, platform: str, successor: str, predecessor: s
     if pred_case is not None:
         evidence += list(db.scalars(select(Evidence.id).where(Evidence.case_id == pred_case.id)
                                     .order_by(Evidence.id)))
-    result = nominate(db, platform, successor, reason=REASON, source="link", actor="link",
-                      evidence=evidence)
+    result = nominate(db, platform, successor, reason=REASON, source="link",
+                      by_user=system("link"), evidence=evidence)
     return 1 if result.case_created else 0

@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import select
 
 from hydrawatch.store import audit
-from hydrawatch.verification.cases import VERIFIED_STATES
+from hydrawatch.verification.states import VERIFIED_STATES
 from hydrawatch.linking import storeio
 from hydrawatch.linking.candidates import SuspendedIndex
 from hydrawatch.linking.engine import LinkResult, find_links

@@ -249,10 +249,16 @@ def fit_text_model(X: sparse.csr_matrix, post_account: np.ndarray, positive: np.
     G = sparse.csr_matrix((np.ones(len(group), dtype=np.float32), (group, np.arange(len(group)))),
                           shape=(2 * k + 1, len(group)))
     sums = np.asarray((G @ B).todense())
+    return TextModel(ratios=ratios_from_sums(sums, k, smoothing))
+
+
+def ratios_from_sums(sums: np.ndarray, k: int, smoothing: float = 1.0) -> np.ndarray:
+    """Per-fold log-count ratios from the ``(2k + 1, features)`` presence counts: rows
+    ``0..k-1`` positive posts of each fold, ``k..2k-1`` negative ones, ``2k`` the rest."""
     pos_all, neg_all = sums[:k].sum(axis=0), sums[k:2 * k].sum(axis=0)
-    ratios = np.zeros((X.shape[1], k), dtype=np.float32)
+    ratios = np.zeros((sums.shape[1], k), dtype=np.float32)
     for f in range(k):
         p = pos_all - sums[f] + smoothing
         q = neg_all - sums[k + f] + smoothing
         ratios[:, f] = np.log(p / p.sum()) - np.log(q / q.sum())
-    return TextModel(ratios=ratios)
+    return ratios

@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from hydrawatch.verification.cases import VERIFIED_STATES
+from hydrawatch.verification.states import VERIFIED_STATES
 from hydrawatch.store import schema as s
 
 NEGATIVE_STATES = ("rejected", "delisted")
@@ -197,3 +197,31 @@ def load_links(db, accounts: Accounts, threshold: float) -> LinkTable:
         return LinkTable(z, z, np.zeros(0))
     a, b, c = zip(*rows)
     return LinkTable(accounts.index(a), accounts.index(b), np.asarray(c, dtype=float))
+
+
+def load_bank_matches(db) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """From the imported banks' matches: {store hash: best distance} and {store hash:
+    names of the banks it matched}."""
+    M, B, H = s.MediaMatch, s.BankHash, s.HashBank
+    best: dict[str, int] = {}
+    names: dict[str, set] = {}
+    stmt = select(M.pdq, M.distance, H.name).join(B, B.id == M.bank_hash_id).join(H, H.id == B.bank_id)
+    for pdq, d, name in db.execute(stmt):
+        best[pdq] = min(best.get(pdq, 999), int(d))
+        names.setdefault(pdq, set()).add(name)
+    return best, {k: sorted(v) for k, v in names.items()}
+
+
+def banks_by_account(avatars: list, media_account: np.ndarray, media_pdq: list[str],
+                     names: dict[str, list[str]]) -> dict[int, list[str]]:
+    """{account index: sorted bank names its avatar or posted images matched}."""
+    out: dict[int, set] = {}
+    if not names:
+        return {}
+    for i, h in enumerate(avatars):
+        if h and h.lower() in names:
+            out.setdefault(i, set()).update(names[h.lower()])
+    for a, h in zip(media_account.tolist(), media_pdq):
+        if a >= 0 and h in names:
+            out.setdefault(a, set()).update(names[h])
+    return {k: sorted(v) for k, v in out.items()}

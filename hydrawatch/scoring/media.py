@@ -1,14 +1,17 @@
 """Media: avatars and posted images that match the policy's PDQ hash bank.
 
-Lookups go through :class:`hydrawatch.pdq.PDQIndex` (faiss multi-hash, exact at distance
-<= 31), one query per *distinct* hash: logo variants repeat across many accounts.
+Policy-pack hashes are looked up through :class:`hydrawatch.media.index.PDQIndex` (exact
+at distance <= 31), one query per *distinct* hash: logo variants repeat across many
+accounts. Hashes of imported banks were matched at ingest (``media_matches``); their best
+distance per hash comes in as ``bank_best`` and counts like a policy match.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from hydrawatch.pdq import MATCH_DISTANCE, PDQIndex, is_pdq
+from hydrawatch.media.index import MATCH_DISTANCE, PDQIndex
+from hydrawatch.pdq import is_pdq
 
 
 def nearest_bank_distance(index: PDQIndex | None, hashes: list[str | None]) -> np.ndarray:
@@ -26,13 +29,22 @@ def nearest_bank_distance(index: PDQIndex | None, hashes: list[str | None]) -> n
     return out
 
 
+def _with_banks(d: np.ndarray, hashes: list[str | None], bank_best: dict[str, int] | None) -> np.ndarray:
+    if not bank_best:
+        return d
+    extra = np.array([bank_best.get(h.lower(), -1) if h else -1 for h in hashes], dtype=np.int64)
+    both = (d >= 0) & (extra >= 0)
+    return np.where(both, np.minimum(d, extra), np.where(d >= 0, d, extra))
+
+
 def media_signals(bank: list[str], avatars: list[str | None], media_account: np.ndarray,
-                  media_pdq: list[str], n: int) -> dict[str, np.ndarray]:
+                  media_pdq: list[str], n: int, bank_best: dict[str, int] | None = None) -> dict[str, np.ndarray]:
     """Per account: avatar distance to the bank (-1 none), number of matching posted
-    images, and the best distance among them (-1 none)."""
+    images, and the best distance among them (-1 none). ``bank_best``: {hash: best
+    distance} from the imported banks' matches."""
     index = PDQIndex(bank) if bank else None
-    avatar = nearest_bank_distance(index, avatars)
-    media_d = nearest_bank_distance(index, media_pdq)
+    avatar = _with_banks(nearest_bank_distance(index, avatars), avatars, bank_best)
+    media_d = _with_banks(nearest_bank_distance(index, media_pdq), media_pdq, bank_best)
     hit = (media_d >= 0) & (media_account >= 0)
     matches = np.bincount(media_account[hit], minlength=n)
     best = np.full(n, 99, dtype=np.int64)

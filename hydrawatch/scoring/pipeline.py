@@ -19,17 +19,19 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 from sqlalchemy import delete, insert, select, update
 
-from hydrawatch.verification.cases import VERIFIED_STATES
+from hydrawatch.verification.states import VERIFIED_STATES
 from hydrawatch.errors import NotFound
 from hydrawatch.scoring.policy import current_policy
+from hydrawatch.perfutil import frozen_gc
 from hydrawatch.scoring import combine, content, data, media, network, reasons
+from hydrawatch.scoring.textpass import TextPass
 from hydrawatch.store import schema as s
 from hydrawatch.timeutil import iso, utcnow
 
 FOLDS = 5
+POST_BATCH = 20000  # posts per batch: memory is bounded by one batch plus fixed tables
 DEFAULT_LINK_THRESHOLD = 0.9
 
 
@@ -72,35 +74,15 @@ class _Clock:
             print(f"score: {stage} {self.seconds[stage]:.2f}s {note}", file=sys.stderr)
 
 
-def _read_posts(db, accounts, matcher, n, clock):
+def _read_posts(db, accounts, matcher, n, clock, text):
+    """Content counters and pass 1 of the text model, batch by batch (bounded memory)."""
     counts = content.ContentCounts(n=n, n_tags=len(matcher.tags), n_phrases=len(matcher.phrases))
-    Xs, owners = [], []
-    for batch in data.iter_posts(db, accounts):
+    for batch in data.iter_posts(db, accounts, POST_BATCH):
         analysis = content.analyse_posts(batch, matcher)
         counts.add(analysis)
-        Xs.append(content.char_ngrams(analysis.norm))
-        owners.append(analysis.account)
-    X = sparse.vstack(Xs).tocsr() if Xs else sparse.csr_matrix((0, content.N_FEATURES), dtype=np.float32)
-    owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
-    clock.lap("posts", f"({len(owner)} posts)")
-    return counts, X, owner
-
-
-def _text_signal(X, owner, seeds, negatives, fold, rng, n):
-    """Per account, from the cross-fitted text model (zeros when no model): the mean
-    log-odds of its posts, and the *dose* -- the summed positive log-odds, so that many
-    posts written like the seeds' count more than one (a member whose movement posts are
-    drowned in everyday ones still accumulates it; one copied bulletin does not)."""
-    keep = owner >= 0
-    X, owner = X[keep], owner[keep]
-    model = content.fit_text_model(X, owner, seeds, negatives, fold, FOLDS)
-    if model is None:
-        return np.zeros(n), np.zeros(n), False
-    logits = model.post_logits(X, fold[owner])
-    posts = np.bincount(owner, minlength=n)
-    total = np.bincount(owner, weights=logits, minlength=n)
-    dose = np.bincount(owner, weights=np.maximum(logits, 0), minlength=n)
-    return np.divide(total, posts, out=np.zeros(n), where=posts > 0), dose, True
+        text.add(content.char_ngrams(analysis.norm), analysis.account)
+    clock.lap("posts", f"({text.seen} posts)")
+    return counts
 
 
 def _calibrate(values, seeds, active):
@@ -176,6 +158,11 @@ def _inherit(links, seeds, status, n):
 
 def score_store(store, *, progress: bool = False, random_state: int = 0) -> ScoreSummary:
     """Score every account with at least one post or edge and store score and reasons."""
+    with frozen_gc():
+        return _score_store(store, progress, random_state)
+
+
+def _score_store(store, progress: bool, random_state: int) -> ScoreSummary:
     clock = _Clock(progress)
     policy = current_policy(store)
     matcher = content.PolicyMatcher(policy)
@@ -186,13 +173,19 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
         edges = data.load_edges(db, accounts)
         media_acc, media_pdq = data.load_media(db, accounts)
         links = data.load_links(db, accounts, _link_threshold())
+        bank_best, bank_names = data.load_bank_matches(db)
         clock.lap("load", f"({n} accounts, {len(edges.src)} edge groups)")
-        counts, X, owner = _read_posts(db, accounts, matcher, n, clock)
+        active = accounts.active.copy()
+        seeds = seeds & active
+        rng = np.random.default_rng(random_state)
+        fold = rng.integers(0, FOLDS, size=n)
+        text = TextPass(seeds, active & ~seeds, fold, FOLDS, n)
+        try:
+            counts = _read_posts(db, accounts, matcher, n, clock, text)
+        except BaseException:
+            text.close()
+            raise
 
-    active = accounts.active.copy()
-    seeds = seeds & active
-    rng = np.random.default_rng(random_state)
-    fold = rng.integers(0, FOLDS, size=n)
     sig: dict[str, np.ndarray] = {k: v.astype(float) for k, v in counts.counts.items()}
     tag_acc, tag_id = counts.distinct("tags")
     phrase_acc, phrase_id = counts.distinct("phrases")
@@ -201,12 +194,14 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
 
     negatives = active & ~seeds
     sig["endorse_days"] = counts.endorse_days()
-    sig["text_logit"], sig["text_dose"], has_text_model = _text_signal(X, owner, seeds, negatives, fold, rng, n)
+    sig["text_logit"], sig["text_dose"], has_text_model = text.signal()
     sig["text_prob"] = _calibrate(sig["text_logit"], seeds, active) if has_text_model else np.zeros(n)
     clock.lap("text model")
     sig.update(_network_signals(edges, seeds, fold, n, active))
     clock.lap("network")
-    sig.update(media.media_signals(list(policy.pdq), accounts.avatar_pdq, media_acc, media_pdq, n))
+    sig.update(media.media_signals(list(policy.pdq), accounts.avatar_pdq, media_acc, media_pdq, n,
+                                   bank_best))
+    banks_of = data.banks_by_account(accounts.avatar_pdq, media_acc, media_pdq, bank_names)
     clock.lap("media")
 
     sig["counter_stance"] = combine.counter_stance(sig)
@@ -230,20 +225,21 @@ def score_store(store, *, progress: bool = False, random_state: int = 0) -> Scor
     score[seeds] = 1.0
     clock.lap("combine")
 
-    summary = ScoreSummary(accounts_scored=len(rows), seeds=int(seeds.sum()), posts=len(owner),
+    summary = ScoreSummary(accounts_scored=len(rows), seeds=int(seeds.sum()), posts=text.seen,
                            edges=int(edges.count.sum()), policy_packs=len(policy.packs),
                            mode=comb.mode if comb else "policy-only", text_model=has_text_model,
                            inherited=len(inherited),
                            coefficients={k: round(v, 3) for k, v in (comb.coef if comb else {}).items()})
     _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
-           (tag_acc, tag_id), (phrase_acc, phrase_id))
+           (tag_acc, tag_id), (phrase_acc, phrase_id), banks_of)
     clock.lap("write")
     summary.seconds = clock.seconds
     return summary
 
 
 def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
-           tag_pairs, phrase_pairs) -> None:
+           tag_pairs, phrase_pairs, banks_of=None) -> None:
+    banks_of = banks_of or {}
     tags_of = reasons.group_by_account(*tag_pairs, [t for _, t in matcher.tags])
     phrases_of = reasons.group_by_account(*phrase_pairs, [p for _, p in matcher.phrases])
     net = sig["network"][rows]
@@ -260,7 +256,7 @@ def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, p
             pred, conf = inherited[i]
             inh = (accounts.label(pred), conf, accounts.status[pred] == "suspended")
         why = reasons.account_reasons(i, sig, c, tags_of.get(i, []), phrases_of.get(i, []),
-                                      bool(seeds[i]), inh, float(pct[i]))
+                                      bool(seeds[i]), inh, float(pct[i]), banks_of.get(i))
         value = round(float(score[i]), 6)
         score_updates.append({"id": int(accounts.row_id[i]), "score": value,
                               "score_reasons": why, "scored_at": now})
@@ -274,6 +270,7 @@ def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, p
                         "contributions": ({k: round(v, 4) for k, v in c.items()} if c else None),
                         "intercept": comb.intercept if comb else None,
                         "tags": tags_of.get(i, []), "phrases": phrases_of.get(i, []),
+                        **({"hash_banks": banks_of[i]} if i in banks_of else {}),
                         "predecessor": (accounts.label(inherited[i][0]) if i in inherited else None),
                         "reasons": why}})
     with store.session() as db:

@@ -37,11 +37,13 @@ def group_by_account(accounts: np.ndarray, ids: np.ndarray, names: list[str]) ->
 
 def account_reasons(i: int, sig: dict[str, np.ndarray], contrib: dict[str, float] | None,
                     tags: list[str], phrases: list[str], verified: bool,
-                    inherited: tuple[str, float, bool] | None, network_pct: float) -> list[str]:
+                    inherited: tuple[str, float, bool] | None, network_pct: float,
+                    banks: list[str] | None = None) -> list[str]:
     """Reasons for account ``i``. ``contrib``: log-odds contribution per feature when the
     learned model scored it (None: policy-only score); ``inherited``: (predecessor label,
     link confidence, predecessor suspended) when the account inherits a predecessor's
-    standing; ``network_pct``: its percentile of network proximity (0..100)."""
+    standing; ``network_pct``: its percentile of network proximity (0..100); ``banks``:
+    the imported hash banks its avatar or images matched."""
     ranked: list[tuple[float, str]] = []
 
     def add(strength: float, text: str, feature: str | None = None) -> None:
@@ -88,10 +90,12 @@ def account_reasons(i: int, sig: dict[str, np.ndarray], contrib: dict[str, float
         add(prob, f"writes like verified accounts (text model {prob:.2f})", "text_model")
     d = int(sig["avatar_distance"][i])
     if d >= 0:
-        add(2.0, f"avatar matches policy logo (PDQ distance {d})", "avatar_match")
+        what = f"hash bank {_listing(banks, repr)}" if banks else "policy logo"
+        add(2.0, f"avatar matches {what} (PDQ distance {d})", "avatar_match")
     m = int(sig["media_matches"][i])
     if m:
-        add(m, f"posted {_plural(m, 'image')} matching the policy hash bank "
+        what = f"hash bank {_listing(banks, repr)}" if banks else "the policy hash bank"
+        add(m, f"posted {_plural(m, 'image')} matching {what} "
                f"(best PDQ distance {int(sig['media_distance'][i])})", "media_matches")
     notes = []
     days = int(sig["endorse_days"][i]) if "endorse_days" in sig else endorse

@@ -219,7 +219,8 @@ class Identities:
         if role == SPAMMER and self.plan.params.spam_handle_clusters and i < self.plan.n_original:
             # near-identical handles: stem + a small number (rank among spammers, spaced by 10)
             rank = int(np.searchsorted(self._spammers(), i))
-            handle = f"{_SPAM_STEMS[rank % len(_SPAM_STEMS)]}{(rank // len(_SPAM_STEMS)) * 10 + 10}"
+            digits = str((rank // len(_SPAM_STEMS)) * 10 + 10)
+            handle = _SPAM_STEMS[rank % len(_SPAM_STEMS)][: MAX_HANDLE - len(digits)] + digits
             return handle, rng.choice(("Free Followers", "Promo King", "WIN BIG"))
         if role == SPAMMER:
             return fit(rng.choice(_SPAM_STEMS)), rng.choice(("Free Followers", "Promo King", "WIN BIG"))
@@ -267,7 +268,9 @@ class Identities:
             role = int(self.plan.role[i])
             if role == SPAMMER and p.spam_handle_clusters:
                 number = rng.randrange(1000, 99_999)
-                handle = f"{rng.choice(_SPAM_STEMS)}{number + (1 if number % 10 == 0 else 0)}"
+                digits = str(number + (1 if number % 10 == 0 else 0))
+                # stem cut so that the handle stays within X's 15 characters
+                handle = rng.choice(_SPAM_STEMS)[: MAX_HANDLE - len(digits)] + digits
             else:
                 handle, _ = self._handle_name(i, role, old.lang, rng)
             how = "fresh"

@@ -12,11 +12,18 @@ lock timeouts, deadlocks and serialisation failures end in the same error.
 Refused actions (issue 10): a :class:`~hydrawatch.errors.PermissionDenied` raised inside
 :meth:`Store.session` rolls the transaction back, and *then* is written to the audit log in
 a transaction of its own, so the refusal outlives the rollback.
+
+Secrets (issue 10). A database URL may hold a password: every message that shows a URL or
+a driver's error passes through ``redact``. A new SQLite file is created readable by its
+owner only (it holds password hashes and appellants' contacts); SQLite gives its -wal and
+-shm files the database file's permissions. A server that cannot be reached is one
+``StoreError`` line.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,11 +31,11 @@ from typing import Iterator
 
 import orjson
 from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hydrawatch.errors import ConfigError, PermissionDenied, StoreBusy
+from hydrawatch.errors import ConfigError, PermissionDenied, StoreBusy, StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -42,6 +49,51 @@ def _normalise_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][\w+.-]*://[^/:@\s]*:)[^@\s]*@")
+_KEYWORD_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('[^']*'|\S+)", re.I)
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of every URL (``scheme://user:PASSWORD@host``) and every
+    ``password=...`` connection parameter replaced by ``***``."""
+    text = _URL_PASSWORD.sub(lambda m: m.group(1) + "***@", str(text))
+    return _KEYWORD_PASSWORD.sub(lambda m: m.group(1) + "***", text)
+
+
+def safe_url(url: str) -> str:
+    """A database URL fit to show: its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is still redacted by pattern
+        return redact(url)
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """A driver error as one short line, password redacted."""
+    orig = getattr(exc, "orig", None) or exc
+    text = " ".join(str(orig).split())
+    return redact(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _create_private_sqlite_file(url: str) -> None:
+    """Create the SQLite file with mode 0600 before SQLite does (it would use 0644)."""
+    try:
+        database = make_url(url).database
+    except Exception:  # noqa: BLE001
+        return
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return  # an existing file keeps its mode; a missing folder is SQLite's error
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"cannot create database file {path}: {exc.strerror}") from None
 
 
 def busy_settings() -> tuple[float, int]:
@@ -100,15 +152,19 @@ def make_engine(url: str, busy_timeout: float | None = None) -> Engine:
     timeout = busy_settings()[0] if busy_timeout is None else busy_timeout
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": timeout}, json_serializer=_json_dumps)
+            engine = create_engine(url, connect_args={"timeout": timeout}, json_serializer=_json_dumps,
+                                   json_deserializer=orjson.loads)
             event.listen(engine, "connect", _sqlite_pragmas(timeout))
             event.listen(engine, "begin", _sqlite_begin)
         else:
             options = f"-c lock_timeout={max(int(timeout * 1000), 1)}"
             engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps,
+                                   json_deserializer=orjson.loads,
                                    connect_args={"options": options})
     except Exception as exc:  # bad URL, missing driver
-        raise ConfigError(f"cannot open database {url!r}: {exc}") from exc
+        raise ConfigError(f"cannot open database {safe_url(url)}: {redact(str(exc))}") from None
+    if url.startswith("sqlite"):
+        _create_private_sqlite_file(url)
     return engine
 
 
@@ -141,9 +197,15 @@ class Store:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         head = ScriptDirectory.from_config(cfg).get_current_head()
-        with self.engine.connect() as conn:  # the common case: already at head, nothing to do
-            if MigrationContext.configure(conn).get_current_revision() == head:
-                return head
+        try:
+            with self.engine.connect() as conn:  # the common case: at head, nothing to do
+                if MigrationContext.configure(conn).get_current_revision() == head:
+                    return head
+        except SQLAlchemyError as exc:
+            if busy_reason(exc) is not None:
+                raise
+            raise StoreError(f"cannot connect to database {safe_url(self.url)}: "
+                             f"{one_line(exc)}") from None
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
@@ -192,7 +254,7 @@ class Store:
                 trans.commit()
             except BaseException as exc:
                 trans.rollback()
-                if isinstance(exc, PermissionDenied) and exc not in refused:
+                if isinstance(exc, PermissionDenied) and not any(e is exc for e in refused):
                     refused.append(exc)
                 why = busy_reason(exc)
                 if why is not None:

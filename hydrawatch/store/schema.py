@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -44,16 +45,16 @@ class Account(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
     account_id: Mapped[str] = mapped_column(String(128))
-    handle: Mapped[str | None] = mapped_column(String(255))
-    handle_norm: Mapped[str | None] = mapped_column(String(255))
+    handle: Mapped[str | None] = mapped_column(String(320))
+    handle_norm: Mapped[str | None] = mapped_column(String(320))
     name: Mapped[str | None] = mapped_column(Text)
     bio: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime | None]
     avatar_pdq: Mapped[str | None] = mapped_column(String(64))
-    followers: Mapped[int | None] = mapped_column(Integer)
-    following: Mapped[int | None] = mapped_column(Integer)
-    posts_count: Mapped[int | None] = mapped_column(Integer)
+    followers: Mapped[int | None] = mapped_column(BigInteger)
+    following: Mapped[int | None] = mapped_column(BigInteger)
+    posts_count: Mapped[int | None] = mapped_column(BigInteger)
     lang: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str | None] = mapped_column(String(32))
     status_at: Mapped[datetime | None]
@@ -77,8 +78,8 @@ class Handle(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
     account_id: Mapped[str] = mapped_column(String(128))
-    handle: Mapped[str] = mapped_column(String(255))
-    handle_norm: Mapped[str] = mapped_column(String(255))
+    handle: Mapped[str] = mapped_column(String(320))
+    handle_norm: Mapped[str] = mapped_column(String(320))
     first_seen: Mapped[datetime | None]
     last_seen: Mapped[datetime | None]
 
@@ -157,7 +158,7 @@ class Status(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
     account_id: Mapped[str] = mapped_column(String(128), default="")
-    handle_norm: Mapped[str] = mapped_column(String(255), default="")
+    handle_norm: Mapped[str] = mapped_column(String(320), default="")
     status: Mapped[str] = mapped_column(String(32))
     observed_at: Mapped[datetime]
     source: Mapped[str | None] = mapped_column(Text)
@@ -196,6 +197,54 @@ class ScoreSignal(Base):
     scored_at: Mapped[datetime]
 
 
+class HashBank(Base):
+    """A named bank of PDQ hashes (``hydrawatch hashes import FILE --bank NAME``)."""
+
+    __tablename__ = "hash_banks"
+    __table_args__ = (UniqueConstraint("name", name="uq_hash_banks_name"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class BankHash(Base):
+    """One hash of a bank with where it came from: file, its SHA-256, line, and the
+    row's other fields (tags, ids, ...) as ``provenance``."""
+
+    __tablename__ = "bank_hashes"
+    __table_args__ = (UniqueConstraint("bank_id", "pdq", name="uq_bank_hashes_key"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("hash_banks.id"))
+    pdq: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(Text)
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    line: Mapped[int | None] = mapped_column(Integer)
+    provenance: Mapped[dict | None]
+    imported_at: Mapped[datetime]
+
+
+class MediaMatch(Base):
+    """A distinct media or avatar hash seen in the store that matches a bank hash."""
+
+    __tablename__ = "media_matches"
+    __table_args__ = (UniqueConstraint("pdq", "bank_hash_id", name="uq_media_matches_key"),
+                      Index("ix_media_matches_pdq", "pdq"))
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    pdq: Mapped[str] = mapped_column(String(64))
+    bank_hash_id: Mapped[int] = mapped_column(ForeignKey("bank_hashes.id"))
+    distance: Mapped[int] = mapped_column(Integer)
+    matched_at: Mapped[datetime]
+
+
+class PdqChecked(Base):
+    """Distinct hashes already matched against every bank (new bank hashes are matched
+    against all of these when imported)."""
+
+    __tablename__ = "pdq_checked"
+    pdq: Mapped[str] = mapped_column(String(64), primary_key=True)
+    checked_at: Mapped[datetime]
+
+
 # -- people and verification ----------------------------------------------------------------
 
 class Organization(Base):
@@ -203,6 +252,9 @@ class Organization(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime]
+    # how evidence media shows by default for the organisation's members (ROOST-style)
+    media_blur: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    media_greyscale: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class User(Base):
@@ -215,6 +267,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     reliability: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime]
+    media_blur: Mapped[bool | None] = mapped_column(Boolean)  # None: the organisation's default
+    media_greyscale: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class GroupList(Base):
@@ -254,11 +308,36 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class CaseClaim(Base):
+    """A reviewer working on a case: nobody else is handed it until ``expires_at``."""
+
+    __tablename__ = "case_claims"
+    __table_args__ = (Index("ix_case_claims_user", "user_id"),)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True,
+                                         autoincrement=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class CaseComment(Base):
+    """Internal discussion of a case among reviewers (never published)."""
+
+    __tablename__ = "case_comments"
+    __table_args__ = (Index("ix_case_comments_case", "case_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
 class Nomination(Base):
     __tablename__ = "nominations"
     __table_args__ = (
         Index("ix_nominations_pending", "platform", "handle_norm"),
         Index("ix_nominations_account", "platform", "account_id"),
+        Index("uq_nominations_dedup", "dedup_key", unique=True),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(String(16))  # list | cli | link | web
@@ -268,12 +347,15 @@ class Nomination(Base):
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     platform: Mapped[str | None] = mapped_column(String(32))
-    handle_norm: Mapped[str | None] = mapped_column(String(255))
+    handle_norm: Mapped[str | None] = mapped_column(String(320))
     account_id: Mapped[str | None] = mapped_column(String(128))  # set once resolved
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
+    # sha256 of what makes a nomination the same one (source, account, who / list row):
+    # nominating twice, or at the same moment, records it once (insert ... on conflict)
+    dedup_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class Evidence(Base):
@@ -301,6 +383,9 @@ class Review(Base):
     category: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     evidence_ids: Mapped[list | None]
+    # {"platform:predecessor_id": [evidence ids]}: cited evidence about the suspended account
+    # this re-entry case's account was linked to (the vote says so)
+    predecessor_evidence: Mapped[dict | None]
     created_at: Mapped[datetime]
 
 
@@ -338,9 +423,14 @@ class Report(Base):
 
 class Appeal(Base):
     __tablename__ = "appeals"
+    __table_args__ = (
+        Index("uq_appeals_open", "open_key", unique=True),
+        Index("ix_appeals_account_time", "account_key", "submitted_at"),
+        Index("ix_appeals_contact_time", "contact_key", "submitted_at"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
-    handle: Mapped[str | None] = mapped_column(String(255))
+    handle: Mapped[str | None] = mapped_column(String(320))
     account_id: Mapped[str | None] = mapped_column(String(128))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     contact: Mapped[str] = mapped_column(Text)
@@ -350,6 +440,9 @@ class Appeal(Base):
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    account_key: Mapped[str | None] = mapped_column(String(300))  # platform:id or platform:@handle
+    contact_key: Mapped[str | None] = mapped_column(String(64))  # sha256 of the folded contact
+    open_key: Mapped[str | None] = mapped_column(String(64))  # set while open: one per account+contact
 
 
 class Publication(Base):
@@ -366,6 +459,7 @@ class AuditEntry(Base):
     """Append-only and hash-chained: ``hash`` covers the entry and ``prev_hash``."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     ts: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(255))

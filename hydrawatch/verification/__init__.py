@@ -1,21 +1,26 @@
 """Verification: how a nominated account becomes a verified case, and how it may leave.
 
+``states``       the case state machine: CaseState, TRANSITIONS, transition()
 ``cases``        opening a case (one per account)
 ``review``       nominations, blind votes and the decision under the rule
 ``rules``        the verification rule (``rules_default.yaml``, an operator-edited file)
 ``evidence``     hash-bound snapshots attached to a case
 ``appeals``      an account holder's appeal and the admin's decision
 ``reliability``  reviewer reliability (Dawid-Skene)
-``people``       organisations, users and their roles
+``people``       organisations and users
+``roles``        who may do what (one permissions table), principals
+``binding``      evidence bound to the case's account
 ``views``        case listings and the blind case view
 ``lists``        nominations from trusted groups' lists
+``claims``       "next case": one reviewer at a time, under an expiring lock
+``comments``     reviewers' internal comments on a case
+``media_prefs``  evidence media blurred/greyscale: organisation default, user override
+``case_context`` handles and statuses over time, re-entry links, the hydra family
 """
 
 from hydrawatch.lazy import lazy_exports
 
 _EXPORTS = {
-    "STATES": "cases",
-    "VERIFIED_STATES": "cases",
     "open_case": "cases",
     "Decision": "review",
     "NominationResult": "review",
@@ -43,15 +48,19 @@ _EXPORTS = {
     "dawid_skene": "reliability",
     "update_reliability": "reliability",
     "REVIEW_ROLES": "people",
-    "ROLES": "people",
     "add_org": "people",
     "add_user": "people",
+    "bootstrap_admin": "people",
     "check_password": "people",
     "ensure_org": "people",
     "get_org": "people",
     "get_user": "people",
     "list_users": "people",
-    "require_role": "people",
+    "claim_next": "claims",
+    "add_comment": "comments",
+    "list_comments": "comments",
+    "media_settings": "media_prefs",
+    "family": "case_context",
     "case_view": "views",
     "evidence_content": "views",
     "list_cases": "views",
@@ -59,6 +68,16 @@ _EXPORTS = {
     "import_list": "lists",
     "list_lists": "lists",
     "resolve_nominations": "lists",
+    "Principal": "roles",
+    "ROLES": "roles",
+    "require_role": "roles",
+    "CaseState": "states",
+    "INITIAL_STATES": "states",
+    "STATES": "states",
+    "TRANSITIONS": "states",
+    "VERIFIED_STATES": "states",
+    "check_transition": "states",
+    "transition": "states",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -53,7 +53,7 @@ def account_snapshot(db: Session, platform: str, account_id: str) -> dict:
     handles = db.scalars(select(Handle).where(Handle.platform == platform,
                                               Handle.account_id == account_id)
                          .order_by(Handle.first_seen, Handle.handle)).all()
-    return {
+    snap = {
         "kind": "account", "platform": acc.platform, "account_id": acc.account_id,
         "handle": acc.handle, "name": acc.name, "bio": acc.bio, "url": acc.url,
         "created_at": iso(acc.created_at), "avatar_pdq": acc.avatar_pdq,
@@ -64,6 +64,17 @@ def account_snapshot(db: Session, platform: str, account_id: str) -> dict:
         "handles": [{"handle": h.handle, "first_seen": iso(h.first_seen),
                      "last_seen": iso(h.last_seen)} for h in handles],
     }
+    if acc.avatar_pdq:
+        hits = _bank_matches(db, [acc.avatar_pdq]).get(acc.avatar_pdq.lower())
+        if hits:
+            snap["avatar_bank_matches"] = hits
+    return snap
+
+
+def _bank_matches(db: Session, hashes) -> dict[str, list[dict]]:
+    from hydrawatch.media.banks import matches_for_hashes
+
+    return matches_for_hashes(db, hashes)
 
 
 def post_snapshot(db: Session, platform: str, post_id: str) -> dict:
@@ -77,6 +88,7 @@ def post_snapshot(db: Session, platform: str, post_id: str) -> dict:
         author = account_snapshot(db, platform, post.account_id)
     except NotFound:
         author = {"kind": "account", "platform": platform, "account_id": post.account_id}
+    hits = _bank_matches(db, [m.pdq for m in media if m.pdq])
     return {
         "kind": "post", "platform": post.platform, "post_id": post.post_id,
         "account_id": post.account_id, "created_at": iso(post.created_at), "text": post.text,
@@ -86,7 +98,8 @@ def post_snapshot(db: Session, platform: str, post_id: str) -> dict:
         "reply_to": {"post_id": post.reply_to_post, "account_id": post.reply_to_account},
         "quote_of": {"post_id": post.quote_of_post, "account_id": post.quote_of_account},
         "observed_at": iso(post.observed_at), "extra": post.extra,
-        "media": [{"position": m.position, "kind": m.kind, "url": m.url, "pdq": m.pdq}
+        "media": [{"position": m.position, "kind": m.kind, "url": m.url, "pdq": m.pdq,
+                   **({"bank_matches": hits[m.pdq.lower()]} if m.pdq and m.pdq.lower() in hits else {})}
                   for m in media],
         "account": author,
     }
@@ -126,21 +139,25 @@ def _case(db: Session, case_id: int) -> Case:
     return case
 
 
-def capture_post(db_or_store, case_id: int, post_ref: str, *, by_user: str | None = None,
-                 actor: str | None = None) -> Evidence:
-    """Snapshot the post ``PLATFORM:ID`` (with its media and author) as evidence of a case."""
-    from hydrawatch.verification.people import get_user
+def capture_post(db_or_store, case_id: int, post_ref: str, *, by_user) -> Evidence:
+    """Snapshot the post ``PLATFORM:ID`` (with its media and author) as evidence of a case.
+    ``by_user``: a user (any role) or a system principal. The post must be by the case's
+    account, or by a re-entry predecessor it is linked to (see verification.binding)."""
+    from hydrawatch.verification.binding import bind
+    from hydrawatch.verification.roles import require_role
 
     platform, post_id = parse_ref(post_ref)
     with transaction(db_or_store) as db:
         case = _case(db, case_id)
-        user = get_user(db, by_user) if by_user else None
+        who = require_role(db, by_user, "evidence.capture", object_type="case", object_id=case_id)
         snap = post_snapshot(db, platform, post_id)
         if platform != case.platform:
             raise InputError(f"post {post_ref} is on {platform}, case {case_id} is on {case.platform}")
+        probe = Evidence(case_id=case.id, kind="post", ref=f"{platform}:{post_id}",
+                         content=canonical_json(snap).decode())
+        bind(db, case, [probe], who, "evidence.capture")
         return capture(db, case.id, "post", f"{platform}:{post_id}", snap,
-                       by_user_id=user.id if user else None,
-                       actor=actor or (user.name if user else "system"))
+                       by_user_id=who.user_id, actor=who.name)
 
 
 def copy_evidence(db: Session, case_id: int, evidence_id: int, *, by_user_id: int | None = None,
@@ -216,10 +233,14 @@ def capture_case_opening(db: Session, case: Case, *, by_user_id: int | None = No
     return out
 
 
-def capture_missing(db_or_store, *, actor: str = "system", posts: int = TOP_POSTS) -> int:
+def capture_missing(db_or_store, *, by_user=None, posts: int = TOP_POSTS) -> int:
     """Capture the case-opening evidence of every open case that has none yet (cases opened
-    by list imports, or before their account was ingested). Returns how many cases got some."""
+    by list imports, or before their account was ingested). Returns how many cases got some.
+    ``by_user``: a user or a system principal (default ``system("evidence")``)."""
+    from hydrawatch.verification.roles import require_role, system
+
     with transaction(db_or_store) as db:
+        actor = require_role(db, by_user or system("evidence"), "evidence.capture").name
         has = select(Evidence.case_id)
         todo = db.scalars(select(Case).where(Case.id.not_in(has),
                                              Case.state.in_(("nominated", "in_review")))

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from hydrawatch.store import audit
 from hydrawatch.verification.cases import open_case
-from hydrawatch.errors import InputError
+from hydrawatch.errors import InputError, quote
 from hydrawatch.verification.evidence import capture_case_opening
 from hydrawatch.ingest.lists import read_rows
-from hydrawatch.verification.people import ensure_org
+from hydrawatch.verification.people import get_org
+from hydrawatch.verification.roles import require_member, require_role
+from hydrawatch.verification.states import transition
 from hydrawatch.store.schema import Account, GroupList, Handle, Nomination, Organization
 from hydrawatch.timeutil import utcnow
 
@@ -37,8 +39,11 @@ class ListSummary:
 
 
 def import_list(store, path: str | Path, *, org: str, name: str | None = None,
-                verified: bool = False, actor: str = "cli", platform: str = "x") -> ListSummary:
-    """Import one list file for ``org``. Re-importing the same content is a no-op."""
+                verified: bool = False, by_user, platform: str = "x") -> ListSummary:
+    """Import one list file for ``org`` (an existing organisation) as ``by_user``: any
+    user for their own organisation, an admin for any; ``verified`` (its accounts' cases
+    open as verified, with no review) needs an admin. Re-importing the same content is a
+    no-op."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -49,20 +54,28 @@ def import_list(store, path: str | Path, *, org: str, name: str | None = None,
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise InputError("invalid UTF-8", path=str(path), line=line) from None
+    except ValueError as exc:
+        raise InputError(str(exc), path=str(path)) from None
     digest = hashlib.sha256(data).hexdigest()
     name = name or path.stem
     now = utcnow()
     with store.session() as db:
-        org_row = ensure_org(db, org, actor=actor)
+        action = "list.import_verified" if verified else "list.import"
+        who = require_role(db, by_user, action, object_type="organization", object_id=org)
+        org_row = get_org(db, org)
+        require_member(who, org_row.id, action, org_row.name, object_type="organization",
+                       object_id=org)
+        actor = who.name
         existing = db.scalars(select(GroupList).where(GroupList.org_id == org_row.id,
                                                       GroupList.name == name)).first()
         if existing is not None:
             if existing.sha256 != digest:
-                raise InputError(f"{org} already has a list named {name!r} with other content; "
-                                 "import this one under another --name", path=str(path))
+                raise InputError(f"{quote(org)} already has a list named {quote(name)} with other "
+                                 "content; import this one under another --name", path=str(path))
             return _summary_of(db, existing, org, already=True)
         glist = GroupList(org_id=org_row.id, name=name, verified=verified, source_file=str(path),
-                          sha256=digest, rows=len(rows), imported_at=now)
+                          sha256=digest, rows=len(rows), imported_at=now,
+                          imported_by=who.user_id)
         db.add(glist)
         db.flush()
         summary = ListSummary(glist.id, name, org, rows=len(rows))
@@ -127,10 +140,9 @@ def resolve_nominations(db: Session, list_id: int | None = None) -> int:
             capture_case_opening(db, case, actor="lists")
         opened += created
         if verified and not created and case.state in ("nominated", "in_review"):
-            case.state, case.verified_at, case.updated_at = "verified", now, now
-            case.version += 1
-            audit.record(db, "lists", "case.verified", "case", case.id,
-                         {"by": "trusted list", "list_id": nom.list_id})
+            transition(db, case, "verified", actor="lists",
+                       reason=f"on trusted list {nom.list_id}",
+                       details={"by": "trusted list", "list_id": nom.list_id})
         nom.account_id, nom.case_id, nom.resolved_at = account_id, case.id, now
     db.flush()
     return opened
@@ -180,3 +192,27 @@ def list_lists(store) -> list[dict]:
                         "rows": glist.rows, "nominations": s.nominations, "resolved": s.resolved,
                         "pending": s.pending, "imported_at": glist.imported_at.isoformat()})
         return out
+
+
+def list_rows(store, list_id: int) -> dict:
+    """One imported list with its rows: each nomination resolved (with its case and state) or
+    pending; ``rejected`` counts rows that could not be read at import."""
+    from hydrawatch.errors import NotFound
+    from hydrawatch.store.schema import Case
+
+    with store.session(readonly=True) as db:
+        row = db.execute(select(GroupList, Organization.name).join(
+            Organization, Organization.id == GroupList.org_id).where(GroupList.id == list_id)).first()
+        if row is None:
+            raise NotFound(f"no list {list_id}")
+        glist, org = row
+        noms = db.execute(select(Nomination, Case.state).outerjoin(Case, Case.id == Nomination.case_id)
+                          .where(Nomination.list_id == list_id).order_by(Nomination.row_number)).all()
+        rows = [{"row": n.row_number, "raw": n.raw, "platform": n.platform,
+                 "account_id": n.account_id, "case_id": n.case_id, "case_state": state,
+                 "status": "resolved" if n.account_id else "pending"} for n, state in noms]
+        return {"id": glist.id, "org": org, "name": glist.name, "verified": glist.verified,
+                "rows": glist.rows, "imported_at": glist.imported_at.isoformat(),
+                "resolved": sum(r["status"] == "resolved" for r in rows),
+                "pending": sum(r["status"] == "pending" for r in rows),
+                "rejected": max(glist.rows - len(rows), 0), "items": rows}

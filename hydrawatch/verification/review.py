@@ -11,23 +11,25 @@ reviewers voting at the same moment never lose a vote and never verify a case tw
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hydrawatch.store import audit
-from hydrawatch.verification.cases import VERIFIED_STATES, open_case
+from hydrawatch.verification.cases import open_case, upsert
 from hydrawatch.errors import InputError, NotFound, PermissionDenied
-from hydrawatch.ingest.writer import norm_handle
+from hydrawatch.platforms import norm_handle
 from hydrawatch.verification.evidence import capture, capture_case_opening, capture_post, copy_evidence
-from hydrawatch.verification.people import REVIEW_ROLES, get_org, get_user, require_role
+from hydrawatch.verification.people import get_org, get_user
 from hydrawatch.verification.rules import Rule, load_rule
+from hydrawatch.verification.states import VERIFIED_STATES, transition
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Case, Evidence, Handle, Nomination, Review, User
 from hydrawatch.timeutil import utcnow
+from hydrawatch.verification.roles import Principal, refuse, require_member, require_role, system
 
 VERDICTS = ("confirm", "reject", "unsure")
 OPEN_STATES = ("nominated", "in_review")
@@ -92,27 +94,19 @@ class NominationResult:
     evidence_ids: list[int] = field(default_factory=list)
 
 
-def _open_case_once(db: Session, platform: str, account_id: str, reason: str | None,
-                    actor: str) -> tuple[Case, bool]:
-    """open_case, safe against a concurrent opener of the same account (unique key)."""
-    if db.get_bind().dialect.name != "postgresql":  # SQLite serialises writers
-        return open_case(db, platform, account_id, state="nominated", reason=reason, actor=actor)
-    try:
-        with db.begin_nested():
-            return open_case(db, platform, account_id, state="nominated", reason=reason, actor=actor)
-    except IntegrityError:
-        case = db.scalars(select(Case).where(Case.platform == platform,
-                                             Case.account_id == account_id)).first()
-        if case is None:
-            raise
-        return case, False
+def nomination_key(source: str, platform: str, account_id: str, who: Principal) -> str:
+    """What makes two nominations the same one: the same source, account and nominator."""
+    who_key = f"user:{who.user_id}" if who.user_id is not None else f"system:{who.name}"
+    return hashlib.sha256("\x1f".join((source, platform, account_id, who_key)).encode()).hexdigest()
 
 
-def nominate(db_or_store, platform: str, account_id: str, *, by_user: str | None = None,
+def nominate(db_or_store, platform: str, account_id: str, *, by_user: str | Principal,
              org: str | None = None, reason: str, source: str = "cli", evidence=(),
-             actor: str | None = None, capture_evidence: bool = True) -> NominationResult:
+             capture_evidence: bool = True) -> NominationResult:
     """Nominate an account: open its case (one per account) or join the existing one, and
     record who, which organisation, why and from where (``source``: cli | link | list | web).
+    ``by_user`` is a user (any role; non-admins nominate for their own organisation only)
+    or a system principal (e.g. ``roles.system("link")``).
 
     When the case opens, the account snapshot and its top posts are captured as evidence.
     ``evidence`` adds items: an int copies an existing evidence row (e.g. a predecessor's),
@@ -124,37 +118,47 @@ def nominate(db_or_store, platform: str, account_id: str, *, by_user: str | None
         raise InputError("a nomination needs a reason")
     platform = platform.strip().lower()
     with transaction(db_or_store) as db:
-        user = get_user(db, by_user) if by_user else None
+        p = require_role(db, by_user, "nominate", object_type="account",
+                         object_id=f"{platform}:{account_id}")
         org_row = get_org(db, org) if org else None
-        org_id = org_row.id if org_row else (user.org_id if user else None)
-        who = actor or (user.name if user else source)
-        case, created = _open_case_once(db, platform, account_id, reason.strip(), who)
+        if org_row is not None:
+            require_member(p, org_row.id, "nominate", org_row.name, object_type="account",
+                           object_id=f"{platform}:{account_id}")
+        org_id = org_row.id if org_row else p.org_id
+        who = p.name
+        user = p if p.user_id is not None else None
+        case, created = open_case(db, platform, account_id, state="nominated",
+                                  reason=reason.strip(), actor=who)
         handle = db.scalar(select(Account.handle_norm).where(Account.platform == platform,
                                                              Account.account_id == account_id))
         now = utcnow()
-        nom = Nomination(source=source, org_id=org_id, user_id=user.id if user else None,
-                         platform=platform, handle_norm=handle, account_id=account_id,
-                         case_id=case.id, reason=reason.strip(), created_at=now, resolved_at=now)
-        db.add(nom)
-        db.flush()
-        audit.record(db, who, "nomination.add", "nomination", nom.id,
-                     {"case": case.id, "platform": platform, "account_id": account_id,
-                      "source": source, "org": org_id, "reason": reason.strip()})
-        uid = user.id if user else None
+        key = nomination_key(source, platform, account_id, p)
+        nom_id = db.execute(upsert(db, Nomination).values(
+            source=source, org_id=org_id, user_id=user.user_id if user else None,
+            platform=platform, handle_norm=handle, account_id=account_id, case_id=case.id,
+            reason=reason.strip(), created_at=now, resolved_at=now, dedup_key=key,
+        ).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Nomination.id)).scalar()
+        if nom_id is None:  # the same nominator nominated this account before: once is enough
+            nom_id = db.scalar(select(Nomination.id).where(Nomination.dedup_key == key))
+        else:
+            audit.record(db, who, "nomination.add", "nomination", nom_id,
+                         {"case": case.id, "platform": platform, "account_id": account_id,
+                          "source": source, "org": org_id, "reason": reason.strip()})
+        uid = user.user_id if user else None
         captured = capture_case_opening(db, case, by_user_id=uid, actor=who) \
             if created and capture_evidence else []
         for item in evidence or ():
             if isinstance(item, int):
                 captured.append(copy_evidence(db, case.id, item, by_user_id=uid, actor=who))
             elif isinstance(item, str):
-                captured.append(capture_post(db, case.id, item, actor=who))
+                captured.append(capture_post(db, case.id, item, by_user=p))
             elif isinstance(item, dict) and {"kind", "content"} <= item.keys():
                 captured.append(capture(db, case.id, item["kind"], item.get("ref"),
                                         item["content"], by_user_id=uid, actor=who))
             else:
                 raise InputError(f"evidence item {item!r} is not an evidence id, a post "
                                  "reference or a {kind, ref, content} dict")
-        return NominationResult(case.id, nom.id, created, case.state,
+        return NominationResult(case.id, nom_id, created, case.state,
                                 sorted({e.id for e in captured}))
 
 
@@ -244,21 +248,13 @@ def lock_case(db: Session, case_id: int) -> Case:
     return case
 
 
-def set_state(db: Session, case: Case, state: str, actor: str, reason: str) -> None:
-    old = case.state
-    now = utcnow()
-    case.state = state
-    case.updated_at = now
-    case.version = (case.version or 0) + 1
-    if state == "verified" and case.verified_at is None:
-        case.verified_at = now
-    db.flush()
-    audit.record(db, actor, f"case.{state}", "case", case.id,
-                 {"from": old, "to": state, "reason": reason})
+def _check_evidence(db: Session, case: Case, who: Principal, verdict: str,
+                    category: str | None, evidence_ids, rule: Rule) -> tuple[list[int], dict]:
+    """The cited ids, checked: each belongs to the case and is about its account or a
+    linked predecessor (returned as {"platform:id": [evidence ids]}: the vote records it),
+    and a confirm cites what the rule asks for its category."""
+    from hydrawatch.verification.binding import bind
 
-
-def _check_evidence(db: Session, case: Case, verdict: str, category: str | None,
-                    evidence_ids, rule: Rule) -> list[int]:
     try:
         ids = sorted({int(e) for e in evidence_ids or ()})
     except (TypeError, ValueError):
@@ -268,14 +264,16 @@ def _check_evidence(db: Session, case: Case, verdict: str, category: str | None,
     if foreign:
         raise InputError(f"evidence {', '.join(map(str, foreign))} does not belong to case "
                          f"{case.id} (see `hydrawatch case show {case.id}`)")
+    via = bind(db, case, [rows[i] for i in ids], who, "review.vote")
     if verdict == "confirm":
         need = rule.requirement(category)
         fitting = [i for i in ids if not need.kinds or rows[i].kind in need.kinds]
         if len(fitting) < need.min:
             cited = ", ".join(f"{i} ({rows[i].kind})" for i in ids) or "none"
-            raise PermissionDenied(f"a confirm in category {category!r} must cite "
-                                   f"{need.describe()}; cited: {cited}")
-    return ids
+            raise refuse(who, "review.vote", f"a confirm in category {category!r} must cite "
+                         f"{need.describe()}; cited: {cited}", object_type="case",
+                         object_id=case.id)
+    return ids, via
 
 
 def cast_vote(db_or_store, case_id: int, *, by_user: str, verdict: str,
@@ -288,43 +286,50 @@ def cast_vote(db_or_store, case_id: int, *, by_user: str, verdict: str,
         raise InputError(f"unknown verdict {verdict!r} (one of {', '.join(VERDICTS)})")
     with transaction(db_or_store) as db:
         case = lock_case(db, case_id)  # first: every vote on this case queues here
-        user = get_user(db, by_user)
-        require_role(user, REVIEW_ROLES, "voting on a case")
+        p = require_role(db, by_user, "review.vote", object_type="case", object_id=case_id)
+        user = db.get(User, p.user_id)
+
+        def refused(message: str) -> PermissionDenied:
+            return refuse(p, "review.vote", message, object_type="case", object_id=case.id)
+
         if case.state not in OPEN_STATES + DECIDED_STATES:
-            raise PermissionDenied(f"case {case.id} is {case.state}; voting is closed")
+            raise refused(f"case {case.id} is {case.state}; voting is closed")
         if not rule.allow_self_review:
             own = db.scalar(select(Nomination.id).where(Nomination.case_id == case.id,
                                                         Nomination.user_id == user.id).limit(1))
             if own is not None:
-                raise PermissionDenied(f"user {user.name!r} nominated this account (nomination "
-                                       f"{own}); the rule forbids reviewing one's own nomination")
+                raise refused(f"user {user.name!r} nominated this account (nomination "
+                              f"{own}); the rule forbids reviewing one's own nomination")
         if db.scalar(select(Review.id).where(Review.case_id == case.id, Review.user_id == user.id)):
-            raise PermissionDenied(f"user {user.name!r} has already voted on case {case.id}")
+            raise refused(f"user {user.name!r} has already voted on case {case.id}")
         if verdict == "confirm" and not category:
             raise InputError("a confirm needs a --category")
         if category and rule.categories and category not in rule.categories:
             raise InputError(f"unknown category {category!r} (the rule knows "
                              f"{', '.join(rule.categories)})")
-        ids = _check_evidence(db, case, verdict, category, evidence_ids, rule)
+        ids, via = _check_evidence(db, case, p, verdict, category, evidence_ids, rule)
         late = case.state in DECIDED_STATES
         review = Review(case_id=case.id, user_id=user.id, verdict=verdict, category=category,
-                        note=note, evidence_ids=ids, created_at=utcnow())
+                        note=note, evidence_ids=ids, predecessor_evidence=via or None,
+                        created_at=utcnow())
         db.add(review)
         db.flush()
-        audit.record(db, user.name, "review.vote", "case", case.id,
-                     {"review": review.id, "verdict": verdict, "category": category,
-                      "evidence": ids, "late": late})
+        details = {"review": review.id, "verdict": verdict, "category": category,
+                   "evidence": ids, "late": late}
+        if via:
+            details["predecessor_evidence"] = via
+        audit.record(db, user.name, "review.vote", "case", case.id, details)
         if late:
             return VoteResult(review.id, case.id, case.state, False,
                               f"case already {case.state}; vote stored for reliability")
         before = case.state
         if case.state == "nominated":
-            set_state(db, case, "in_review", user.name, "first vote")
+            transition(db, case, "in_review", actor=user.name, reason="first vote")
         decision = decide(votes_of(db, case.id), rule)
         if decision.state != case.state:
             if category and decision.state == "verified":
                 case.category = _majority_category(db, case.id) or category
-            set_state(db, case, decision.state, user.name, decision.reason)
+            transition(db, case, decision.state, actor=user.name, reason=decision.reason)
         elif verdict == "reject" and "escalated" in decision.reason:
             audit.record(db, user.name, "case.escalated", "case", case.id,
                          {"reason": decision.reason})
@@ -365,7 +370,7 @@ def set_known_answer(db_or_store, case_id: int, answer: str | None, *, by_user: 
         raise InputError("a known answer is confirm or reject")
     with transaction(db_or_store) as db:
         case = lock_case(db, case_id)
-        user = get_user(db, by_user)
-        require_role(user, ("admin",), "setting a known answer")
+        user = require_role(db, by_user, "case.known_answer", object_type="case",
+                            object_id=case_id)
         case.known_answer = answer
         audit.record(db, user.name, "case.known_answer", "case", case.id, {"answer": answer})

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hydrawatch.errors import InputError, NotFound
 from hydrawatch.verification.evidence import evidence_dict
 from hydrawatch.verification.people import get_user
-from hydrawatch.verification.cases import STATES
+from hydrawatch.verification.states import STATES
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import (Account, Appeal, Case, Evidence, Nomination, Organization,
                                      Review, User)

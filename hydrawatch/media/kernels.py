@@ -1,0 +1,319 @@
+"""Compiled kernels of the PDQ multi-index (numba, cached on disk).
+
+A 256-bit PDQ code is held as four ``uint64`` words. The index cuts it into 11 bands
+(3 of 24 bits, 8 of 23): two codes within Hamming distance 32 differ in at most 2 bits of
+at least one band (11 bands x 3 bits = 33 > 32), so probing every key within 2 bit-flips of
+the query's key in every band finds every match at distance <= 32 -- exactly. Each band is
+a counting-sorted array of bank row ids with a prefix-offset table over (a prefix of) its
+key, so a probe is one table read and a short scan; candidates are checked by their full
+distance, and a hit is reported only from the first band that can find it (no duplicates,
+no hash set).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, types
+from numba.extending import intrinsic
+
+BAND_WIDTHS = (24, 24, 24) + (23,) * 8
+BAND_STARTS = tuple(int(x) for x in np.cumsum((0,) + BAND_WIDTHS[:-1]))
+N_BANDS = len(BAND_WIDTHS)
+MAX_FLIPS = 2
+AHEAD = 16  # prefetch distance of the phased search
+EXACT_UP_TO = N_BANDS * (MAX_FLIPS + 1) - 1  # 32
+
+
+@intrinsic
+def _ctpop(typingctx, x):
+    sig = types.uint64(types.uint64)
+
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return sig, codegen
+
+
+@intrinsic
+def _prefetch(typingctx, arr, idx):
+    """llvm.prefetch(&arr[idx]) for a 1-d array: start a load the loop will need later."""
+    sig = types.void(arr, idx)
+
+    def codegen(context, builder, signature, args):
+        import llvmlite.ir as ir
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ptr = builder.gep(ary.data, [args[1]])
+        i8p = ir.IntType(8).as_pointer()
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, ir.IntType(32), ir.IntType(32), ir.IntType(32)])
+        fn = cgutils_get_or_insert(builder.module, fnty, "llvm.prefetch.p0")
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(ir.IntType(32), 0),
+                          ir.Constant(ir.IntType(32), 3), ir.Constant(ir.IntType(32), 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+def cgutils_get_or_insert(module, fnty, name):
+    from numba.core import cgutils
+    return cgutils.get_or_insert_function(module, fnty, name)
+
+
+@njit(inline="always")
+def popcount64(x):
+    return _ctpop(x)
+
+
+@njit(inline="always")
+def band_key(c0, c1, c2, c3, start, width, bits):
+    """The low ``bits`` bits of the ``width``-bit band starting at bit ``start``."""
+    w = start >> 6
+    off = start & 63
+    if w == 0:
+        lo, hi = c0, c1
+    elif w == 1:
+        lo, hi = c1, c2
+    elif w == 2:
+        lo, hi = c2, c3
+    else:
+        lo, hi = c3, np.uint64(0)
+    v = lo >> np.uint64(off)
+    if off > 0 and off + width > 64:
+        v |= hi << np.uint64(64 - off)
+    return v & ((np.uint64(1) << np.uint64(bits)) - np.uint64(1))
+
+
+@njit(cache=True)
+def band_keys(codes, start, width, bits):
+    n = codes.shape[0]
+    out = np.empty(n, dtype=np.uint32)
+    for i in range(n):
+        out[i] = band_key(codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3], start, width, bits)
+    return out
+
+
+@njit(cache=True)
+def counting_sort(keys, n_buckets):
+    """(offsets[n_buckets + 1], ids sorted by key, stable)."""
+    offsets = np.zeros(n_buckets + 1, dtype=np.uint32)
+    for k in keys:
+        offsets[k + 1] += 1
+    for b in range(n_buckets):
+        offsets[b + 1] += offsets[b]
+    fill = offsets[:-1].copy()
+    ids = np.empty(len(keys), dtype=np.uint32)
+    for i in range(len(keys)):
+        k = keys[i]
+        ids[fill[k]] = i
+        fill[k] += 1
+    return offsets, ids
+
+
+@njit(cache=True)
+def _scan(codes, ids, offsets, id_base, off_base, key, q0, q1, q2, q3, qkeys, band,
+          starts, widths, bits, maxd, qi, out_q, out_i, out_d, count):
+    lo = np.int64(offsets[off_base + key])
+    hi = np.int64(offsets[off_base + key + 1])
+    for pos in range(lo, hi):
+        i = ids[id_base + pos]
+        d = (popcount64(codes[i, 0] ^ q0) + popcount64(codes[i, 1] ^ q1)
+             + popcount64(codes[i, 2] ^ q2) + popcount64(codes[i, 3] ^ q3))
+        if d > maxd:
+            continue
+        # report each hit once: from the first band whose probes reach it
+        first = True
+        for b in range(band):
+            k = band_key(codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3], starts[b], widths[b], bits[b])
+            if popcount64(k ^ qkeys[b]) <= 2:
+                first = False
+                break
+        if not first:
+            continue
+        if count >= len(out_q):
+            return -1
+        out_q[count] = qi
+        out_i[count] = i
+        out_d[count] = d
+        count += 1
+    return count
+
+
+@njit(cache=True)
+def search(codes, ids, offsets, id_bases, off_bases, starts, widths, bits, queries, maxd,
+           out_q, out_i, out_d, q_from):
+    """Hits of queries[q_from:] into the out arrays; returns (queries done, hits written).
+    Stops early (before a query whose hits would not fit) when the out arrays are full."""
+    count = 0
+    nb = len(starts)
+    qkeys = np.empty(nb, dtype=np.uint64)
+    for qi in range(q_from, queries.shape[0]):
+        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
+        for b in range(nb):
+            qkeys[b] = band_key(q0, q1, q2, q3, starts[b], widths[b], bits[b])
+        mark = count
+        for b in range(nb):
+            key = np.int64(qkeys[b])
+            nbits = bits[b]
+            idb = id_bases[b]
+            ofb = off_bases[b]
+            count = _scan(codes, ids, offsets, idb, ofb, key, q0, q1, q2, q3, qkeys, b,
+                          starts, widths, bits, maxd, qi, out_q, out_i, out_d, count)
+            for x in range(nbits):
+                if count < 0:
+                    break
+                kx = key ^ (np.int64(1) << x)
+                count = _scan(codes, ids, offsets, idb, ofb, kx, q0, q1, q2, q3, qkeys, b,
+                              starts, widths, bits, maxd, qi, out_q, out_i, out_d, count)
+                for y in range(x + 1, nbits):
+                    if count < 0:
+                        break
+                    kxy = kx ^ (np.int64(1) << y)
+                    count = _scan(codes, ids, offsets, idb, ofb, kxy, q0, q1, q2, q3, qkeys, b,
+                                  starts, widths, bits, maxd, qi, out_q, out_i, out_d, count)
+            if count < 0:
+                break
+        if count < 0:
+            return qi, mark
+    return queries.shape[0], count
+
+
+@njit(cache=True)
+def brute_force(codes, queries, maxd):
+    """Every (query, bank row, distance) within ``maxd``: the reference the index is
+    tested and benchmarked against."""
+    cap = 1024
+    out_q = np.empty(cap, dtype=np.int64)
+    out_i = np.empty(cap, dtype=np.int64)
+    out_d = np.empty(cap, dtype=np.int32)
+    count = 0
+    for qi in range(queries.shape[0]):
+        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
+        for i in range(codes.shape[0]):
+            d = (popcount64(codes[i, 0] ^ q0) + popcount64(codes[i, 1] ^ q1)
+                 + popcount64(codes[i, 2] ^ q2) + popcount64(codes[i, 3] ^ q3))
+            if d <= maxd:
+                if count == cap:
+                    cap *= 2
+                    out_q = np.concatenate((out_q, np.empty(cap - count, dtype=np.int64)))
+                    out_i = np.concatenate((out_i, np.empty(cap - count, dtype=np.int64)))
+                    out_d = np.concatenate((out_d, np.empty(cap - count, dtype=np.int32)))
+                out_q[count] = qi
+                out_i[count] = i
+                out_d[count] = d
+                count += 1
+    return out_q[:count], out_i[:count], out_d[:count]
+
+
+@njit(cache=True)
+def nearest_brute(codes, queries):
+    """Nearest distance of each query to any bank row (brute force)."""
+    out = np.full(queries.shape[0], 257, dtype=np.int32)
+    for qi in range(queries.shape[0]):
+        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
+        best = 257
+        for i in range(codes.shape[0]):
+            d = (popcount64(codes[i, 0] ^ q0) + popcount64(codes[i, 1] ^ q1)
+                 + popcount64(codes[i, 2] ^ q2) + popcount64(codes[i, 3] ^ q3))
+            if d < best:
+                best = d
+        out[qi] = best
+    return out
+
+
+@njit(cache=True)
+def search_phased(codes, ids, offsets, id_bases, off_bases, starts, widths, bits, queries, maxd,
+                  out_q, out_i, out_d, q_from):
+    """Same contract as :func:`search`, but each query runs in phases -- every probe's
+    offset range, then every candidate id, then every candidate's distance -- with loads
+    prefetched a few steps ahead, so the CPU keeps many cache misses in flight."""
+    count = 0
+    nb = len(starts)
+    qkeys = np.empty(nb, dtype=np.uint64)
+    max_probes = 0
+    for b in range(nb):
+        max_probes += 1 + bits[b] + bits[b] * (bits[b] - 1) // 2
+    p_key = np.empty(max_probes + AHEAD, dtype=np.int64)
+    p_band = np.empty(max_probes, dtype=np.int64)
+    r_lo = np.empty(max_probes + AHEAD, dtype=np.int64)
+    r_hi = np.empty(max_probes, dtype=np.int64)
+    r_band = np.empty(max_probes, dtype=np.int64)
+    cand = np.empty(4096, dtype=np.int64)
+    cand_band = np.empty(4096, dtype=np.int64)
+    flat = codes.reshape(-1)
+    for qi in range(q_from, queries.shape[0]):
+        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
+        n_p = 0
+        for b in range(nb):
+            qkeys[b] = band_key(q0, q1, q2, q3, starts[b], widths[b], bits[b])
+            key = np.int64(qkeys[b])
+            base = off_bases[b]
+            p_key[n_p] = base + key
+            p_band[n_p] = b
+            n_p += 1
+            for x in range(bits[b]):
+                kx = key ^ (np.int64(1) << x)
+                p_key[n_p] = base + kx
+                p_band[n_p] = b
+                n_p += 1
+                for y in range(x + 1, bits[b]):
+                    p_key[n_p] = base + (kx ^ (np.int64(1) << y))
+                    p_band[n_p] = b
+                    n_p += 1
+        for p in range(n_p, n_p + AHEAD):
+            p_key[p] = 0
+        # phase 1: offset ranges (branch-free append of the non-empty ones)
+        n_r = 0
+        for p in range(n_p):
+            _prefetch(offsets, p_key[p + AHEAD])
+            t = p_key[p]
+            lo = np.int64(offsets[t])
+            hi = np.int64(offsets[t + 1])
+            b = p_band[p]
+            r_lo[n_r] = lo + id_bases[b]
+            r_hi[n_r] = hi + id_bases[b]
+            r_band[n_r] = b
+            n_r += hi > lo
+        for p in range(n_r, n_r + AHEAD):
+            r_lo[p] = 0
+        # phase 2: candidate row ids
+        total = 0
+        for r in range(n_r):
+            total += r_hi[r] - r_lo[r]
+        if total + AHEAD > len(cand):
+            cand = np.empty(2 * (total + AHEAD), dtype=np.int64)
+            cand_band = np.empty(2 * (total + AHEAD), dtype=np.int64)
+        c = 0
+        for r in range(n_r):
+            _prefetch(ids, r_lo[r + AHEAD])
+            b = r_band[r]
+            for pos in range(r_lo[r], r_hi[r]):
+                cand[c] = ids[pos]
+                cand_band[c] = b
+                c += 1
+        for j in range(c, c + AHEAD):
+            cand[j] = 0
+        # phase 3: exact distances
+        mark = count
+        for j in range(c):
+            _prefetch(flat, 4 * cand[j + AHEAD])
+            i = cand[j]
+            d = (popcount64(codes[i, 0] ^ q0) + popcount64(codes[i, 1] ^ q1)
+                 + popcount64(codes[i, 2] ^ q2) + popcount64(codes[i, 3] ^ q3))
+            if d > maxd:
+                continue
+            band = cand_band[j]
+            first = True
+            for b in range(band):
+                kb = band_key(codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3], starts[b], widths[b], bits[b])
+                if popcount64(kb ^ qkeys[b]) <= 2:
+                    first = False
+                    break
+            if not first:
+                continue
+            if count >= len(out_q):
+                return qi, mark
+            out_q[count] = qi
+            out_i[count] = i
+            out_d[count] = d
+            count += 1
+    return queries.shape[0], count
