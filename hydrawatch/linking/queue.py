@@ -104,7 +104,7 @@ def decide_link(store: Store, platform: str, successor: str, predecessor: str, v
         raise InputError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
     if not actor:
         raise InputError("a decision needs the reviewer's name (actor)")
-    from hydrawatch.verification.cases import VERIFIED_STATES
+    from hydrawatch.verification.states import VERIFIED_STATES
     from hydrawatch.linking.cases import open_reentry_case
 
     with store.session() as db:
