@@ -62,6 +62,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"FORMATS"})
+
+
 def ingest_paths(store, paths: Iterable[str | os.PathLike], *, skip_bad: bool = False,
                  progress: bool = False, force: bool = False,
                  on_flush: Callable[[str, int], None] | None = None) -> IngestSummary:
