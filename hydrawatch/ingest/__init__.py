@@ -15,7 +15,7 @@ from hydrawatch.ingest.engine import (FileResult, IngestSummary, already_ingeste
                                       expand_paths, file_digest, ingest_file)
 from hydrawatch.ingest.lists import AccountRef, ListRow, parse_ref, read_rows
 
-FORMAT_NAMES = ["canonical", "x_v2", "mastodon", "bluesky", "telegram"]
+FORMAT_NAMES = ["collection", "canonical", "x_v2", "mastodon", "bluesky", "telegram"]
 
 
 def _load_formats():
