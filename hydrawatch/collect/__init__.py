@@ -30,7 +30,7 @@ __all__ = ["REASON", "AfterSummary", "CollectConfig", "CollectSummary", "Limits"
 
 
 def collect(store, seeds: list[Target], config: CollectConfig, *, env: Mapping[str, str] | None = None,
-            http: httpx.Client | None = None) -> CollectSummary:
+            http: httpx.Client | None = None, fetchers: dict | None = None) -> CollectSummary:
     """Crawl from ``seeds`` (or resume the crawl writing to ``config.out``) until the
     budget is spent or the queue is empty. Every page is written raw and ingested."""
     from hydrawatch.collect import state as st
@@ -43,7 +43,7 @@ def collect(store, seeds: list[Target], config: CollectConfig, *, env: Mapping[s
     own = http is None
     http = http or httpx.Client(follow_redirects=False)
     try:
-        fetchers = make_fetchers(config.platforms, http, env, config.limits)
+        fetchers = fetchers or make_fetchers(config.platforms, http, env, config.limits)
         crawler = Crawler(store, config, fetchers)
         crawl_id, resumed = crawler.open(seeds)
         recovered = crawler.recover()
