@@ -11,6 +11,7 @@
     Bluesky    GET /xrpc/app.bsky.feed.getAuthorFeed   app.bsky.graph.getFollowers
                app.bsky.graph.getFollows   (``limit``, opaque ``cursor``; XRPC errors)
                app.bsky.actor.getProfile (the full profile, replacing platform_endpoints')
+    and Mastodon's /api/v1/accounts/lookup likewise (full account, same errors)
 """
 
 from __future__ import annotations
@@ -281,6 +282,17 @@ def _link(req: SimRequest, cursor: str) -> dict[str, str]:
     query = {k: v[0] for k, v in req.query.items() if k not in ("max_id", "min_id", "since_id")}
     query["max_id"] = cursor
     return {"Link": f'<{parts.scheme}://{parts.netloc}{parts.path}?{urlencode(query)}>; rel="next"'}
+
+
+@route("GET", "/api/v1/accounts/lookup", "mastodon")
+def masto_lookup_full(req: SimRequest) -> SimResponse:
+    """Replaces platform_endpoints' lookup: the same answers, the account in full."""
+    from hydrawatch.sim.platform_endpoints import masto_lookup
+
+    found = masto_lookup(req)
+    if found.status != 200:
+        return found
+    return SimResponse(200, _masto_full(req, found.body["id"]))
 
 
 @route("GET", "/api/v1/accounts/{id}", "mastodon")
