@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from hydrawatch.errors import RecordError
 from hydrawatch.ingest import bluesky, mastodon, x_v2
-from hydrawatch.ingest.base import Dropped
+from hydrawatch.ingest.base import Dropped, SourceFormat
 from hydrawatch.ingest.fields import need_dict
 
 NAME = "collection"
@@ -97,3 +97,17 @@ def _bluesky(body, code: int, account: str, line: int) -> Iterator[dict]:
     status = BSKY_STATUS.get(error) or ("not_found" if code == 400 and "not found" in message else None)
     if status and account.startswith("did:"):
         yield {"kind": "status", "platform": "bluesky", "id": account, "status": status}
+
+
+class CollectionFormat(SourceFormat):
+    """Raw pages of ``hydrawatch collect`` (this module's ``sniff`` and ``records``)."""
+
+    NAME = NAME
+    JSONL = JSONL
+    PRIORITY = 60   # after the platform formats: only an envelope with url, status and body
+
+    def sniff(self, value: Any) -> bool:
+        return sniff(value)
+
+    def records(self, value: Any, line: int) -> Iterator[dict]:
+        return records(value, line)

@@ -32,7 +32,6 @@ from hydrawatch.timeutil import iso, utcnow
 
 FOLDS = 5
 POST_BATCH = 20000  # posts per batch: memory is bounded by one batch plus fixed tables
-DEFAULT_LINK_THRESHOLD = 0.9
 
 
 @dataclass
@@ -53,10 +52,8 @@ class ScoreSummary:
 
 
 def _link_threshold() -> float:
-    try:
-        from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD
-    except ImportError:
-        return DEFAULT_LINK_THRESHOLD
+    from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD
+
     return float(DEFAULT_THRESHOLD)
 
 
