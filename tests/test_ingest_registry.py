@@ -21,9 +21,9 @@ def test_built_ins_are_registered_through_entry_points():
     eps = {ep.name: ep.value for ep in entry_points(group="hydrawatch.formats")}
     assert eps["x_v2"] == "hydrawatch.ingest.x_v2:XV2Format"
     assert {"canonical", "x_v2", "mastodon", "bluesky", "telegram"} <= set(eps)
-    assert format_names()[:5] == ["bluesky", "canonical", "mastodon", "telegram", "x_v2"]
-    assert [f.NAME for f in detection_order()][:5] == ["canonical", "x_v2", "mastodon", "bluesky",
-                                                        "telegram"]
+    assert format_names()[:6] == ["bluesky", "canonical", "collection", "mastodon", "telegram", "x_v2"]
+    assert [f.NAME for f in detection_order()][:6] == ["canonical", "x_v2", "mastodon", "bluesky",
+                                                        "telegram", "collection"]
     assert all(isinstance(f, SourceFormat) for f in ingest.FORMATS)
     with pytest.raises(UnknownName, match="unknown input format 'myspace'"):
         get_format("myspace")

@@ -26,7 +26,7 @@ __all__ = ["AccountRef", "Dropped", "FORMATS", "FileResult", "IngestSummary", "L
 
 formats: Registry[SourceFormat] = Registry("hydrawatch.formats", SourceFormat, what="input format")
 
-BUILT_INS = ("bluesky", "canonical", "mastodon", "telegram", "x_v2")
+BUILT_INS = ("bluesky", "canonical", "collection", "mastodon", "telegram", "x_v2")
 
 
 def _loaded() -> Registry[SourceFormat]:
