@@ -87,7 +87,7 @@ class Crawler:
             crawl_id, resumed = st.open_crawl(db, str(Path(cfg.out).resolve()), {
                 "hops": cfg.hops, "max_accounts": cfg.max_accounts, "platforms": list(cfg.platforms),
                 "limits": cfg.limits.__dict__})
-            for seed in seeds:
+            for seed in [] if resumed else seeds:   # a resumed crawl keeps the seeds it began with
                 if seed.platform in self.fetchers:
                     st.add_seed(db, crawl_id, seed.platform, seed.account_id, seed.handle)
             for platform, reset in st.load_limits(db).items():
