@@ -24,14 +24,18 @@ def _optional(module: str):
         return None
 
 
-def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console | None = None) -> dict:
+def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console | None = None,
+             progress: Console | None = None) -> dict:
+    """Run the demo; results print on ``console``, the spinners of the long steps on
+    ``progress`` (the CLI's stderr)."""
     from hydrawatch.sim import generate_world, load_manifest
     from hydrawatch.store import open_store
 
     console = console or Console()
+    progress = progress or console
     out = Path(out)
     t0 = time.perf_counter()
-    with console.status("generating a synthetic world..."):
+    with progress.status("generating a synthetic world..."):
         world = generate_world(out, seed=seed, **DEMO_WORLD)
     console.print(f"world: {world.accounts:,} accounts, {world.posts:,} posts, {world.suspensions} suspensions, "
                   f"{world.successions} re-entries, written to {escape(str(out))}", highlight=False)
@@ -39,7 +43,7 @@ def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console 
     seeds = seed_accounts(truth, 0.25)
     store = open_store(db_url)
     try:
-        with console.status("running the pipeline..."):
+        with progress.status("running the pipeline..."):
             timings = run_pipeline(store, out, truth, seeds)
             lists = _optional("hydrawatch.verification.lists")
             imported = []
@@ -59,7 +63,7 @@ def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console 
         link = _optional("hydrawatch.linking.pipeline")
         top = score.ranked_accounts(store, limit=10) if score and timings.get("score") is not None else []
         links = link.list_links(store)[:10] if link and timings.get("link") is not None else []
-        with console.status("reporting and tracking against the platform simulator..."):
+        with progress.status("reporting and tracking against the platform simulator..."):
             outcomes = run_outcome_loop(store, out, truth, seed)
         from hydrawatch.store.stats import collect_stats
 

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
-from hydrawatch.cli.app import DbOption, app
-from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.cli.output import DataTable
+from hydrawatch.cli.app import DbOption, Format, FormatOption, app
+from hydrawatch.cli.common import store_for
+from hydrawatch.cli.output import console, emit
 from hydrawatch.errors import InputError, quote
 
-FORMATS = ("table", "json")
 
-
-def _format(value: str) -> str:
-    if value not in FORMATS:
-        raise InputError(f"--format must be one of {', '.join(FORMATS)}, not {value!r}")
-    return value
+def _name(a: dict) -> str:
+    return f"{a['platform']}:@{a['handle']}" if a["handle"] else f"{a['platform']}:{a['id']}"
 
 
 @app.command()
 def link(db: str = DbOption,
-         fmt: str = typer.Option("table", "--format", help="table or json."),
+         fmt: Format = FormatOption,
          min_confidence: float = typer.Option(None, "--min-confidence",
                                               help="Show links at or above this confidence "
                                                    "(default: the model's threshold)."),
@@ -34,7 +29,6 @@ def link(db: str = DbOption,
     from hydrawatch.linking.pipeline import link_store, list_links
     from hydrawatch.timeutil import parse_time
 
-    _format(fmt)
     if since is not None:
         try:
             since = parse_time(since)
@@ -43,41 +37,34 @@ def link(db: str = DbOption,
     store = store_for(db)
     summary = None if no_run else link_store(store, since=since)
     rows = list_links(store, min_confidence=min_confidence)
-    if fmt == "json":
-        print_json([{k: r[k] for k in ("successor", "predecessor", "confidence", "reasons")}
+    if summary is not None and fmt is Format.table:  # json/csv: nothing but the data
+        console(stderr=True).print(
+            f"{summary.new_accounts:,} new accounts vs {summary.suspended:,} suspended: "
+            f"{summary.candidates:,} candidate pairs, {summary.links:,} links, "
+            f"{summary.cases_opened:,} cases opened ({summary.seconds:.1f} s)")
+    emit(fmt, rows, {"successor": lambda r: _name(r["successor"]),
+                     "predecessor": lambda r: _name(r["predecessor"]),
+                     "confidence": lambda r: f"{r['confidence']:.3f}",
+                     "linkable at": lambda r: r["linkable_at"],
+                     "reasons": lambda r: r["reasons"] if fmt is Format.csv else r["reasons"][:3]},
+         json_rows=[{k: r[k] for k in ("successor", "predecessor", "confidence", "reasons")}
                     for r in rows])
-        return
-    console = Console()
-    if summary is not None:
-        console.print(f"{summary.new_accounts:,} new accounts vs {summary.suspended:,} suspended: "
-                      f"{summary.candidates:,} candidate pairs, {summary.links:,} links, "
-                      f"{summary.cases_opened:,} cases opened ({summary.seconds:.1f} s)")
-    table = DataTable("successor", "predecessor", "confidence", "linkable at", "reasons")
-    for r in rows:
-        table.add_row(f"{r['successor']['platform']}:@{r['successor']['handle'] or r['successor']['id']}",
-                      f"@{r['predecessor']['handle'] or r['predecessor']['id']}",
-                      f"{r['confidence']:.3f}", r["linkable_at"] or "",
-                      "; ".join(r["reasons"][:3]))
-    console.print(table)
 
 
 @app.command()
 def families(db: str = DbOption,
-             fmt: str = typer.Option("table", "--format", help="table or json."),
+             fmt: Format = FormatOption,
              min_confidence: float = typer.Option(None, "--min-confidence",
                                                   help="Links at or above this confidence join "
                                                        "a family (default: the threshold).")) -> None:
     """Hydra families: chains of linked accounts, oldest first, with each one's status."""
     from hydrawatch.linking.pipeline import list_families
 
-    _format(fmt)
     fams = list_families(store_for(db), min_confidence=min_confidence)
-    if fmt == "json":
-        print_json(fams)
-        return
-    table = DataTable("#", "platform", "size", "first seen", "last seen", "accounts (oldest first)")
-    for n, f in enumerate(fams, 1):
-        chain = " → ".join(f"@{a['handle'] or a['id']} ({a['status'] or '?'})" for a in f["accounts"])
-        table.add_row(str(n), f["platform"], str(f["size"]), f["first_seen"] or "",
-                      f["last_seen"] or "", chain)
-    Console().print(table)
+    numbered = [dict(f, n=n) for n, f in enumerate(fams, 1)]
+    emit(fmt, numbered, {
+        "#": lambda f: f["n"], "platform": lambda f: f["platform"], "size": lambda f: f["size"],
+        "first seen": lambda f: f["first_seen"], "last seen": lambda f: f["last_seen"],
+        "accounts (oldest first)": lambda f: " → ".join(
+            f"@{a['handle'] or a['id']} ({a['status'] or '?'})" for a in f["accounts"])},
+        json_rows=fams)
