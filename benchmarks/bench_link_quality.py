@@ -29,11 +29,20 @@ from hydrawatch.store.schema import Link, Post  # noqa: E402
 from hydrawatch.timeutil import as_utc  # noqa: E402
 
 
+RANDOMISED = ("fit", "eval")  # "presets" that are randomisation regimes (sim/randomise.py)
+
+
 def world(cache: Path, seed: int, accounts: int, preset: str = "default") -> Path:
     """The world directory (generated once): ``w{seed}_{accounts}`` for the default preset,
-    ``h{seed}_{accounts}`` for the hard one."""
+    ``h{seed}_{accounts}`` for the hard one, ``rf``/``re`` for randomised worlds of the fit
+    and eval regimes."""
     from hydrawatch.sim import generate_world
 
+    if preset in RANDOMISED:
+        out = cache / f"r{preset[0]}{seed}_{accounts}"
+        if not (out / "truth.json").exists():
+            generate_world(out, seed=seed, accounts=accounts, randomise=preset)
+        return out
     out = cache / f"{'w' if preset == 'default' else preset[0]}{seed}_{accounts}"
     if not (out / "truth.json").exists():
         generate_world(out, seed=seed, accounts=accounts, preset=preset)

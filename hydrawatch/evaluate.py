@@ -2,7 +2,7 @@
 
 The metric functions at the top are pure (plain Python values in, numbers out).
 ``evaluate_world`` runs the pipeline that exists on a fresh temporary store and measures it
-against ``truth.json``; a stage that is not importable yet gives ``None`` metrics.
+against ``truth.json``; a stage that cannot be imported is an error (``ConfigError``), never ``None`` metrics.
 """
 
 from __future__ import annotations
@@ -124,11 +124,13 @@ class EvalResult:
         return {k: self.metrics[k] for k in METRICS}
 
 
-def _optional(module: str):
+def _stage(module: str):
+    """A pipeline stage's module. One that cannot be imported is an error, never a silent
+    ``None`` metric: an evaluation that skipped a stage would report figures it never made."""
     try:
         return importlib.import_module(module)
-    except ImportError:
-        return None
+    except ImportError as exc:
+        raise ConfigError(f"eval: stage module {module} cannot be imported: {exc}") from exc
 
 
 def load_truth(world_dir) -> dict:
@@ -169,10 +171,7 @@ def run_pipeline(store, world_dir, truth: dict, seeds: Sequence[str], *, progres
               ("link", "hydrawatch.linking.pipeline"), ("score", "hydrawatch.scoring.pipeline"))
     with tempfile.TemporaryDirectory() as tmp:
         for name, module in stages:
-            mod = _optional(module)
-            if mod is None:
-                timings[name] = None
-                continue
+            mod = _stage(module)
             t0 = time.perf_counter()
             if name == "ingest":
                 mod.ingest_paths(store, data_files(world), progress=progress)

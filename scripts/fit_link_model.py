@@ -30,16 +30,23 @@ import orjson  # noqa: E402
 
 from hydrawatch.linking import storeio  # noqa: E402
 from hydrawatch.linking.candidates import SuspendedIndex  # noqa: E402
-from hydrawatch.linking.engine import rank_within  # noqa: E402
+from hydrawatch.linking.engine import avatar_density, rank_within  # noqa: E402
 from hydrawatch.linking.features import FEATURES, identity_evidence, pair_features  # noqa: E402
-from hydrawatch.linking.model import (CONTEXT, MODEL_PATH, LinkModel, Logistic,  # noqa: E402
-                                      context_features, rivals)
+from hydrawatch.linking.model import (BOUNDS, CONTEXT, CONTEXT_BOUNDS, MODEL_PATH,  # noqa: E402
+                                      LinkModel, Logistic, context_features, rivals)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
 from bench_link_quality import ingested_store, world  # noqa: E402
 
-DEFAULT_WORLDS = ("101:1000", "102:2000", "103:1500", "104:2500", "105:5000", "106:3000",
-                  "107:1000", "108:4000", "109:2000", "110:5000")
+# PRESET:SEED:ACCOUNTS. "fit" worlds are randomised worlds of the fit regime
+# (sim/randomise.py): their parameters come from inner ranges that the eval regime, on
+# which figures are reported, never draws from. Seeds 1-999 are development worlds and
+# 10,000+ test worlds: neither is ever fitted on.
+DEFAULT_WORLDS = ("default:101:1000", "default:102:2000", "default:103:1500", "default:104:2500",
+                  "default:105:5000", "default:106:3000", "hard:111:2000", "hard:112:2000",
+                  "hard:113:2000", "hard:114:2000", "fit:201:2000", "fit:202:2000", "fit:203:1500",
+                  "fit:204:2500", "fit:205:2000", "fit:206:3000", "fit:207:1000", "fit:208:2000",
+                  "fit:209:2000", "fit:210:3000")
 
 
 def world_pairs(store, truth: dict):
@@ -53,9 +60,12 @@ def world_pairs(store, truth: dict):
         for platform, intern, sus, new in storeio.platform_batches(db):
             if not len(new):
                 continue
-            cand = SuspendedIndex(sus, len(intern)).candidates(new)
+            index = SuspendedIndex(sus, len(intern))
+            cand = index.candidates(new)
             storeio.fill_suspended_posts(db, platform, sus, np.unique(cand.s))
-            xs.append(pair_features(new, sus, cand.q, cand.s, len(intern)))
+            freq = storeio.frequencies(db, platform)  # as link_store does
+            freq.avatar_near = avatar_density(index, sus, np.unique(cand.s))
+            xs.append(pair_features(new, sus, cand.q, cand.s, len(intern), freq))
             ys.append(np.array([succ.get((platform, new.ids[q])) == (platform, sus.ids[s])
                                 for q, s in zip(cand.q, cand.s)], bool))
             qs.append(cand.q + q_off)
@@ -86,10 +96,10 @@ def _code_version() -> str:
     cached world's pairs are recomputed whenever that code changes."""
     import hashlib
 
-    from hydrawatch.linking import candidates, features, handles, minhash
+    from hydrawatch.linking import candidates, features, handles, minhash, storeio
 
     h = hashlib.sha256()
-    for mod in (candidates, features, handles, minhash):
+    for mod in (candidates, features, handles, minhash, storeio):
         h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()[:10]
 
@@ -99,14 +109,15 @@ def load_world(cache: Path, seed: int, accounts: int, preset: str = "default") -
     version; --fresh recomputes)."""
     tag = "" if preset == "default" else f"{preset}_"
     path = cache / f"pairs_{tag}{seed}_{accounts}_{_code_version()}.npz"
-    if path.exists() and not FRESH:
+    if path.exists() and not FRESH and CACHE_PAIRS:
         d = np.load(path)
         return World(seed, accounts, preset, d["x"], d["y"], d["q"], d["s"], int(d["total"]))
     wd = world(cache, seed, accounts, preset)
     store = ingested_store(wd, cache)
     x, y, q, s, found, total = world_pairs(store, orjson.loads((wd / "truth.json").read_bytes()))
     store.dispose()
-    np.savez(path, x=x, y=y, q=q, s=s, total=total)
+    if CACHE_PAIRS:
+        np.savez(path, x=x, y=y, q=q, s=s, total=total)
     return World(seed, accounts, preset, x, y, q, s, total)
 
 
@@ -119,24 +130,40 @@ def _stack(worlds: list[World]):
     return x, y, q, s
 
 
+def pairs_digest(w: World) -> str:
+    """sha256 of a world's candidate pairs and labels: the same worlds give the same pairs."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for a in (np.round(np.nan_to_num(w.x, nan=-9.0), 6), w.y.astype(np.int8), w.q, w.s):
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()[:16]
+
+
+def _base_fit(x, y, c):
+    return Logistic.fit(x, y, c, bounds=[BOUNDS[f] for f in FEATURES])
+
+
 def fit_pipeline(worlds: list[World], c: float, context: bool = True) -> LinkModel:
     """Base model on every world's pairs; context model on out-of-fold base log-odds
-    (each world scored by a base model fitted on the others)."""
+    (each world scored by a base model fitted on the others). Both sign-constrained
+    (model.BOUNDS, CONTEXT_BOUNDS): more evidence never lowers a pair's confidence."""
     x, y, q, s = _stack(worlds)
-    base = Logistic.fit(x, y, c)
+    base = _base_fit(x, y, c)
     ctx = None
     rate = min(max(float(y.mean()), 1e-3), 0.5)
     null = float(np.log(rate / (1 - rate)))  # the null rival: the base rate of links among candidates
     if context:
         if len(worlds) > 1:
-            oof = np.concatenate([Logistic.fit(*_stack([o for o in worlds if o is not w])[:2], c).logit(w.x)
+            oof = np.concatenate([_base_fit(*_stack([o for o in worlds if o is not w])[:2], c).logit(w.x)
                                   for w in worlds])
         else:
             oof = base.logit(x)
         # calibrated on the pairs that can be links at all (the rule caps the others), so a
         # confidence reads as the chance that such a pair is right
         ok = identity_evidence(x)
-        ctx = Logistic.fit(context_features(oof, rivals(q, s, oof), null)[ok], y[ok], c)
+        ctx = Logistic.fit(context_features(oof, rivals(q, s, oof), null)[ok], y[ok], c,
+                           bounds=CONTEXT_BOUNDS)
     return LinkModel(FEATURES, base, ctx, 0.5, null_logit=null)
 
 
@@ -150,6 +177,35 @@ def held_out(worlds: list[World], c: float, context: bool = True):
     return out
 
 
+def leave_one_regime_out(worlds: list[World], c: float, auto: float, suggest: float) -> dict:
+    """Per regime (preset or randomisation regime): fitted on the worlds of the others,
+    scored on its own — how the model does on worlds whose parameters it never saw."""
+    out = {}
+    for regime in sorted({w.preset for w in worlds}):
+        train = [w for w in worlds if w.preset != regime]
+        test = [w for w in worlds if w.preset == regime]
+        if not train:
+            continue
+        m = fit_pipeline(train, c)
+        tp_a = n_a = tp_s = n_s = total = 0
+        for w in test:
+            lg = m.base_logit(w.x)
+            p = m.cap(m.confidence(lg, rivals(w.q, w.s, lg)), w.x)
+            _, rank = rank_within(w.q, p)
+            a = (rank == 1) & (p >= auto)
+            sg = (rank == 1) & (p >= suggest)
+            tp_a += int(w.y[a].sum())
+            n_a += int(a.sum())
+            tp_s += int(w.y[sg].sum())
+            n_s += int(sg.sum())
+            total += w.successions
+        out[regime] = {"worlds": len(test), "successions": total,
+                       "precision_auto": round(tp_a / max(n_a, 1), 4), "recall_auto": round(tp_a / max(total, 1), 4),
+                       "precision_all": round(tp_s / max(n_s, 1), 4), "recall_all": round(tp_s / max(total, 1), 4)}
+        print(f"  leave-one-regime-out {regime}: {out[regime]}")
+    return out
+
+
 def report(worlds: list[World], preds: list[np.ndarray], t: float) -> None:
     for w, p in zip(worlds, preds):
         _, rank = rank_within(w.q, p)
@@ -158,6 +214,26 @@ def report(worlds: list[World], preds: list[np.ndarray], t: float) -> None:
         print(f"  held-out seed {w.seed} ({w.preset}, {w.accounts}): precision {tp / max(out.sum(), 1):.3f}, "
               f"recall {tp / max(w.successions, 1):.3f} ({tp}/{w.successions}), "
               f"false links {int(out.sum()) - tp}")
+
+
+def choose_suggest(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float, auto: float) -> float:
+    """The review queue's threshold: the lowest on the grid (at most ``auto``) at which the
+    held-out best-ranked pairs from it up (auto links and the queue, with or without
+    identity evidence) still have ``precision``: the queue is for the uncertain, not junk."""
+    _, qi = np.unique(q, return_inverse=True)
+    _, rank = rank_within(qi, p)
+    best = rank == 1
+    grid = [t for t in np.round(np.arange(0.02, 0.951, 0.01), 2) if t <= auto]
+    total = max(int(y.sum()), 1)
+    chosen = auto
+    for t in sorted(grid, reverse=True):
+        out = best & (p >= t)
+        if y[out].sum() / max(out.sum(), 1) >= precision:
+            chosen = float(t)
+    out = best & (p >= chosen)
+    print(f"suggest threshold {chosen}: held-out precision {y[out].sum() / max(out.sum(), 1):.4f}, "
+          f"recall {y[out].sum() / total:.4f} (auto links and review queue)")
+    return chosen
 
 
 def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float,
@@ -189,15 +265,21 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: flo
 
 
 FRESH = False
+CACHE_PAIRS = True
 
 
 def main(argv=None) -> None:
-    global FRESH
+    global FRESH, CACHE_PAIRS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--worlds", nargs="+", default=list(DEFAULT_WORLDS), help="SEED:ACCOUNTS ...")
+    ap.add_argument("--worlds", nargs="+", default=list(DEFAULT_WORLDS),
+                    help="PRESET:SEED:ACCOUNTS ... (preset default, hard or fit; SEED:ACCOUNTS = default)")
     ap.add_argument("--hard-worlds", nargs="*", default=[],
                     help="SEED:ACCOUNTS ... of hard-preset worlds (docs/simulator.md) to fit on as well")
-    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hydrawatch-worlds")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="keep generated worlds and their pairs here (default: regenerate every "
+                         "world in a temporary directory, as a reproduction must)")
+    ap.add_argument("--suggest-precision", type=float, default=0.7,
+                    help="held-out precision of auto links plus the review queue")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--precision", type=float, default=0.99,
                     help="held-out precision the threshold must keep")
@@ -206,13 +288,22 @@ def main(argv=None) -> None:
     ap.add_argument("--fresh", action="store_true", help="recompute cached candidate pairs")
     args = ap.parse_args(argv)
     FRESH = args.fresh
+    tmp = None
+    if args.cache is None:
+        tmp = tempfile.TemporaryDirectory(prefix="hydrawatch-fit-")
+        args.cache = Path(tmp.name)
+        CACHE_PAIRS = False
     args.cache.mkdir(parents=True, exist_ok=True)
     worlds = []
-    specs = [(s, "default") for s in args.worlds] + [(s, "hard") for s in args.hard_worlds]
+    specs = [(s if s.count(":") == 1 else s.split(":", 1)[1], "default" if s.count(":") == 1 else s.split(":")[0])
+             for s in args.worlds] + [(s, "hard") for s in args.hard_worlds]
     for spec, preset in specs:
         seed, accounts = (int(v) for v in spec.split(":"))
-        if seed < 100:
-            raise SystemExit("training seeds must be >= 100 (1-99 are for evaluation)")
+        if seed < 100 or 300 <= seed < 1000 or seed >= 10_000:
+            raise SystemExit("training seeds are 100-299 (1-99 and 300-999: development evaluation; "
+                             "10,000+: test worlds)")
+        if preset not in ("default", "hard", "fit"):
+            raise SystemExit(f"cannot fit on preset {preset!r} (eval-regime worlds are for evaluation)")
         w = load_world(args.cache, seed, accounts, preset)
         print(f"world seed {seed} ({preset}, {accounts} accounts): {len(w.y):,} candidate pairs, "
               f"{int(w.y.sum())}/{w.successions} true successions among them")
@@ -222,17 +313,25 @@ def main(argv=None) -> None:
     preds = held_out(worlds, args.c, context)
     x, y, q, _ = _stack(worlds)
     threshold = choose_threshold(np.concatenate(preds), y, q, args.precision, identity_evidence(x))
+    suggest = choose_suggest(np.concatenate(preds), y, q, args.suggest_precision, threshold)
     report(worlds, preds, threshold)
+    loro = leave_one_regime_out(worlds, args.c, threshold, suggest) if context else {}
     model = fit_pipeline(worlds, args.c, context)
     model.threshold = threshold
+    model.suggest = suggest
     model.meta = {"fitted_by": "scripts/fit_link_model.py",
                   "worlds": [{"seed": w.seed, "preset": w.preset, "accounts": w.accounts, "pairs": int(len(w.y)),
-                              "positives": int(w.y.sum()), "successions": w.successions}
+                              "positives": int(w.y.sum()), "successions": w.successions,
+                              "pairs_sha256": pairs_digest(w)}
                              for w in worlds],
+                  "suggest_precision": args.suggest_precision,
                   "regularisation_c": args.c, "target_held_out_precision": args.precision,
-                  "threshold_chosen_on": "leave-one-world-out predictions"}
+                  "threshold_chosen_on": "leave-one-world-out predictions",
+                  "leave_one_regime_out": loro}
     model.save(args.out)
     print(f"wrote {args.out}")
+    if tmp is not None:
+        tmp.cleanup()
     for f, c in sorted(zip(FEATURES, model.base.coef), key=lambda t: -abs(t[1])):
         print(f"  base {f:>18} {c:+.3f}")
     if model.context is not None:

@@ -139,3 +139,20 @@ def test_identity_evidence_needs_more_than_a_handle_or_one_shared_followee():
     # not even a followee that no other suspended account follows (a spam look-alike's decoy)
     x[1, F["following_aa"]] = np.log1p(1 / np.log(2))
     assert not identity_evidence(x)[1]
+
+
+def test_a_shared_name_or_avatar_is_evidence_only_when_rare():
+    from hydrawatch.linking.features import Frequencies
+
+    x = np.zeros((2, len(FEATURES)))
+    F = {f: i for i, f in enumerate(FEATURES)}
+    x[:, F["name_sim"]] = 1.0
+    freq = Frequencies(10_000, names={"sara": 2_000})
+    rarity = freq.rarity(np.array([2_000.0, 1.0]))      # "Sara" is everywhere; the other name unique
+    x[:, F["name_rare"]] = x[:, F["name_sim"]] * rarity
+    assert rarity[0] < 0.2 and rarity[1] == 1.0
+    assert identity_evidence(x).tolist() == [False, True]
+    x[:, F["name_rare"]] = 0.0
+    x[:, F["avatar_match"]] = 1.0
+    x[:, F["avatar_rare"]] = [0.1, 0.9]                 # a default avatar vs a personal photo
+    assert identity_evidence(x).tolist() == [False, True]

@@ -53,6 +53,23 @@ def new_page(browser, site):
     return page
 
 
+def add_outcomes(site):
+    """Reports on three cases and the platform's later answers, as report/track leave them."""
+    from datetime import timedelta
+
+    from hydrawatch.store.schema import Report, Status
+    from web_world import T0
+
+    with site["store"].session() as db:
+        for n, case_id in enumerate(site["cases"][3:6]):
+            aid = str(103 + n)
+            db.add(Report(case_id=case_id, recipient="x", channel="form", reference=f"r{n}",
+                          status="sent", sent_at=T0 + timedelta(days=3), extra={}))
+            db.add(Status(platform="x", account_id=aid, handle_norm=f"target{3 + n}",
+                          status="suspended" if n < 2 else "active",
+                          observed_at=T0 + timedelta(days=4 + n), source="track"))
+
+
 def sign_in(browser, site, name: str):
     page = new_page(browser, site)
     page.goto("/login")
@@ -125,7 +142,8 @@ def test_sign_in_claim_reveal_verify_publish_and_appeal(browser, site):
     public = new_page(browser, site)
     public.goto("/list?q=" + handle)
     table = public.inner_text("table")
-    assert handle in table and "verified" in table
+    row = public.locator("tbody tr").first
+    assert handle in table and row.locator("td.num").first.inner_text() == "2"  # two orgs confirmed
     assert "alice" not in public.content() and "bob" not in public.content()
     # appeal, signed out
     public.click("table a:has-text('Appeal')")
@@ -197,8 +215,11 @@ def test_family_and_dashboard_pages(browser, site):
     assert "suspended" in items.nth(0).inner_text()
     assert root.locator("svg rect.tl-removed").count() == 1
     shot(root, "family")
+    add_outcomes(site)
     root.goto("/dashboard")
-    assert root.locator("figure.chart").count() >= 3
+    assert root.locator("figure.chart").count() >= 5
+    assert root.locator("figure.chart svg path.line").count() == 1  # the survival curve
+    assert "Median time to removal" in root.inner_text("main")
     shot(root, "dashboard")
     root.goto("/admin/audit")
     root.click("button:has-text('Verify the whole chain')")

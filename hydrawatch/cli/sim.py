@@ -24,13 +24,18 @@ def generate(out: Path = typer.Argument(..., help="Directory to write the world 
              preset: str = typer.Option("default", "--preset",
                                         help="A named set of world parameters: default, or hard (messier text, "
                                              "harder negatives and re-entries)."),
+             randomise: str = typer.Option(None, "--randomise",
+                                           help="Draw the world's generative parameters from broad ranges "
+                                                "per seed: 'eval' (outer ranges, for reported figures) or "
+                                                "'fit' (inner ranges, for fitting models)."),
              progress: bool = typer.Option(False, "--progress", help="Print one line per simulated day."),
              as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")) -> None:
     """Generate a seeded synthetic world (platform data, policy pack, lists, truth.json)."""
     from hydrawatch.sim import generate_world
 
     summary = generate_world(out, seed=seed, accounts=accounts, days=days,
-                             formats=tuple(formats.split(",")), progress=progress, preset=preset)
+                             formats=tuple(formats.split(",")), progress=progress, preset=preset,
+                             randomise=randomise)
     if as_json:
         d = summary.as_dict()
         d["files"] = len(summary.files)

@@ -13,7 +13,7 @@ import numpy as np
 
 from hydrawatch.linking.batch import AccountBatch, PostRows, Ragged
 from hydrawatch.linking.candidates import SOURCE_NAMES, SuspendedIndex
-from hydrawatch.linking.features import FEATURES, pair_features
+from hydrawatch.linking.features import FEATURES, Frequencies, pair_features
 from hydrawatch.linking.model import LinkModel, Rivals, default_model, rivals
 
 KEEP_PER_SUCCESSOR = 5  # candidates written per new account (for review and MRR)
@@ -35,9 +35,15 @@ class LinkResult:
     reasons: list[list[str]]
     candidates: int          # pairs scored (after blocking)
     threshold: float
+    suggest: float = 1.0     # pairs in [suggest, threshold) go to the review queue
+    weights: list[dict] | None = None  # per pair: LinkModel.explain
 
     def accepted(self) -> np.ndarray:
         return self.confidence >= self.threshold
+
+    def suggested(self) -> np.ndarray:
+        """Best candidates under the auto threshold but at/above the suggest threshold."""
+        return (self.rank == 1) & (self.confidence >= self.suggest) & (self.confidence < self.threshold)
 
 
 def rank_within(q: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -53,16 +59,22 @@ def rank_within(q: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
                index: SuspendedIndex | None = None, model: LinkModel | None = None,
                keep: int = KEEP_PER_SUCCESSOR, date_links: bool = True,
-               prepare: Callable[[np.ndarray], None] | None = None) -> LinkResult:
+               prepare: Callable[[np.ndarray], None] | None = None,
+               freq: Frequencies | None = None) -> LinkResult:
     """Link each account of ``new`` to the suspended account it most likely replaces.
     ``prepare(rows)``, when given, is called with the suspended rows that became
-    candidates before features are computed (the store loads their posts then)."""
+    candidates before features are computed (the store loads their posts then).
+    ``freq``: how common names, bios and avatars are in the store (default: counted
+    over the two batches)."""
     model = model or default_model()
     index = index or SuspendedIndex(suspended, n_ids)
     cand = index.candidates(new)
     if prepare is not None:
         prepare(np.unique(cand.s))
-    x = pair_features(new, suspended, cand.q, cand.s, n_ids)
+    freq = freq if freq is not None else Frequencies.of_batches(new, suspended)
+    if freq.avatar_near is None:
+        freq.avatar_near = avatar_density(index, suspended, np.unique(cand.s))
+    x = pair_features(new, suspended, cand.q, cand.s, n_ids, freq)
     base = model.base_logit(x)
     riv = rivals(cand.q, cand.s, base)
     conf = model.cap(model.confidence(base, riv), x)
@@ -78,10 +90,32 @@ def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     accepted = np.flatnonzero(conf >= model.threshold)
     if date_links and len(accepted):
         linkable[accepted] = linkable_times(new, suspended, q[accepted], s[accepted], n_ids, model,
-                                            x[accepted, _F["latest_suspension"]], riv.take(accepted))
-    reasons = [pair_reasons(new, suspended, int(q[k]), int(s[k]), x[k], int(src[k]))
+                                            x[accepted, _F["latest_suspension"]], riv.take(accepted), freq)
+    weights = model.explain(x, riv)
+    reasons = [pair_reasons(new, suspended, int(q[k]), int(s[k]), x[k], int(src[k])) + [weight_line(weights[k])]
                for k in range(len(q))]
-    return LinkResult(q, s, conf, rank, src, x, linkable, reasons, len(cand.q), model.threshold)
+    return LinkResult(q, s, conf, rank, src, x, linkable, reasons, len(cand.q), model.threshold,
+                      model.suggest_threshold, weights)
+
+
+def avatar_density(index: SuspendedIndex, suspended: AccountBatch, rows: np.ndarray) -> np.ndarray:
+    """Per suspended row (only ``rows`` are computed, the others 1): how many suspended
+    avatars lie within the match distance of its own — a movement logo or a default
+    avatar is shared by many, a personal photo by one."""
+    out = np.ones(len(suspended))
+    rows = [int(r) for r in rows if suspended.avatars[int(r)]]
+    if rows and len(index.avatars):
+        hits = index.avatars.search([suspended.avatars[r] for r in rows])
+        out[rows] = [max(len(h), 1) for h in hits]
+    return out
+
+
+def weight_line(w: dict) -> str:
+    """A link's log-odds as the sum of its field weights, for reviewers."""
+    parts = [f"{name} {v:+.2f}" for name, v in sorted(w["fields"].items(), key=lambda kv: -abs(kv[1]))
+             if abs(v) >= 0.005]
+    return (f"weights (log-odds {w['log_odds']:+.2f} = prior {w['prior']:+.2f}"
+            + "".join(f", {p}" for p in parts) + f", rivals {w['rivals']:+.2f})")
 
 
 def _events(new: AccountBatch, i: int) -> np.ndarray:
@@ -129,7 +163,8 @@ def truncate(new: AccountBatch, rows: list[int], cutoffs: list[float]) -> Accoun
 
 
 def linkable_times(new: AccountBatch, suspended: AccountBatch, q: np.ndarray, s: np.ndarray,
-                   n_ids: int, model: LinkModel, latest: np.ndarray, riv: Rivals) -> np.ndarray:
+                   n_ids: int, model: LinkModel, latest: np.ndarray, riv: Rivals,
+                   freq: Frequencies | None = None) -> np.ndarray:
     """For each accepted pair, the first observation time (the new account's creation, a
     post, a follow) at which the data seen so far already puts it over the threshold.
     The pair is compared with its rivals as the whole run saw them (``riv``): they only
@@ -146,7 +181,7 @@ def linkable_times(new: AccountBatch, suspended: AccountBatch, q: np.ndarray, s:
     if not rows:
         return np.full(len(q), np.nan)
     view = truncate(new, rows, cut)
-    x = pair_features(view, suspended, np.arange(len(rows)), np.array(srows), n_ids)
+    x = pair_features(view, suspended, np.arange(len(rows)), np.array(srows), n_ids, freq)
     x[:, _F["latest_suspension"]] = latest[np.array(pair)]
     pair_idx = np.array(pair)
     ok = model.cap(model.confidence(model.base_logit(x), riv.take(pair_idx)), x) >= model.threshold
@@ -178,7 +213,8 @@ def pair_reasons(new: AccountBatch, sus: AccountBatch, i: int, j: int, x: np.nda
     elif f["digit_step"]:
         out.append("handle number a small step from the old one's")
     if f["avatar_match"]:
-        out.append(f"same avatar (PDQ distance {round((1 - f['avatar_sim']) * 128)})")
+        out.append(f"same avatar (PDQ distance {round((1 - f['avatar_sim']) * 128)}; "
+                   f"rarity-weighted {f['avatar_rare']:.2f})")
     shared = round(np.expm1(f["followers_shared"]))
     if shared:
         out.append(f"{shared} follower(s) of the new account followed @{oh} "
@@ -188,9 +224,9 @@ def pair_reasons(new: AccountBatch, sus: AccountBatch, i: int, j: int, x: np.nda
     if shared:
         out.append(f"follows {shared} account(s) @{oh} followed ({f['following_frac']:.0%})")
     if f["name_sim"] >= 0.7:
-        out.append(f"display name similar ({f['name_sim']:.2f})")
+        out.append(f"display name similar ({f['name_sim']:.2f}; rarity-weighted {f['name_rare']:.2f})")
     if f["bio_sim"] >= 0.6:
-        out.append(f"bio similar ({f['bio_sim']:.2f})")
+        out.append(f"bio similar ({f['bio_sim']:.2f}; rarity-weighted {f['bio_rare']:.2f})")
     if f["content_sim"] >= 0.4:
         out.append(f"posts read alike ({f['content_sim']:.2f})")
     hours = float(np.expm1(f["gap_log_hours"]))

@@ -13,6 +13,7 @@ same new account (in a chain A -> B -> C, C's true predecessor is B, the most re
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -47,8 +48,72 @@ FEATURES = (
     "shoutout_cue",       # ... in a post saying "new account" / "suspended" (many languages)
     "content_sim",        # cosine of character 3-gram profiles of recent posts
     "corroboration",      # independent non-handle signals agreeing (avatar, followers,
-                          # followees, name, bio, shout-out): a look-alike handle has none
+                          # followees, a rare name or bio, shout-out): a look-alike handle has none
+    "name_rare",          # name_sim x rarity of the name in the store (rarity(), 0 common .. 1 unique)
+    "bio_rare",           # bio_sim x rarity of the bio
+    "avatar_rare",        # avatar_sim x rarity of the avatar (exact copies in the store and
+                          # near copies on the suspended side: a logo or default avatar is common)
 )
+RARE_ENOUGH = 0.5         # a shared name/bio/avatar this rare or rarer is identity evidence
+
+
+@dataclass
+class Frequencies:
+    """How common each display name, bio and avatar is in the store: counts of the values
+    held by more than one account (casefolded names and bios, exact avatar hashes) and the
+    number of accounts. ``avatar_near`` (optional) counts, per suspended row, the suspended
+    avatars within the match distance (a movement logo with a few bits flipped is shared)."""
+
+    total: int
+    names: dict = field(default_factory=dict)
+    bios: dict = field(default_factory=dict)
+    avatars: dict = field(default_factory=dict)
+    avatar_near: np.ndarray | None = None
+
+    @classmethod
+    def of_batches(cls, *batches: AccountBatch) -> "Frequencies":
+        """Counts over the given batches (when no store is at hand: tests, benchmarks)."""
+        from collections import Counter
+
+        names, bios, avatars = Counter(), Counter(), Counter()
+        total = 0
+        for b in batches:
+            total += len(b)
+            names.update(norm_value(n) for n in b.names if n)
+            bios.update(norm_value(x) for x in b.bios if x)
+            avatars.update(a for a in b.avatars if a)
+        keep = lambda c: {k: v for k, v in c.items() if v > 1}  # noqa: E731
+        return cls(total, keep(names), keep(bios), keep(avatars))
+
+    def rarity(self, counts: np.ndarray) -> np.ndarray:
+        """1 - log(count) / log(total): 1 for a value only one account holds, 0 for one
+        every account holds."""
+        return np.clip(1.0 - np.log(np.maximum(counts, 1)) / np.log(max(self.total, 3)), 0.0, 1.0)
+
+    def counts(self, values: list[str], table: dict) -> np.ndarray:
+        return np.fromiter((table.get(norm_value(v), 1) if v else 1 for v in values), np.float64, len(values))
+
+
+def norm_value(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _rare_cols(new: AccountBatch, sus: AccountBatch, q, s, freq: "Frequencies", cols: dict) -> None:
+    uq, iq = np.unique(q, return_inverse=True)
+    us, is_ = np.unique(s, return_inverse=True)
+    for col, attr, table in (("name_rare", "names", freq.names), ("bio_rare", "bios", freq.bios)):
+        a = freq.counts([getattr(new, attr)[i] for i in uq], table)[iq]
+        b = freq.counts([getattr(sus, attr)[j] for j in us], table)[is_]
+        base = "name_sim" if attr == "names" else "bio_sim"
+        cols[col] = cols[base] * freq.rarity(np.maximum(a, b))
+    a = np.fromiter((freq.avatars.get(new.avatars[i], 1) if new.avatars[i] else 1 for i in uq),
+                    np.float64, len(uq))[iq]
+    b = np.fromiter((freq.avatars.get(sus.avatars[j], 1) if sus.avatars[j] else 1 for j in us),
+                    np.float64, len(us))[is_]
+    c = np.maximum(a, b)
+    if freq.avatar_near is not None:
+        c = np.maximum(c, freq.avatar_near[s])
+    cols["avatar_rare"] = cols["avatar_sim"] * freq.rarity(c)
 RECENT_POSTS = 20
 OVERLAP_CHUNK = 200_000
 _CUES = re.compile(
@@ -253,14 +318,18 @@ def identity_evidence(x: np.ndarray) -> np.ndarray:
     look-alike decoys of spam accounts through."""
     f = {name: x[:, i] for i, name in enumerate(FEATURES)}
     # one shared followee is common ground (popular accounts), two are a pattern
-    return ((f["avatar_match"] > 0) | (f["followers_shared"] > 0)
+    # a shared name, bio or avatar counts only when it is rare in the store (RARE_ENOUGH)
+    return (((f["avatar_match"] > 0) & (f["avatar_rare"] >= RARE_ENOUGH * 0.75))
+            | (f["followers_shared"] > 0)
             | (f["following_shared"] >= np.log1p(2) - 1e-9)
-            | (f["name_sim"] >= 0.85) | (f["bio_sim"] >= 0.85) | (f["shoutout"] > 0))
+            | (f["name_rare"] >= 0.85 * RARE_ENOUGH) | (f["bio_rare"] >= 0.85 * RARE_ENOUGH)
+            | (f["shoutout"] > 0))
 
 
 def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.ndarray,
-                  n_ids: int) -> np.ndarray:
-    """(len(q), len(FEATURES)) float64 matrix."""
+                  n_ids: int, freq: Frequencies | None = None) -> np.ndarray:
+    """(len(q), len(FEATURES)) float64 matrix. ``freq``: how common names, bios and
+    avatars are in the store (default: counted over the two batches)."""
     q = np.asarray(q, np.int64)
     s = np.asarray(s, np.int64)
     nh, sh = new.primary_handles(), sus.primary_handles()
@@ -292,7 +361,9 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["latest_suspension"] = latest_suspension(q, sus.suspended_at[s])
     cols["shoutout"], cols["shoutout_cue"] = shoutouts(new, sus, q, s)
     cols["content_sim"] = content_similarity(new, sus, q, s)
-    cols["corroboration"] = ((dist <= 8).astype(float) + (cols["followers_frac"] >= 0.3)
-                             + (cols["following_frac"] >= 0.3) + (cols["name_sim"] >= 0.85)
-                             + (cols["bio_sim"] >= 0.85) + cols["shoutout"])
+    _rare_cols(new, sus, q, s, freq if freq is not None else Frequencies.of_batches(new, sus), cols)
+    cols["corroboration"] = (((dist <= 8) & (cols["avatar_rare"] >= RARE_ENOUGH * 0.9)).astype(float)
+                             + (cols["followers_frac"] >= 0.3)
+                             + (cols["following_frac"] >= 0.3) + (cols["name_rare"] >= 0.85 * RARE_ENOUGH)
+                             + (cols["bio_rare"] >= 0.85 * RARE_ENOUGH) + cols["shoutout"])
     return np.column_stack([cols[f] for f in FEATURES]) if len(q) else np.zeros((0, len(FEATURES)))

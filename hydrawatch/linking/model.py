@@ -43,6 +43,43 @@ CONTEXT = (
     "mutual_best",    # this new account is also the predecessor's best candidate successor
     "pred_rivals",    # log1p(other new accounts proposed for the same predecessor)
 )
+# Sign constraints (on standardised coefficients) that make the model monotone in the
+# evidence: a closer handle, a closer or rarer avatar, more returning followers, a rarer
+# shared name or bio, a shout-out can only raise a pair's log-odds. Raw name/bio/avatar
+# similarity carries no weight of its own (0, 0): only through its rarity (name_rare, ...),
+# so a name thousands of accounts share is no identity. Timing is a broad prior, not a gate:
+# a later re-entry costs at most a little. ``digit_both`` (both handles carry a number —
+# usually different ones) may count against a pair.
+NON_NEGATIVE = (0.0, np.inf)
+BOUNDS: dict[str, tuple[float, float]] = {
+    "handle_sim": NON_NEGATIVE, "skeleton_eq": NON_NEGATIVE, "skeleton_sim": NON_NEGATIVE,
+    "digit_both": (-np.inf, np.inf), "digit_same": NON_NEGATIVE, "digit_step": NON_NEGATIVE,
+    "name_sim": (0.0, 0.0), "bio_sim": (0.0, 0.0), "avatar_match": (0.0, 0.0), "avatar_sim": (0.0, 0.0),
+    "followers_shared": NON_NEGATIVE, "followers_frac": NON_NEGATIVE,
+    "following_shared": NON_NEGATIVE, "following_frac": NON_NEGATIVE,
+    "followers_aa": NON_NEGATIVE, "following_aa": NON_NEGATIVE,
+    "gap_log_hours": (-0.5, 0.0), "latest_suspension": NON_NEGATIVE,
+    "shoutout": NON_NEGATIVE, "shoutout_cue": NON_NEGATIVE, "content_sim": NON_NEGATIVE,
+    "corroboration": NON_NEGATIVE, "name_rare": NON_NEGATIVE, "bio_rare": NON_NEGATIVE,
+    "avatar_rare": NON_NEGATIVE,
+}
+# the pair's own strength (base logit, its margins over rivals, being the best) can only
+# help it; the number of rivals may count either way
+CONTEXT_BOUNDS = (NON_NEGATIVE, NON_NEGATIVE, NON_NEGATIVE, (-np.inf, np.inf), NON_NEGATIVE,
+                  NON_NEGATIVE, (-np.inf, np.inf))
+# Fields: how a link's log-odds are explained (LinkModel.explain), one weight per field.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "handle": ("handle_sim", "skeleton_eq", "skeleton_sim", "digit_both", "digit_same", "digit_step"),
+    "display name": ("name_sim", "name_rare"),
+    "bio": ("bio_sim", "bio_rare"),
+    "avatar": ("avatar_match", "avatar_sim", "avatar_rare"),
+    "returning followers": ("followers_shared", "followers_frac", "followers_aa"),
+    "shared followees": ("following_shared", "following_frac", "following_aa"),
+    "timing": ("gap_log_hours", "latest_suspension"),
+    "shout-out": ("shoutout", "shoutout_cue"),
+    "posts": ("content_sim",),
+    "corroboration": ("corroboration",),
+}
 LOGIT_CLIP = 15.0
 MARGIN_CLIP = 10.0
 NULL_LOGIT = -2.5     # default null rival (the model file carries the fitted one)
@@ -126,18 +163,47 @@ class Logistic:
         return self.standardise(x) * self.coef
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, c: float) -> "Logistic":
-        from sklearn.linear_model import LogisticRegression
+    def fit(cls, x: np.ndarray, y: np.ndarray, c: float, bounds=None, weight=None,
+            start: "Logistic | None" = None) -> "Logistic":
+        """L2-penalised (1 / c) logistic regression on standardised columns, each
+        coefficient within ``bounds`` (a (lo, hi) per column; default unbounded). ``y``
+        may be soft (posterior probabilities, for EM); ``weight`` weighs rows. ``start``
+        keeps its standardisation and pulls the coefficients towards its own (the penalty
+        is on the distance from them) — a re-estimate from shipped defaults."""
+        from scipy.optimize import minimize
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
-            mean = np.nan_to_num(np.nanmean(x, axis=0), nan=0.0)
-            scale = np.nanstd(x, axis=0)
-        scale = np.where(np.isnan(scale) | (scale < 1e-9), 1.0, scale)
-        model = cls(mean, scale, np.zeros(x.shape[1]), 0.0)
-        lr = LogisticRegression(C=c, max_iter=5000)
-        lr.fit(model.standardise(x), y)
-        return cls(mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+        if start is not None:
+            mean, scale = start.mean, start.scale
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
+                mean = np.nan_to_num(np.nanmean(x, axis=0), nan=0.0)
+                scale = np.nanstd(x, axis=0)
+            scale = np.where(np.isnan(scale) | (scale < 1e-9), 1.0, scale)
+        z = cls(mean, scale, np.zeros(x.shape[1]), 0.0).standardise(x)
+        y = np.asarray(y, float)
+        w = np.ones(len(y)) if weight is None else np.asarray(weight, float)
+        prior = np.zeros(x.shape[1]) if start is None else start.coef
+        n = max(w.sum(), 1.0)
+
+        def loss(theta):
+            b, a = theta[:-1], theta[-1]
+            m = z @ b + a
+            # mean weighted log-loss, log(1 + e^m) - y m, computed stably
+            ll = np.logaddexp(0.0, m) - y * m
+            p = 1.0 / (1.0 + np.exp(-np.clip(m, -40, 40)))
+            g = w * (p - y)
+            d = b - prior
+            return (w @ ll + 0.5 / c * d @ d) / n, np.r_[(z.T @ g + d / c) / n, g.sum() / n]
+
+        lo_hi = list(bounds) if bounds is not None else [(-np.inf, np.inf)] * x.shape[1]
+        b0 = np.clip(prior, [lo for lo, _ in lo_hi], [hi for _, hi in lo_hi])
+        a0 = start.intercept if start is not None else 0.0
+        res = minimize(loss, np.r_[b0, a0], jac=True, method="L-BFGS-B",
+                       bounds=[(None if np.isinf(lo) else lo, None if np.isinf(hi) else hi)
+                               for lo, hi in lo_hi] + [(None, None)],
+                       options={"maxiter": 5000})
+        return cls(mean, scale, res.x[:-1], float(res.x[-1]))
 
     def as_dict(self) -> dict:
         return {"mean": _round(self.mean), "scale": _round(self.scale), "coef": _round(self.coef),
@@ -161,6 +227,11 @@ class LinkModel:
     threshold: float
     meta: dict = field(default_factory=dict)
     null_logit: float = NULL_LOGIT
+    suggest: float | None = None  # review-queue threshold: [suggest, threshold) is for a reviewer
+
+    @property
+    def suggest_threshold(self) -> float:
+        return self.threshold if self.suggest is None else min(self.suggest, self.threshold)
 
     def base_logit(self, x: np.ndarray) -> np.ndarray:
         return self.base.logit(x)
@@ -176,6 +247,33 @@ class LinkModel:
         stay just under the threshold, whatever the model says."""
         return np.where(identity_evidence(x), conf, np.minimum(conf, self.threshold - CAP_GAP))
 
+    def explain(self, x: np.ndarray, r: Rivals) -> list[dict]:
+        """Each pair's confidence log-odds as a sum of field weights (FIELDS), plus ``prior``
+        (the weight of a pair with average evidence) and ``rivals`` (what comparing it with
+        the other candidates of both accounts adds or takes away). The context model is
+        linear in the base log-odds (but for clipping and the is-best flags), so each
+        field's base contribution is scaled by the context model's total slope in it; the
+        remainder is the rivals' term. The parts sum to the log-odds exactly."""
+        contrib = self.base.contributions(x)
+        lg = self.base_logit(x)
+        if self.context is not None:
+            c = self.context
+            slope = sum(c.coef[CONTEXT.index(k)] / c.scale[CONTEXT.index(k)]
+                        for k in ("base_logit", "margin", "pred_margin"))
+            final = self.context.logit(context_features(lg, r, self.null_logit))
+        else:
+            slope, final = 1.0, lg
+        index = {f: i for i, f in enumerate(self.features)}
+        out = []
+        for k in range(len(lg)):
+            fields = {name: round(float(slope * sum(contrib[k, index[f]] for f in feats)), 4)
+                      for name, feats in FIELDS.items()}
+            prior = round(float(slope * self.base.intercept), 4)
+            rest = round(float(final[k]) - sum(fields.values()) - prior, 4)
+            out.append({"fields": fields, "prior": prior, "rivals": rest,
+                        "log_odds": round(float(final[k]), 4)})
+        return out
+
     def predict(self, x: np.ndarray, q: np.ndarray, s: np.ndarray) -> np.ndarray:
         """Confidence of every pair (q[k], s[k]); the rivals are the other pairs given."""
         lg = self.base_logit(x)
@@ -190,15 +288,16 @@ class LinkModel:
                              f"re-run scripts/fit_link_model.py")
         ctx = Logistic.from_dict(data["context"]) if data.get("context") else None
         null = float(data["context"].get("null_logit", NULL_LOGIT)) if ctx is not None else NULL_LOGIT
+        suggest = data.get("suggest_threshold")
         return cls(feats, Logistic.from_dict(data["base"]), ctx, float(data["threshold"]),
-                   data.get("meta", {}), null)
+                   data.get("meta", {}), null, None if suggest is None else float(suggest))
 
     def save(self, path: Path | str | None = None) -> None:
         data = {"features": list(self.features), "base": self.base.as_dict(),
                 "context": ({"features": list(CONTEXT), "null_logit": round(self.null_logit, 6),
                              **self.context.as_dict()}
                             if self.context is not None else None),
-                "threshold": self.threshold, "meta": self.meta}
+                "threshold": self.threshold, "suggest_threshold": self.suggest, "meta": self.meta}
         Path(path or MODEL_PATH).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
 
 

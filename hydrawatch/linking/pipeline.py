@@ -26,6 +26,7 @@ from hydrawatch.linking.candidates import SuspendedIndex
 from hydrawatch.linking.engine import LinkResult, find_links
 from hydrawatch.linking.families import components, order_family
 from hydrawatch.linking.model import default_model
+from hydrawatch.linking.queue import parse_weights
 from hydrawatch.store import Store
 from hydrawatch.store.schema import Account, Case, Link
 from hydrawatch.timeutil import as_utc, iso, parse_time, utcnow
@@ -43,6 +44,7 @@ class LinkSummary:
     candidates: int = 0
     rows: int = 0
     links: int = 0
+    suggested: int = 0      # best candidates in [suggest, auto): the review queue (linking/queue.py)
     cases_opened: int = 0
     seconds: float = 0.0
 
@@ -73,10 +75,12 @@ def link_store(store: Store, *, since: datetime | str | None = None,
                 continue
             index = SuspendedIndex(sus, len(intern))
             result = find_links(new, sus, n_ids=len(intern), index=index,
-                                prepare=lambda rows: storeio.fill_suspended_posts(db, platform, sus, rows))
+                                prepare=lambda rows: storeio.fill_suspended_posts(db, platform, sus, rows),
+                                freq=storeio.frequencies(db, platform))
             summary.candidates += result.candidates
             summary.rows += _write_links(db, platform, new, sus, result)
             summary.links += int(result.accepted().sum())
+            summary.suggested += int(result.suggested().sum())
             summary.cases_opened += _open_cases(db, platform, new, sus, result)
         audit.record(db, "link", "link.run", None, None,
                      {"since": iso(since), **{k: v for k, v in asdict(summary).items() if k != "seconds"}})
@@ -123,7 +127,8 @@ def _write_links(db, platform: str, new, sus, result: LinkResult) -> int:
 def _open_cases(db, platform: str, new, sus, result: LinkResult) -> int:
     from hydrawatch.linking.cases import open_reentry_case
 
-    accepted = np.flatnonzero(result.accepted())
+    # auto links and the review queue alike: a reviewer decides the case either way
+    accepted = np.flatnonzero(result.accepted() | result.suggested())
     if not len(accepted):
         return 0
     pred_ids = sorted({sus.ids[result.s[k]] for k in accepted})
@@ -152,7 +157,7 @@ def list_links(store: Store, *, min_confidence: float | None = None) -> list[dic
     floor = DEFAULT_THRESHOLD if min_confidence is None else min_confidence
     out = []
     with store.session() as db:
-        rows = db.scalars(select(Link).where(Link.confidence >= floor)
+        rows = db.scalars(select(Link).where(_is_link(floor))
                           .order_by(Link.confidence.desc(), Link.platform, Link.successor_id,
                                     Link.predecessor_id)).all()
         accounts = _accounts(db, {(r.platform, x) for r in rows for x in (r.successor_id, r.predecessor_id)})
@@ -160,8 +165,16 @@ def list_links(store: Store, *, min_confidence: float | None = None) -> list[dic
             out.append({"successor": _ref(accounts.get((r.platform, r.successor_id)), r.platform, r.successor_id),
                         "predecessor": _ref(accounts.get((r.platform, r.predecessor_id)), r.platform, r.predecessor_id),
                         "confidence": float(r.confidence), "reasons": list(r.reasons or []),
-                        "rank": int(r.rank), "linkable_at": iso(r.linkable_at), "state": r.state})
+                        "rank": int(r.rank), "linkable_at": iso(r.linkable_at), "state": r.state,
+                        "weights": parse_weights(r.reasons)})
     return out
+
+
+def _is_link(floor: float):
+    """A link: at/above ``floor`` and not rejected by a reviewer, or confirmed by one."""
+    from sqlalchemy import and_, or_
+
+    return or_(and_(Link.confidence >= floor, Link.state != "rejected"), Link.state == "confirmed")
 
 
 def _accounts(db, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Account]:
@@ -184,7 +197,7 @@ def list_families(store: Store, *, min_confidence: float | None = None) -> list[
     out = []
     with store.session() as db:
         rows = db.execute(select(Link.platform, Link.successor_id, Link.predecessor_id)
-                          .where(Link.confidence >= floor)).all()
+                          .where(_is_link(floor))).all()
         by_platform: dict[str, list[tuple[str, str]]] = {}
         for p, s, pr in rows:
             by_platform.setdefault(p, []).append((s, pr))

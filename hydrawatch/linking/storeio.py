@@ -243,3 +243,22 @@ def platform_batches(db, since: datetime | None = None):
         earliest = np.nanmin(np.where(np.isnan(sus.active_until), sus.suspended_at, sus.active_until))
         new = load_new(db, platform, intern, after=_dt(earliest), since=since)
         yield platform, intern, sus, new
+
+
+def frequencies(db: Session, platform: str):
+    """How common each display name, bio and avatar is among the platform's accounts
+    (features.Frequencies): one GROUP BY per column, keeping only values more than one
+    account holds, so memory grows with the shared values, not with the store."""
+    from hydrawatch.linking.features import Frequencies, norm_value
+
+    a = Account.__table__.c
+    total = int(db.scalar(select(func.count()).select_from(Account.__table__).where(a.platform == platform)) or 0)
+    tables = []
+    for col, fold in ((a.name, True), (a.bio, True), (a.avatar_pdq, False)):
+        counts: dict[str, int] = defaultdict(int)
+        for value, n in db.execute(select(col, func.count()).where(a.platform == platform, col.is_not(None),
+                                                                     col != "")
+                                   .group_by(col).having(func.count() > 1)):
+            counts[norm_value(value) if fold else value.lower()] += int(n)
+        tables.append(dict(counts))
+    return Frequencies(total, *tables)

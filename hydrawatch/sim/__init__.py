@@ -49,12 +49,19 @@ class WorldSummary:
 
 def generate_world(out_dir, *, seed: int = 0, accounts: int = 2000, days: int = 30,
                    formats=FORMATS, progress: bool = False, preset: str = "default",
-                   **overrides) -> WorldSummary:
+                   randomise: str | None = None, **overrides) -> WorldSummary:
     """Write a world directory. ``preset`` names a set of WorldParams overrides (PRESETS:
-    "default", "hard"); ``overrides`` set any other WorldParams field and win over the preset."""
+    "default", "hard"); ``randomise`` ("fit" or "eval", sim/randomise.py) draws the
+    generative parameters from that regime's ranges, per seed; ``overrides`` set any other
+    WorldParams field and win over both."""
     if preset not in PRESETS:
         raise ConfigError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
-    overrides = {**PRESETS[preset], **overrides}
+    drawn = {}
+    if randomise:
+        from hydrawatch.sim.randomise import randomise as draw
+
+        drawn = draw(seed, randomise)
+    overrides = {**PRESETS[preset], **drawn, **overrides}
     formats = tuple(f.strip() for f in formats if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:

@@ -72,6 +72,51 @@ def logo_hashes(seed: int, count: int = 3) -> list[str]:
     return [f"{rng.getrandbits(256):064x}" for _ in range(count)]
 
 
+_SYLLABLES = ("ka", "ri", "mo", "sa", "le", "na", "to", "mi", "ra", "di", "lu", "ne", "ya", "zo",
+              "fa", "ha", "bi", "jo", "ma", "el", "an", "is", "or", "ul")
+_BIO_WORDS = ("coffee", "books", "music", "travel", "family", "football", "code", "tea", "cats",
+              "films", "nurse", "teacher", "student", "engineer", "dad", "mum", "photos", "cooking",
+              "faith", "running", "jazz", "news", "gaming", "art", "القهوة", "الكتب", "كرة القدم",
+              "السفر", "cuisine", "cinéma")
+
+
+def name_pool(seed: int, size: int) -> list[str]:
+    """``size`` display names (two syllable words, first and last), fixed by the seed: a
+    small pool means many unrelated accounts share a name."""
+    rng = random.Random(seed * 104_729 + 11)
+    out: list[str] = []
+    seen = set()
+    while len(out) < size:
+        first = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        last = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        name = first if rng.random() < 0.3 else f"{first} {last}"
+        if name not in seen:
+            seen.add(name)
+            out.append(name)
+    return out
+
+
+def bio_pool(seed: int, size: int) -> list[str]:
+    """``size`` everyday bios ("coffee | books | jazz"), fixed by the seed."""
+    rng = random.Random(seed * 130_363 + 13)
+    out: list[str] = []
+    seen = set()
+    while len(out) < size:
+        words = rng.sample(_BIO_WORDS, rng.randint(2, 4))
+        bio = rng.choice((" | ", ", ", " · ")).join(words)
+        bio = bio[0].upper() + bio[1:]
+        if bio not in seen:
+            seen.add(bio)
+            out.append(bio)
+    return out
+
+
+def default_avatar(seed: int) -> str:
+    """The platform's default avatar in a randomised world: one hash shared by everyone
+    who never set a picture."""
+    return f"{random.Random(seed * 15_485_863 + 17).getrandbits(256):064x}"
+
+
 class Identities:
     def __init__(self, plan: Plan, cache: int = 20_000):
         self.plan = plan
@@ -79,6 +124,22 @@ class Identities:
         self.logos = logo_hashes(self.seed)
         self.get = lru_cache(maxsize=cache)(self._make)
         self._spam = None
+        prm = plan.params
+        self.names = name_pool(self.seed, prm.name_pool) if prm.name_pool > 0 else None
+        self.bios = bio_pool(self.seed, prm.bio_pool) if prm.bio_pool > 0 else None
+        self.default_avatar = default_avatar(self.seed) if prm.default_avatar_share > 0 else None
+
+    def _pooled(self, i: int, name: str, bio: str, avatar: str) -> tuple[str, str, str]:
+        """A benign account's name, bio and avatar drawn from the world's pools (randomised
+        worlds only; its own rng stream, so the default world is unchanged)."""
+        rng = self.rng(i, salt=5)
+        if self.names is not None:
+            name = rng.choice(self.names)
+        if self.bios is not None and rng.random() < 0.8:
+            bio = rng.choice(self.bios)
+        if self.default_avatar is not None and rng.random() < self.plan.params.default_avatar_share:
+            avatar = self.default_avatar
+        return name, bio, avatar
 
     def rng(self, i: int, salt: int = 0) -> random.Random:
         return random.Random((self.seed * 0x9E3779B1 + i * 2_654_435_761 + salt * 97) & ((1 << 64) - 1))
@@ -109,6 +170,8 @@ class Identities:
         new_handle = None
         if plan.rename_at[i] < 2**62:
             new_handle = self._rename(handle, rng)
+        if role not in (HUB, MEMBER, NEWS):
+            name, bio, avatar = self._pooled(i, name, bio, avatar)
         return Identity(handle, name, bio, lang, avatar, new_handle)
 
     def _spammers(self):
@@ -225,4 +288,13 @@ class Identities:
         avatar = (flip_bits(old.avatar, rng.randrange(0, 9), rng) if r < same
                   else flip_bits(rng.choice(self.logos), rng.randrange(0, 13), rng) if r < logo and logo_ok
                   else f"{rng.getrandbits(256):064x}")
+        if self.names is not None or self.bios is not None or self.default_avatar is not None:
+            # a fresh name, bio or avatar comes from the same pools as everyone else's
+            pooled = self._pooled(i, name, bio, avatar)
+            fresh_name = name not in (old.name,) and not name.startswith(old.name)
+            fresh_bio = bio != old.bio and not bio.endswith(old.bio)
+            fresh_avatar = not (r < same or (r < logo and logo_ok))
+            name = pooled[0] if fresh_name and self.names is not None else name
+            bio = pooled[1] if fresh_bio else bio
+            avatar = pooled[2] if fresh_avatar else avatar
         return Identity(handle, name, bio, old.lang, avatar, None, how)

@@ -80,6 +80,13 @@ class WorldParams:
     decoy_fan_share: float = 0.0           # decoys that are football fans
     decoy_shared_followers: float = 0.0    # chance each of the victim's community follows the decoy
     spam_handle_clusters: bool = False     # spammers named stem + small number (near-identical handles)
+    # -- randomised worlds (sim/randomise.py); the defaults leave the default world unchanged --
+    reentry_delay_median: float = 14.0     # hours, median of the log-normal re-entry delay
+    name_pool: int = 0                     # benign display names drawn from a pool of this size (0: built in)
+    bio_pool: int = 0                      # benign bios drawn from a pool of this size (0: built in)
+    default_avatar_share: float = 0.0      # benign accounts (and fresh re-entry avatars) with the
+                                           # platform's default avatar: one hash shared by many
+    regime: str = ""                       # the randomisation regime that drew these parameters
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -196,7 +203,7 @@ class Plan:
             role = self._get("role", i, new_rows)
             rname = ROLE_NAMES[role]
             if py.random() < p.reentry_prob.get(rname, 0.0):
-                delay = min(max(py.lognormvariate(np.log(14.0), 1.1), lo), hi) * 3600
+                delay = min(max(py.lognormvariate(np.log(p.reentry_delay_median), 1.1), lo), hi) * 3600
                 created = int(t_susp + delay)
                 if created < self.end:
                     j = next_index
