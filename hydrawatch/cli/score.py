@@ -69,7 +69,7 @@ def explain(account: str = typer.Argument(..., help=ACCOUNT_HELP),
     if info["score"] is None:
         con.print(f"{safe(who)} has not been scored (run `hydrawatch score`)")
         return
-    con.print(f"[bold]{safe(who)}[/]  score {info['score']:.4f}"
+    con.print(f"[bold]{safe(who)}[/]  score {info['score']:.6f}"
               + ("  [green]verified[/]" if info["verified"] else "")
               + (f"  case {safe(info['case_state'])}" if info["case_state"] else "")
               + f"  scored {safe(info['scored_at'])}")

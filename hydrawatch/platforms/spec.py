@@ -2,7 +2,7 @@
 
     PLATFORM:ID            x:1710000000000000001   bluesky:did:plc:abc   (also twitter:...)
     PLATFORM:@handle       x:@ember_path   mastodon:@user@example.social
-    PLATFORM:NAME          an id if the platform could have written it, else a handle
+    PLATFORM:NAME          the account with that id, else the one with that handle
     @handle                on whichever platform holds it (ambiguous if several do)
     @user@instance         Mastodon
     profile URL            https://x.com/ember_path, https://example.social/@user,
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from hydrawatch.errors import InputError, quote
-from hydrawatch.platforms.base import AccountRef, ProfileURL, norm_handle
+from hydrawatch.platforms.base import MAX_ID_CHARS, AccountRef, ProfileURL, norm_handle
 
 SYNTAX = "PLATFORM:ID, PLATFORM:@handle, @handle or a profile URL"
 
@@ -116,7 +116,9 @@ def parse_account(text: str) -> AccountSpec:
     try:
         account_id = platform.validate_id(rest)
     except ValueError:
-        account_id = None
+        # Not an id this platform writes, yet a store may hold such ids (imported lists,
+        # synthetic data): still looked up as an id first, exactly as written.
+        account_id = rest if 0 < len(rest) <= MAX_ID_CHARS else None
     handle = platform.normalize_handle(rest)
     if handle is not None and not platform.valid_handle(handle):
         handle = None

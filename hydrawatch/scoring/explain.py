@@ -48,7 +48,7 @@ def explain_steps(info: dict) -> dict | None:
         c = parts["label_frequency"]
         value = _step(steps, "P(member) (calibrated)", f"min(1, {p_seed:.6f} / {c:.6f})",
                       min(1.0, p_seed / c))
-        counter = float((sig.get("values") or {}).get("counter_stance", 0.0))
+        counter = parts["counter_stance"]
         value = _step(steps, "stance-gated", f"{value:.6f} x (1 - counter-stance {counter:.6f})",
                       value * (1 - counter))
         avatar = parts["avatar_evidence"]

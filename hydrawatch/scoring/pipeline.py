@@ -219,7 +219,8 @@ def _score_store(store, progress: bool, random_state: int) -> ScoreSummary:
         score = 1 - (1 - learned) * (1 - avatar)
         contrib = comb.contributions(F)
         # what `hydrawatch explain` needs to redo the arithmetic (scoring/explain.py)
-        parts = {"label_frequency": comb.label_frequency, "avatar_evidence": avatar}
+        parts = {"label_frequency": comb.label_frequency, "avatar_evidence": avatar,
+                 "counter_stance": sig["counter_stance"]}
     else:
         score = combine.policy_only_scores(sig, policy.weights)
         contrib = None
