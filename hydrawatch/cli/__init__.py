@@ -28,6 +28,7 @@ from hydrawatch.errors import HydrawatchError
 COMMAND_MODULES = [
     "store",
     "ingest",
+    "collect",
     "lists",
     "sim",
     "evaluate",

@@ -167,7 +167,7 @@ class SuspendedIndex:
 
     def __init__(self, suspended: AccountBatch, n_ids: int, *, max_bucket: int = MAX_BUCKET,
                  max_hub: int = MAX_HUB):
-        from hydrawatch.pdq import PDQIndex
+        from hydrawatch.media.index import PDQIndex
 
         self.batch = suspended
         rows, keys = _hashed_keys(suspended.handles, blocking_keys)

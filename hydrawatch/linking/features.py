@@ -22,7 +22,7 @@ from scipy import sparse
 
 from hydrawatch.linking.batch import AccountBatch, Ragged
 from hydrawatch.linking.handles import skeleton
-from hydrawatch.pdq import hamming, to_codes
+from hydrawatch.media.pdq import hamming, to_codes
 
 FEATURES = (
     "handle_sim",         # edit similarity of the handles (0..1)

@@ -35,7 +35,7 @@ VERDICTS = ("confirm", "reject", "unsure")
 OPEN_STATES = ("nominated", "in_review")
 DECIDED_STATES = ("verified", "rejected")  # late votes are stored here, the state stays
 LISTED_STATES = VERIFIED_STATES  # listed = verified and not delisted
-NOMINATION_SOURCES = ("cli", "link", "list", "web")
+NOMINATION_SOURCES = ("cli", "collect", "link", "list", "web")
 
 
 def normalize_handle(handle: str) -> str:
