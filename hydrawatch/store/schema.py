@@ -340,7 +340,7 @@ class Nomination(Base):
         Index("uq_nominations_dedup", "dedup_key", unique=True),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    source: Mapped[str] = mapped_column(String(16))  # list | cli | link | web
+    source: Mapped[str] = mapped_column(String(16))  # list | cli | link | web | api | collect
     list_id: Mapped[int | None] = mapped_column(ForeignKey("group_lists.id"))
     row_number: Mapped[int | None] = mapped_column(Integer)
     raw: Mapped[str | None] = mapped_column(Text)
