@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.output import console
 from hydrawatch.errors import InputError
 
 
@@ -65,7 +65,7 @@ def collect(platform: list[str] = typer.Option(None, "--platform",
             print_json(plan.as_dict())
         else:
             for line in plan.lines():
-                Console().print(line, highlight=False)
+                console().print(line)
         return
     if not seeds and not (out / "pages").is_dir():
         raise InputError("no seeds: verify some cases first, or give --from FILE")
@@ -78,7 +78,7 @@ def collect(platform: list[str] = typer.Option(None, "--platform",
     if as_json:
         print_json(result)
         return
-    con = Console()
+    con = console()
     for p, c in summary.accounts.items():
         states = ", ".join(f"{n} {s}" for s, n in sorted(c["accounts"].items()))
         con.print(f"{p}: {states}; {c['pages']} pages", highlight=False)
