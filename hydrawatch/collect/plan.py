@@ -72,6 +72,7 @@ def make_plan(store, seeds: list[Target], *, budget: int, hops: int, limits: Lim
     plan = Plan(budget=budget, hops=hops)
     for s in seeds:
         plan.seeds[s.platform] = plan.seeds.get(s.platform, 0) + 1
+    plan.seeds = dict(sorted(plan.seeds.items()))
     counts = {}
     with store.session(readonly=True) as db:
         for s in seeds:

@@ -87,7 +87,7 @@ class Crawler:
             crawl_id, resumed = st.open_crawl(db, str(Path(cfg.out).resolve()), {
                 "hops": cfg.hops, "max_accounts": cfg.max_accounts, "platforms": list(cfg.platforms),
                 "limits": cfg.limits.__dict__})
-            for seed in seeds:
+            for seed in [] if resumed else seeds:   # a resumed crawl keeps the seeds it began with
                 if seed.platform in self.fetchers:
                     st.add_seed(db, crawl_id, seed.platform, seed.account_id, seed.handle)
             for platform, reset in st.load_limits(db).items():
@@ -197,12 +197,10 @@ class Crawler:
             body = response.json()
         except ValueError:
             body = None
-        page = {"url": str(response.request.url) if response.request else url, "fetched_at": iso(utcnow()),
+        page = {"url": url, "fetched_at": iso(utcnow()),
                 "status": response.status_code, "headers": kept_headers(response.headers),
                 "platform": target.platform, "endpoint": endpoint, "account": key_id, "seq": seq,
                 "key": f"{target.platform}:{key_id}:{endpoint}:{seq}", "crawl": self.crawl_id, "body": body}
-        if page["url"] != url:
-            page["url"] = url
         file = self.writer.write(page)
         self.fetched += 1
         info = fetcher.read(endpoint, target, url, response.status_code, response.headers, body)
