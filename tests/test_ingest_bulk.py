@@ -100,12 +100,14 @@ def test_fixtures_same_store(shape, tmp_path, _pg_template, monkeypatch):
     _same_store(tmp_path, _pg_template, [src], monkeypatch, twice=True)
 
 
-def test_typed_x_records_equal_reference(world):
-    from hydrawatch.ingest import x_v2
+@pytest.mark.parametrize("fmt,folder", [("x_v2", "x"), ("canonical", "canonical")])
+def test_typed_records_equal_reference(world, fmt, folder):
+    from hydrawatch.ingest import get_format
 
-    decode = typed.decoder("x_v2")
+    reference = get_format(fmt)
+    decode = typed.decoder(fmt)
     lines = typed_lines = 0
-    for path in sorted((world / "x").glob("*.jsonl")):
+    for path in sorted((world / folder).glob("*.jsonl")):
         for lineno, raw in enumerate(path.read_bytes().splitlines(), 1):
             lines += 1
             fast = decode(raw, lineno)
@@ -113,9 +115,23 @@ def test_typed_x_records_equal_reference(world):
                 continue
             typed_lines += 1
             ref = [r if isinstance(r, Dropped) else canonical.validate(r, lineno)
-                   for r in x_v2.records(orjson.loads(raw), lineno)]
+                   for r in reference.records(orjson.loads(raw), lineno)]
             assert fast == ref, (path.name, lineno)
     assert typed_lines == lines > 0
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"kind": "account", "platform": "x", "id": "1", "handle": "' + b"h" * 16 + b'"}',
+    b'{"kind": "account", "platform": "X", "id": "1"}',
+    b'{"kind": "account", "platform": "x", "id": 1}',
+    b'{"kind": "account", "platform": "x", "id": "1", "extra": {"a": 1}}',
+    b'{"kind": "account", "platform": "x", "id": "1", "followers": -1}',
+    b'{"kind": "status", "platform": "x", "status": "suspended"}',
+    b'{"kind": "edge", "platform": "x", "src": "1", "dst": "2", "type": "likes"}',
+    b'{"kind": "post", "platform": "x", "id": "1", "account_id": "2", "created_at": "2026-01-01T00:00:00Z"}',
+])
+def test_typed_canonical_falls_back_on_doubt(raw):
+    assert typed.decoder("canonical")(raw, 1) is None
 
 
 @pytest.mark.parametrize("raw", [

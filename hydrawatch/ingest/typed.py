@@ -18,12 +18,12 @@ record), either identical to the reference path's or absent.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any, Callable, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
-from hydrawatch.ingest import canonical, x_v2
+from hydrawatch.ingest import canonical, limits, x_v2
 from hydrawatch.ingest.base import Dropped
 from hydrawatch.ingest.fields import dedupe
 from hydrawatch.ingest.limits import INT64_MAX
@@ -382,9 +382,83 @@ def _x_account(u: _XItem, observed) -> dict:
             "extra": extra or None}
 
 
+# -- canonical JSONL (accounts, edges, statuses; posts take the reference path) ---------------
+
+Platform = Annotated[str, Meta(pattern=r"^[a-z0-9_.-]{1,32}$")]
+CId = Annotated[str, Meta(min_length=1, max_length=128)]
+CHandle = Annotated[str, Meta(max_length=320)]  # the platform's own limit: _handle_ok
+Pdq = Annotated[str, Meta(pattern=r"^[0-9a-fA-F]{64}$")]
+EdgeType = Literal["follows", "reshares", "mentions", "replies", "quotes"]
+StatusValue = Literal["active", "suspended", "deactivated", "deleted", "protected", "not_found"]
+
+
+class _CEdge(Struct, tag_field="kind", tag="edge", forbid_unknown_fields=True):
+    platform: Platform
+    src: CId
+    dst: CId
+    type: EdgeType
+    observed_at: str | None = None
+
+
+class _CAccount(Struct, tag_field="kind", tag="account", forbid_unknown_fields=True):
+    platform: Platform
+    id: CId
+    handle: CHandle | None = None
+    name: str | None = None
+    bio: str | None = None
+    url: str | None = None
+    lang: Lang | None = None
+    avatar_pdq: Pdq | None = None
+    followers: Count | None = None
+    following: Count | None = None
+    posts: Count | None = None
+    created_at: str | None = None
+    observed_at: str | None = None
+
+
+class _CStatus(Struct, tag_field="kind", tag="status", forbid_unknown_fields=True):
+    platform: Platform
+    status: StatusValue
+    id: CId | None = None
+    handle: CHandle | None = None
+    observed_at: str | None = None
+    source: str | None = None
+
+
+_canonical = msgspec.json.Decoder(_CEdge | _CAccount | _CStatus)
+
+
+def _handle_ok(platform: str, handle: str | None, line: int) -> str | None:
+    if handle and len(handle) > 15:
+        limits.check_handle(platform, handle, "'handle'", line)  # raises: reference path
+    return handle or None
+
+
+def _canonical_records(raw: bytes, line: int) -> list:
+    r = _canonical.decode(raw)
+    if type(r) is _CEdge:
+        return [{"kind": "edge", "platform": r.platform, "src": r.src, "dst": r.dst,
+                 "type": r.type, "observed_at": _time(r.observed_at)}]
+    if type(r) is _CAccount:
+        return [{"kind": "account", "platform": r.platform, "id": r.id,
+                 "handle": _handle_ok(r.platform, r.handle, line), "name": r.name or None, "bio": r.bio or None,
+                 "url": r.url or None, "lang": r.lang or None,
+                 "avatar_pdq": r.avatar_pdq.lower() if r.avatar_pdq else None,
+                 "followers": r.followers, "following": r.following, "posts": r.posts,
+                 "created_at": _time(r.created_at), "observed_at": _time(r.observed_at),
+                 "extra": None}]
+    account_id, handle = r.id or None, _handle_ok(r.platform, r.handle, line)
+    if account_id is None and handle is None:
+        raise _Fallback
+    return [{"kind": "status", "platform": r.platform, "id": account_id, "handle": handle,
+             "status": r.status, "observed_at": _time(r.observed_at),
+             "source": r.source or None}]
+
+
 # -- registry --------------------------------------------------------------------------------
 
-_DECODERS: dict[str, Callable[[bytes, int], list]] = {"x_v2": _x_page_records}
+_DECODERS: dict[str, Callable[[bytes, int], list]] = {"x_v2": _x_page_records,
+                                                      "canonical": _canonical_records}
 
 
 def decoder(fmt_name: str) -> Callable[[bytes, int], list | None] | None:
