@@ -12,11 +12,13 @@ from hydrawatch.sim import generate_world
 
 FLOORS = {
     # metric: (floor, measured when set)
-    "p_at_k": (0.90, None),
-    "auc": (0.97, None),
-    "link_precision": (0.95, None),
-    "link_recall": (0.80, None),
-    "link_mrr": (0.90, None),
+    # measured on seed 11, 600 accounts (619 with re-entries; 37 movement accounts,
+    # 7 seeds, 14 successions): one more wrong or missed link of 14 still passes, two fail
+    "p_at_k": (0.90, 1.0),
+    "auc": (0.97, 1.0),
+    "link_precision": (0.92, 1.0),
+    "link_recall": (0.85, 0.929),
+    "link_mrr": (0.90, 1.0),
 }
 
 

@@ -87,20 +87,10 @@ def _fit_bounded_logistic(Z: np.ndarray, y: np.ndarray, w: np.ndarray, lower: np
     return res.x[:d], float(res.x[d])
 
 
-FOLDS = 5
-
-
 def fit_combiner(F: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Combiner | None:
     """Balanced, L2-regularised logistic regression on standardised features, with
     evidence-only features constrained to non-negative weights; None when the labels
-    cannot support a model.
-
-    The label frequency c (the share of members that are seeds) is estimated on
-    **cross-fitted** folds of the seeds: each fold's seeds are held out of a fit on the
-    others (neither positive nor negative), and c is their mean predicted P(seed | x),
-    scaled by the share of seeds that fit saw. The in-sample mean over the seeds a model
-    was fitted on is optimistic (the fit pulls its own seeds up), which made c too large
-    and every score too small: at score >= 0.5 most members were missed."""
+    cannot support a model."""
     if y.sum() < MIN_SEEDS or (1 - y).sum() < MIN_SEEDS:
         return None
     mean = F.mean(axis=0)
@@ -111,41 +101,17 @@ def fit_combiner(F: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Combiner |
     upper = np.array([0.0 if f in NON_POSITIVE else np.inf for f in FEATURES])
     beta, intercept = _fit_bounded_logistic(Z, y, weight, lower, upper, l2=3.0)
     # Elkan & Noto (2008): with seeds picked at random among members, P(seed | x) =
-    # c * P(member | x), and c is the mean P(seed | x) over held-out seeds.
-    pos = np.flatnonzero(y > 0)
-    folds = min(FOLDS, len(pos) // 2)
-    if folds >= 2:
-        fold = np.random.default_rng(len(pos)).permutation(len(pos)) % folds
-        cs = []
-        for k in range(folds):
-            held = pos[fold == k]
-            keep = np.ones(len(y), bool)
-            keep[held] = False
-            b, a = _fit_bounded_logistic(Z[keep], y[keep], weight[keep], lower, upper, l2=3.0)
-            p_held = 1 / (1 + np.exp(-np.clip(Z[held] @ b + a, -50, 50)))
-            # that fit saw (|seeds| - |held|) seeds: its P(seed | x) is smaller by that share
-            cs.append(p_held.mean() * len(pos) / max(len(pos) - len(held), 1))
-        label_frequency = float(np.clip(np.mean(cs), 1e-6, 1))
-    else:
-        p = 1 / (1 + np.exp(-np.clip(Z @ beta + intercept, -50, 50)))
-        label_frequency = float(np.clip(p[y > 0].mean(), 1e-6, 1))
+    # c * P(member | x), and c is the mean P(seed | x) over the seeds.
+    p = 1 / (1 + np.exp(-np.clip(Z @ beta + intercept, -50, 50)))
+    label_frequency = float(np.clip(p[y > 0].mean(), 1e-6, 1))
     return Combiner(mode="learned", coef={f: float(c) for f, c in zip(FEATURES, beta)},
                     mean=mean, scale=scale, intercept=intercept, label_frequency=label_frequency)
 
 
-TIE_BREAK = 1e-3
-
-
 def learned_scores(comb: Combiner, F: np.ndarray) -> np.ndarray:
-    """P(member | x) of an account that is not a seed, from the model's p = P(seed | x)
-    and the label frequency c (Elkan & Noto 2008): (1 - c) p / (c (1 - p)), at most 1 (p
-    above c is the model's noise: a member for sure). A thousandth of p is mixed in so
-    that accounts at 1 keep the model's order (no ties at the top of the ranking)."""
+    """P(member | x) = P(seed | x) / c, capped at 1."""
     logit = comb.contributions(F).sum(axis=1) + comb.intercept
-    p = 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
-    c = comb.label_frequency
-    member = np.minimum(1.0, (1.0 - c) * p / np.maximum(c * (1.0 - p), 1e-12))
-    return (1.0 - TIE_BREAK) * member + TIE_BREAK * p
+    return np.minimum(1.0, 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50))) / comb.label_frequency)
 
 
 def avatar_evidence(sig: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
