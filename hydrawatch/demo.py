@@ -3,7 +3,6 @@ the pipeline that exists on the store, and summarises what it found against the 
 
 from __future__ import annotations
 
-import importlib
 import time
 from pathlib import Path
 
@@ -17,16 +16,13 @@ from hydrawatch.evaluate import (METRICS, SEED_ORG, load_truth, measure, pipelin
 DEMO_WORLD = {"accounts": 600, "days": 14}
 
 
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
 def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console | None = None) -> dict:
+    from hydrawatch.linking.pipeline import list_links
+    from hydrawatch.scoring.pipeline import ranked_accounts
     from hydrawatch.sim import generate_world, load_manifest
     from hydrawatch.store import open_store
+    from hydrawatch.verification.lists import import_list
+    from hydrawatch.verification.people import ensure_org
 
     console = console or Console()
     out = Path(out)
@@ -41,24 +37,17 @@ def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console 
     try:
         with console.status("running the pipeline..."):
             timings = run_pipeline(store, out, truth, seeds)
-            lists = _optional("hydrawatch.verification.lists")
             imported = []
-            if lists is not None:
-                from hydrawatch.verification.people import ensure_org
-
-                admin = pipeline_admin(store)
-                for entry in load_manifest(out)["lists"]:
-                    with store.session() as db:
-                        ensure_org(db, entry["org"], by_user=admin)
-                    summary = lists.import_list(store, out / entry["file"], org=entry["org"],
-                                                name=entry["name"], by_user=admin)
-                    imported.append((entry["org"], entry["name"], getattr(summary, "rows", None)))
-            metrics = measure(store, truth, seeds, scored=timings.get("score") is not None,
-                              linked=timings.get("link") is not None)
-        score = _optional("hydrawatch.scoring.pipeline")
-        link = _optional("hydrawatch.linking.pipeline")
-        top = score.ranked_accounts(store, limit=10) if score and timings.get("score") is not None else []
-        links = link.list_links(store)[:10] if link and timings.get("link") is not None else []
+            admin = pipeline_admin(store)
+            for entry in load_manifest(out)["lists"]:
+                with store.session() as db:
+                    ensure_org(db, entry["org"], by_user=admin)
+                summary = import_list(store, out / entry["file"], org=entry["org"],
+                                      name=entry["name"], by_user=admin)
+                imported.append((entry["org"], entry["name"], summary.rows))
+            metrics = measure(store, truth, seeds)
+        top = ranked_accounts(store, limit=10)
+        links = list_links(store)[:10]
         with console.status("reporting and tracking against the platform simulator..."):
             outcomes = run_outcome_loop(store, out, truth, seed)
         from hydrawatch.store.stats import collect_stats

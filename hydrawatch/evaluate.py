@@ -1,13 +1,12 @@
 """Judging the pipeline on a simulated world (DESIGN.md, "Quality metrics").
 
 The metric functions at the top are pure (plain Python values in, numbers out).
-``evaluate_world`` runs the pipeline that exists on a fresh temporary store and measures it
-against ``truth.json``; a stage that cannot be imported is an error (``ConfigError``), never ``None`` metrics.
+``evaluate_world`` runs the pipeline on a fresh temporary store and measures it against
+``truth.json``.
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 import statistics
 import tempfile
@@ -124,15 +123,6 @@ class EvalResult:
         return {k: self.metrics[k] for k in METRICS}
 
 
-def _stage(module: str):
-    """A pipeline stage's module. One that cannot be imported is an error, never a silent
-    ``None`` metric: an evaluation that skipped a stage would report figures it never made."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise ConfigError(f"eval: stage module {module} cannot be imported: {exc}") from exc
-
-
 def load_truth(world_dir) -> dict:
     path = Path(world_dir) / "truth.json"
     if not path.is_file():
@@ -159,39 +149,42 @@ def write_seed_list(truth: dict, keys: Sequence[str], path: Path) -> None:
 
 
 def run_pipeline(store, world_dir, truth: dict, seeds: Sequence[str], *, progress: bool = False) -> dict:
-    """Ingest, policy, seed list, score, link: each stage that exists. Returns timings
-    (seconds, None for a missing stage)."""
+    """Ingest, policy, seed list, link, score. Returns each stage's time in seconds."""
+    from hydrawatch.ingest import ingest_paths
+    from hydrawatch.linking.pipeline import link_store
+    from hydrawatch.scoring.pipeline import score_store
+    from hydrawatch.scoring.policy import load_policy
     from hydrawatch.sim import data_files
+    from hydrawatch.verification.lists import import_list
 
     world = Path(world_dir)
-    timings: dict[str, float | None] = {}
-    # Linking runs before scoring so that successors of verified accounts inherit their
-    # standing (the score's re-entry signal reads the links).
-    stages = (("ingest", "hydrawatch.ingest"), ("policy", "hydrawatch.scoring.policy"), ("seeds", "hydrawatch.verification.lists"),
-              ("link", "hydrawatch.linking.pipeline"), ("score", "hydrawatch.scoring.pipeline"))
+    timings: dict[str, float] = {}
+
+    def timed(name: str, run) -> None:
+        t0 = time.perf_counter()
+        run()
+        timings[name] = time.perf_counter() - t0
+
+    def seed_list() -> None:
+        path = Path(tmp) / "eval-seeds.txt"
+        write_seed_list(truth, seeds, path)
+        import_list(store, path, org=SEED_ORG, name="eval-seeds", verified=True,
+                    by_user=pipeline_admin(store))
+
     with tempfile.TemporaryDirectory() as tmp:
-        for name, module in stages:
-            mod = _stage(module)
-            t0 = time.perf_counter()
-            if name == "ingest":
-                mod.ingest_paths(store, data_files(world), progress=progress)
-            elif name == "policy":
-                if (world / "policy.json").is_file():
-                    mod.load_policy(store, world / "policy.json")
-            elif name == "seeds":
-                path = Path(tmp) / "eval-seeds.txt"
-                write_seed_list(truth, seeds, path)
-                mod.import_list(store, path, org=SEED_ORG, name="eval-seeds", verified=True,
-                                by_user=pipeline_admin(store))
-            elif name == "score":
-                mod.score_store(store, progress=progress)
-            else:
-                mod.link_store(store, progress=progress)
-            timings[name] = time.perf_counter() - t0
+        timed("ingest", lambda: ingest_paths(store, data_files(world), progress=progress))
+        timed("policy", lambda: (world / "policy.json").is_file()
+              and load_policy(store, world / "policy.json"))
+        timed("seeds", seed_list)
+        # Linking runs before scoring so that successors of verified accounts inherit their
+        # standing (the score's re-entry signal reads the links).
+        timed("link", lambda: link_store(store, progress=progress))
+        timed("score", lambda: score_store(store, progress=progress))
     return timings
 
 
-def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool, linked: bool) -> dict:
+def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool = True,
+            linked: bool = True) -> dict:
     """The seven metrics, read from the store and compared with the truth."""
     from sqlalchemy import select
 
@@ -214,8 +207,8 @@ def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool, linked: b
         metrics["hard_negatives_top_k"] = hard_negatives_in_top_k(ranked, hard, k)
         metrics["auc"] = roc_auc(scores, positives)
     if linked:
-        link_mod = importlib.import_module("hydrawatch.linking.pipeline")
-        threshold = getattr(link_mod, "DEFAULT_THRESHOLD", 0.5)
+        from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD as threshold
+
         true_pairs = {s["successor"]: s["predecessor"] for s in truth["successions"]
                       if s["successor"] in stored}
         with store.session(readonly=True) as db:
@@ -287,12 +280,11 @@ def evaluate_world(world_dir, *, seeds_fraction: float = 0.25, db_url: str | Non
         try:
             timings = run_pipeline(store, world_dir, truth, seeds, progress=progress)
             t0 = time.perf_counter()
-            metrics = measure(store, truth, seeds, scored=timings.get("score") is not None,
-                              linked=timings.get("link") is not None)
+            metrics = measure(store, truth, seeds)
             timings["measure"] = time.perf_counter() - t0
             baseline = {}
             policy_path = Path(world_dir) / "policy.json"
-            if timings.get("ingest") is not None and policy_path.is_file():
+            if policy_path.is_file():
                 tags = orjson.loads(policy_path.read_bytes()).get("hashtags", [])
                 baseline = hashtag_baseline(store, truth, seeds, tags)
         finally:

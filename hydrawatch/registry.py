@@ -54,16 +54,21 @@ class Registry(Generic[T]):
     def load(self) -> None:
         if self._loaded:
             return
+        before = dict(self._items)
+        try:
+            for ep in sorted(entry_points(group=self.group), key=lambda e: e.name):
+                try:
+                    obj = ep.load()
+                except Exception as exc:  # a broken plugin is reported, never skipped
+                    raise RegistryError(f"{self.what} {ep.name!r} ({ep.value}) failed to load: "
+                                        f"{type(exc).__name__}: {exc}") from exc
+                if isinstance(obj, type):
+                    obj = obj()
+                self.register(ep.name, obj)
+        except BaseException:
+            self._items = before  # every later use fails the same way, never half-loaded
+            raise
         self._loaded = True
-        for ep in sorted(entry_points(group=self.group), key=lambda e: e.name):
-            try:
-                obj = ep.load()
-            except Exception as exc:  # a broken plugin is reported, never skipped
-                raise RegistryError(f"{self.what} {ep.name!r} ({ep.value}) failed to load: "
-                                    f"{type(exc).__name__}: {exc}") from exc
-            if isinstance(obj, type):
-                obj = obj()
-            self.register(ep.name, obj)
 
     def get(self, name: str) -> T:
         self.load()

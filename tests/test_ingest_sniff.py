@@ -8,12 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hydrawatch.ingest import bluesky, mastodon, telegram, x_v2
-
-try:  # the registry, once the engine has landed
-    from hydrawatch.ingest import FORMATS
-except ImportError:  # pragma: no cover - before the engine lands
-    FORMATS = [x_v2, mastodon, bluesky, telegram]
+from hydrawatch.ingest import FORMATS, bluesky, mastodon, telegram, x_v2
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OWNERS = {"canonical": "canonical", "x_v2": "x_v2", "mastodon": "mastodon", "bluesky": "bluesky",

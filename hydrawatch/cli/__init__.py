@@ -12,6 +12,7 @@ from hydrawatch.errors import HydrawatchError
 COMMAND_MODULES = [
     "store",
     "ingest",
+    "collect",
     "lists",
     "sim",
     "evaluate",

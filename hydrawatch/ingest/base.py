@@ -1,10 +1,14 @@
 """The contract between source formats and the ingest engine.
 
-A source format is a module registered in ``hydrawatch.ingest.FORMATS`` with:
+A source format is a :class:`SourceFormat` registered under its name in the
+``hydrawatch.formats`` entry point group (``pyproject.toml``; the built-ins are registered
+there exactly as a third-party package would add one). It has:
 
 - ``NAME``: short name ("canonical", "x_v2", "mastodon", "bluesky", "telegram");
 - ``JSONL``: True when a file holds one JSON value per line (False: one JSON document);
   formats that accept both set ``JSONL = None`` and the engine decides per file;
+- ``PRIORITY``: detection order, lowest first (built-ins 10-50; a plug-in defaults to 100,
+  so it never takes a file a built-in claims);
 - ``sniff(value) -> bool``: is this first JSON value (the first line of a JSONL file, or
   the whole document) in my format?
 - ``records(value, line) -> Iterator[dict]``: turn one JSON value into canonical records
@@ -23,7 +27,8 @@ do not emit those edges themselves.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple, Protocol
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Iterator, NamedTuple
 
 Record = dict[str, Any]
 
@@ -38,10 +43,20 @@ class Dropped(NamedTuple):
     reason: str
 
 
-class SourceFormat(Protocol):
-    NAME: str
-    JSONL: bool | None
+class SourceFormat(ABC):
+    """One input format (see the module docstring for the contract)."""
 
-    def sniff(self, value: Any) -> bool: ...
+    NAME: ClassVar[str]
+    JSONL: ClassVar[bool | None] = None
+    PRIORITY: ClassVar[int] = 100
 
-    def records(self, value: Any, line: int) -> Iterator[Record]: ...
+    @abstractmethod
+    def sniff(self, value: Any) -> bool:
+        """Is this first JSON value of a file in this format?"""
+
+    @abstractmethod
+    def records(self, value: Any, line: int) -> Iterator[Record | Dropped]:
+        """Canonical records (or ``Dropped`` items) from one JSON value."""
+
+    def __repr__(self) -> str:
+        return f"<input format {self.NAME}>"

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from hydrawatch.errors import RecordError
+from hydrawatch.ingest.base import SourceFormat
 from hydrawatch.ingest.fields import (
     as_id,
     compact,
@@ -445,3 +446,17 @@ def _thread(node: dict, line: int, embedded: list) -> Iterator[dict]:
         for reply in opt_list(node, "replies", "thread", line):
             if isinstance(reply, dict):
                 stack.append(reply)
+
+
+class BlueskyFormat(SourceFormat):
+    """Bluesky AppView JSON (this module's ``sniff`` and ``records``)."""
+
+    NAME = NAME
+    JSONL = JSONL
+    PRIORITY = 40
+
+    def sniff(self, value: Any) -> bool:
+        return sniff(value)
+
+    def records(self, value: Any, line: int) -> Iterator[dict]:
+        return records(value, line)

@@ -9,7 +9,7 @@ import orjson
 
 from hydrawatch.errors import RecordError, quote
 from hydrawatch.ingest import limits
-from hydrawatch.ingest.base import EDGE_TYPES, KINDS, STATUS_VALUES, Record
+from hydrawatch.ingest.base import EDGE_TYPES, KINDS, STATUS_VALUES, Record, SourceFormat
 from hydrawatch.timeutil import parse_time
 
 NAME = "canonical"
@@ -248,3 +248,17 @@ def _is_hex(text: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+class CanonicalFormat(SourceFormat):
+    """Canonical JSONL (this module's ``sniff`` and ``records``)."""
+
+    NAME = NAME
+    JSONL = JSONL
+    PRIORITY = 10
+
+    def sniff(self, value: Any) -> bool:
+        return sniff(value)
+
+    def records(self, value: Any, line: int) -> Iterator[dict]:
+        return records(value, line)

@@ -26,6 +26,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from hydrawatch.errors import RecordError
+from hydrawatch.ingest.base import SourceFormat
 from hydrawatch.ingest.fields import (
     compact,
     strings_of,
@@ -335,3 +336,17 @@ def _cached_html_to_text(html: str) -> tuple[str, tuple[str, ...]]:
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text, tuple(dedupe(parser.links))
+
+
+class MastodonFormat(SourceFormat):
+    """Mastodon API entities (this module's ``sniff`` and ``records``)."""
+
+    NAME = NAME
+    JSONL = JSONL
+    PRIORITY = 30
+
+    def sniff(self, value: Any) -> bool:
+        return sniff(value)
+
+    def records(self, value: Any, line: int) -> Iterator[dict]:
+        return records(value, line)

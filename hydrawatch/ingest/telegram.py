@@ -23,6 +23,7 @@ import re
 from typing import Any, Iterator
 
 from hydrawatch.errors import RecordError
+from hydrawatch.ingest.base import SourceFormat
 from hydrawatch.ingest.fields import (
     as_id,
     as_time,
@@ -235,3 +236,17 @@ def _media(message: dict, what: str, line: int) -> list[dict]:
         out.append(compact({"url": None if not file or file.startswith("(") else file,
                             "type": media_type or "file"}))
     return out
+
+
+class TelegramFormat(SourceFormat):
+    """Telegram Desktop exports (this module's ``sniff`` and ``records``)."""
+
+    NAME = NAME
+    JSONL = JSONL
+    PRIORITY = 50
+
+    def sniff(self, value: Any) -> bool:
+        return sniff(value)
+
+    def records(self, value: Any, line: int) -> Iterator[dict]:
+        return records(value, line)

@@ -33,7 +33,7 @@ from typing import Any, Iterator
 from datetime import datetime, timezone
 
 from hydrawatch.errors import RecordError
-from hydrawatch.ingest.base import Dropped
+from hydrawatch.ingest.base import Dropped, SourceFormat
 from hydrawatch.ingest.fields import (
     as_id,
     compact,
@@ -423,3 +423,17 @@ def _observed_at(page: dict, line: int) -> str | None:
         twarc = opt_dict(page, "__twarc", "page", line)
         observed = opt_time(twarc, "retrieved_at", "page.__twarc", line)
     return observed
+
+
+class XV2Format(SourceFormat):
+    """X API v2 response pages (this module's ``sniff`` and ``records``)."""
+
+    NAME = NAME
+    JSONL = JSONL
+    PRIORITY = 20
+
+    def sniff(self, value: Any) -> bool:
+        return sniff(value)
+
+    def records(self, value: Any, line: int) -> Iterator[dict]:
+        return records(value, line)

@@ -1,5 +1,7 @@
 """The re-entry linking engine: pure functions over columnar account batches.
 
+``specs``      the declared generators and pair features (names, sign constraints, reason
+               fields): the feature list, bounds and generator bits are derived from them
 ``batch``      AccountBatch / Neighbours / Posts: the columnar input both sides share
 ``handles``    handle canonicalisation ("skeletons") and the edit-pattern blocking keys
 ``minhash``    vectorised MinHash signatures and LSH band keys over character 3-grams

@@ -31,14 +31,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from hydrawatch.linking import minhash
+from hydrawatch.linking import minhash, specs
 from hydrawatch.linking.batch import AccountBatch, Ragged
 from hydrawatch.linking.handles import blocking_keys
 
-HANDLE, HANDLE_LSH, NAME_LSH, FOLLOWERS, FOLLOWING, AVATAR, SHOUTOUT = (1 << i for i in range(7))
-SOURCE_NAMES = {HANDLE: "handle", HANDLE_LSH: "handle-lsh", NAME_LSH: "name-lsh",
-                FOLLOWERS: "followers", FOLLOWING: "following", AVATAR: "avatar",
-                SHOUTOUT: "shout-out"}
+_BIT = specs.generator_bits()  # the generators, declared in specs.py
+HANDLE, HANDLE_LSH, NAME_LSH = _BIT["handle"], _BIT["handle-lsh"], _BIT["name-lsh"]
+FOLLOWERS, FOLLOWING, AVATAR, SHOUTOUT = (_BIT["followers"], _BIT["following"], _BIT["avatar"],
+                                          _BIT["shout-out"])
+SOURCE_NAMES = {bit: name for name, bit in _BIT.items()}
 MAX_BUCKET = 50
 MAX_HUB = 500          # neighbours followed by / following more suspended accounts are pruned
 TOP_NEIGHBOUR = 10     # co-follower candidates kept per new account
@@ -167,7 +168,7 @@ class SuspendedIndex:
 
     def __init__(self, suspended: AccountBatch, n_ids: int, *, max_bucket: int = MAX_BUCKET,
                  max_hub: int = MAX_HUB):
-        from hydrawatch.pdq import PDQIndex
+        from hydrawatch.media.index import PDQIndex
 
         self.batch = suspended
         rows, keys = _hashed_keys(suspended.handles, blocking_keys)

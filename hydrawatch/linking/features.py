@@ -21,39 +21,11 @@ from rapidfuzz.process import cpdist
 from scipy import sparse
 
 from hydrawatch.linking.batch import AccountBatch, Ragged
+from hydrawatch.linking import specs
 from hydrawatch.linking.handles import skeleton
-from hydrawatch.pdq import hamming, to_codes
+from hydrawatch.media.pdq import hamming, to_codes
 
-FEATURES = (
-    "handle_sim",         # edit similarity of the handles (0..1)
-    "skeleton_eq",        # same handle skeleton (handles.py)
-    "skeleton_sim",       # edit similarity of the skeletons
-    "digit_both",         # both handles carry a number
-    "digit_same",         # ... the same number (min(digits, 4) / 4: a long tag is an identity)
-    "digit_step",         # ... numbers a small step (1-3) apart ("abu7" -> "abu8")
-    "name_sim",           # display names, word order ignored
-    "bio_sim",            # bios
-    "avatar_match",       # avatar PDQ distance <= 31
-    "avatar_sim",         # 1 - distance / 128, clipped
-    "followers_shared",   # log1p(shared followers)
-    "followers_frac",     # share of the new account's followers who followed the old one
-    "following_shared",   # log1p(shared followees)
-    "following_frac",     # share of the new account's followees the old one followed
-    "followers_aa",       # log1p(Adamic-Adar: sum over shared followers of 1 / log(degree))
-    "following_aa",       # ... over shared followees (degree: the suspended accounts it is
-                          # adjacent to, plus the new account; a rare neighbour weighs most)
-    "gap_log_hours",      # log1p(hours from the suspension to the new account's start)
-    "latest_suspension",  # the most recently suspended of this new account's candidates
-    "shoutout",           # the new account's posts mention a handle the old one held
-    "shoutout_cue",       # ... in a post saying "new account" / "suspended" (many languages)
-    "content_sim",        # cosine of character 3-gram profiles of recent posts
-    "corroboration",      # independent non-handle signals agreeing (avatar, followers,
-                          # followees, a rare name or bio, shout-out): a look-alike handle has none
-    "name_rare",          # name_sim x rarity of the name in the store (rarity(), 0 common .. 1 unique)
-    "bio_rare",           # bio_sim x rarity of the bio
-    "avatar_rare",        # avatar_sim x rarity of the avatar (exact copies in the store and
-                          # near copies on the suspended side: a logo or default avatar is common)
-)
+FEATURES = specs.feature_names()  # the columns, declared in specs.py
 RARE_ENOUGH = 0.5         # a shared name/bio/avatar this rare or rarer is identity evidence
 
 

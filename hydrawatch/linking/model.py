@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from hydrawatch.linking import specs
 from hydrawatch.linking.features import FEATURES, identity_evidence
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "link_model.json"
@@ -44,42 +45,16 @@ CONTEXT = (
     "pred_rivals",    # log1p(other new accounts proposed for the same predecessor)
 )
 # Sign constraints (on standardised coefficients) that make the model monotone in the
-# evidence: a closer handle, a closer or rarer avatar, more returning followers, a rarer
-# shared name or bio, a shout-out can only raise a pair's log-odds. Raw name/bio/avatar
-# similarity carries no weight of its own (0, 0): only through its rarity (name_rare, ...),
-# so a name thousands of accounts share is no identity. Timing is a broad prior, not a gate:
-# a later re-entry costs at most a little. ``digit_both`` (both handles carry a number —
-# usually different ones) may count against a pair.
-NON_NEGATIVE = (0.0, np.inf)
-BOUNDS: dict[str, tuple[float, float]] = {
-    "handle_sim": NON_NEGATIVE, "skeleton_eq": NON_NEGATIVE, "skeleton_sim": NON_NEGATIVE,
-    "digit_both": (-np.inf, np.inf), "digit_same": NON_NEGATIVE, "digit_step": NON_NEGATIVE,
-    "name_sim": (0.0, 0.0), "bio_sim": (0.0, 0.0), "avatar_match": (0.0, 0.0), "avatar_sim": (0.0, 0.0),
-    "followers_shared": NON_NEGATIVE, "followers_frac": NON_NEGATIVE,
-    "following_shared": NON_NEGATIVE, "following_frac": NON_NEGATIVE,
-    "followers_aa": NON_NEGATIVE, "following_aa": NON_NEGATIVE,
-    "gap_log_hours": (-0.5, 0.0), "latest_suspension": NON_NEGATIVE,
-    "shoutout": NON_NEGATIVE, "shoutout_cue": NON_NEGATIVE, "content_sim": NON_NEGATIVE,
-    "corroboration": NON_NEGATIVE, "name_rare": NON_NEGATIVE, "bio_rare": NON_NEGATIVE,
-    "avatar_rare": NON_NEGATIVE,
-}
+# evidence, declared with each feature in specs.py.
+NON_NEGATIVE = specs.NON_NEGATIVE
+BOUNDS: dict[str, tuple[float, float]] = specs.feature_bounds()
 # the pair's own strength (base logit, its margins over rivals, being the best) can only
 # help it; the number of rivals may count either way
 CONTEXT_BOUNDS = (NON_NEGATIVE, NON_NEGATIVE, NON_NEGATIVE, (-np.inf, np.inf), NON_NEGATIVE,
                   NON_NEGATIVE, (-np.inf, np.inf))
-# Fields: how a link's log-odds are explained (LinkModel.explain), one weight per field.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "handle": ("handle_sim", "skeleton_eq", "skeleton_sim", "digit_both", "digit_same", "digit_step"),
-    "display name": ("name_sim", "name_rare"),
-    "bio": ("bio_sim", "bio_rare"),
-    "avatar": ("avatar_match", "avatar_sim", "avatar_rare"),
-    "returning followers": ("followers_shared", "followers_frac", "followers_aa"),
-    "shared followees": ("following_shared", "following_frac", "following_aa"),
-    "timing": ("gap_log_hours", "latest_suspension"),
-    "shout-out": ("shoutout", "shoutout_cue"),
-    "posts": ("content_sim",),
-    "corroboration": ("corroboration",),
-}
+# Fields: how a link's log-odds are explained (LinkModel.explain), one weight per field
+# (each feature declares its field in specs.py).
+FIELDS: dict[str, tuple[str, ...]] = specs.fields()
 # Fields that say who an account is (its own choices), as opposed to where it moves
 # (followers, followees, posts, timing): a pair must beat its rivals on these to be an
 # automatic link (LinkModel.cap).

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hydrawatch.errors import InputError
-from hydrawatch.pdq import is_pdq
+from hydrawatch.media.pdq import is_pdq
 
 MAX_FIELD = 1000  # characters kept of one provenance value
 VALUE_COLUMNS = ("signal_value", "signal", "hash")

@@ -22,29 +22,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hydrawatch.scoring import signals
+
 MIN_SEEDS = 5
 
-FEATURES = (
-    "endorse_posts",      # log1p(endorsing posts x the account's endorse purity)
-    "endorse_days",       # log1p(distinct days with endorsing posts): repeated, not once
-    "endorse_share",      # share of the account's posts that endorse
-    "distinct_policy",    # log1p(distinct policy hashtags and slogans used endorsingly)
-    "critical_share",     # posts with criticism cues / (posts + 2), slogans or not
-    "reporting_share",    # posts with reporting cues / (posts + 2)
-    "text_model",         # mean log-odds of the cross-fitted text model
-    "text_dose",          # log1p(summed positive log-odds of its posts)
-    "network",            # log1p(personalised PageRank x scored accounts)
-    "seed_reshares",      # log1p(reshares of verified accounts' posts)
-    "seed_amplified",     # log1p(reshares, replies, mentions of it by verified accounts)
-    "seed_mutual",        # log1p(verified accounts it follows that follow it back)
-    "avatar_match",       # 1 - distance/32 when the avatar matches the hash bank
-    "media_matches",      # log1p(posted images matching the hash bank)
-)
-NON_NEGATIVE = {"endorse_posts", "endorse_days", "endorse_share", "distinct_policy",
-                "text_model", "text_dose", "network", "seed_reshares", "seed_amplified", "seed_mutual",
-                "avatar_match", "media_matches"}
-# Evidence against membership only: criticism and reporting never raise a score.
-NON_POSITIVE = {"critical_share", "reporting_share"}
+# The columns and their sign constraints, from the signals' declarations (signals.py).
+# Signals that can only be evidence *for* membership have non-negative weights; criticism
+# and reporting (evidence against only) never raise a score.
+FEATURES = signals.feature_names()
+NON_NEGATIVE = signals.features_with_sign("+")
+NON_POSITIVE = signals.features_with_sign("-")
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from hydrawatch.media.index import MATCH_DISTANCE, PDQIndex
-from hydrawatch.pdq import is_pdq
+from hydrawatch.media.pdq import is_pdq
 
 
 def nearest_bank_distance(index: PDQIndex | None, hashes: list[str | None]) -> np.ndarray:

@@ -32,7 +32,6 @@ from hydrawatch.timeutil import iso, utcnow
 
 FOLDS = 5
 POST_BATCH = 20000  # posts per batch: memory is bounded by one batch plus fixed tables
-DEFAULT_LINK_THRESHOLD = 0.9
 
 
 @dataclass
@@ -53,10 +52,8 @@ class ScoreSummary:
 
 
 def _link_threshold() -> float:
-    try:
-        from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD
-    except ImportError:
-        return DEFAULT_LINK_THRESHOLD
+    from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD
+
     return float(DEFAULT_THRESHOLD)
 
 
@@ -156,13 +153,16 @@ def _inherit(links, seeds, status, n):
     return standing, source
 
 
-def score_store(store, *, progress: bool = False, random_state: int = 0) -> ScoreSummary:
-    """Score every account with at least one post or edge and store score and reasons."""
+def score_store(store, *, progress: bool = False, random_state: int = 0,
+                only=None) -> ScoreSummary:
+    """Score every account with at least one post or edge and store score and reasons.
+    ``only`` (a set of (platform, account_id)) writes the scores of those accounts alone,
+    e.g. the new accounts of a crawl; every account is still read, as their context."""
     with frozen_gc():
-        return _score_store(store, progress, random_state)
+        return _score_store(store, progress, random_state, only)
 
 
-def _score_store(store, progress: bool, random_state: int) -> ScoreSummary:
+def _score_store(store, progress: bool, random_state: int, only=None) -> ScoreSummary:
     clock = _Clock(progress)
     policy = current_policy(store)
     matcher = content.PolicyMatcher(policy)
@@ -225,20 +225,26 @@ def _score_store(store, progress: bool, random_state: int) -> ScoreSummary:
     score[seeds] = 1.0
     clock.lap("combine")
 
-    summary = ScoreSummary(accounts_scored=len(rows), seeds=int(seeds.sum()), posts=text.seen,
+    written = rows
+    if only is not None:
+        keep = {(p, a) for p, a in only}
+        written = np.array([i for i in rows.tolist()
+                            if (accounts.platform[i], accounts.account_id[i]) in keep], dtype=np.int64)
+    summary = ScoreSummary(accounts_scored=len(written), seeds=int(seeds.sum()), posts=text.seen,
                            edges=int(edges.count.sum()), policy_packs=len(policy.packs),
                            mode=comb.mode if comb else "policy-only", text_model=has_text_model,
                            inherited=len(inherited),
                            coefficients={k: round(v, 3) for k, v in (comb.coef if comb else {}).items()})
     _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
-           (tag_acc, tag_id), (phrase_acc, phrase_id), banks_of)
+           (tag_acc, tag_id), (phrase_acc, phrase_id), banks_of,
+           written=written if only is not None else None)
     clock.lap("write")
     summary.seconds = clock.seconds
     return summary
 
 
 def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
-           tag_pairs, phrase_pairs, banks_of=None) -> None:
+           tag_pairs, phrase_pairs, banks_of=None, written=None) -> None:
     banks_of = banks_of or {}
     tags_of = reasons.group_by_account(*tag_pairs, [t for _, t in matcher.tags])
     phrases_of = reasons.group_by_account(*phrase_pairs, [p for _, p in matcher.phrases])
@@ -249,7 +255,8 @@ def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, p
     now = utcnow()
     score_updates, signal_rows = [], []
     keys = [k for k in sig]
-    for i in rows.tolist():
+    partial = written is not None
+    for i in (written if partial else rows).tolist():
         c = dict(zip(combine.FEATURES, contrib[i].tolist())) if contrib is not None else None
         inh = None
         if i in inherited:
@@ -276,7 +283,12 @@ def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, p
     with store.session() as db:
         for start in range(0, len(score_updates), 5000):
             db.execute(update(s.Account), score_updates[start:start + 5000])
-        db.execute(delete(s.ScoreSignal))
+        if partial:  # only these accounts' rows are replaced
+            for r in signal_rows:
+                db.execute(delete(s.ScoreSignal).where(s.ScoreSignal.platform == r["platform"],
+                                                       s.ScoreSignal.account_id == r["account_id"]))
+        else:
+            db.execute(delete(s.ScoreSignal))
         for start in range(0, len(signal_rows), 5000):
             db.execute(insert(s.ScoreSignal), signal_rows[start:start + 5000])
 

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from hydrawatch.store import audit
 from hydrawatch.errors import PolicyError
-from hydrawatch.pdq import is_pdq
+from hydrawatch.media.pdq import is_pdq
 from hydrawatch.store.schema import PolicyPack as PolicyPackRow
 from hydrawatch.textnorm import hashtag_key, match_form
 from hydrawatch.timeutil import utcnow

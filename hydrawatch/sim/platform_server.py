@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class ServerConfig:
     stall_rate: float = 0.0        # share of requests that stall past the client's timeout
     stall_seconds: float = 2.0
     seed: int = 0
+    hold_at: int = 0               # tests: the Nth platform request waits for ``release``
 
 
 @dataclass
@@ -56,6 +58,8 @@ class SimRequest:
     headers: dict[str, str]
     body: bytes
     world: PlatformWorld
+    params: dict[str, str] = field(default_factory=dict)   # ``{name}`` segments of the path
+    url: str = ""                                          # as asked (for Link headers)
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -80,14 +84,31 @@ class SimResponse:
 
 Handler = Callable[[SimRequest], SimResponse]
 ROUTES: dict[tuple[str, str], tuple[str, Handler]] = {}
+PATTERNS: list[tuple[str, re.Pattern, str, Handler]] = []   # paths with ``{name}`` segments
 
 
 def route(method: str, path: str, platform: str = "sim"):
-    """Register an endpoint (``platform`` picks its rate-limit headers; "sim" has none)."""
+    """Register an endpoint (``platform`` picks its rate-limit headers; "sim" has none).
+    ``{name}`` in the path matches one segment, handed to the handler as ``req.params``."""
     def register(fn: Handler) -> Handler:
-        ROUTES[(method, path)] = (platform, fn)
+        if "{" in path:
+            rx = re.compile("^" + re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path)) + "$")
+            PATTERNS.append((method, rx, platform, fn))
+        else:
+            ROUTES[(method, path)] = (platform, fn)
         return fn
     return register
+
+
+def find_route(method: str, path: str) -> tuple[str, Handler, dict[str, str]] | None:
+    found = ROUTES.get((method, path))
+    if found is not None:
+        return found[0], found[1], {}
+    for m, rx, platform, fn in PATTERNS:
+        match = rx.match(path) if m == method else None
+        if match:
+            return platform, fn, match.groupdict()
+    return None
 
 
 class _Limiter:
@@ -142,6 +163,10 @@ class PlatformSimServer(ThreadingHTTPServer):
         self.rng = np.random.default_rng(self.config.seed + 1)
         self.rng_lock = threading.Lock()
         self.stats: dict[str, int] = {}
+        self.log: list[str] = []   # "STATUS METHOD path?query" of every platform request, in order
+        self.held = threading.Event()     # set while the ``hold_at``-th request waits
+        self.release = threading.Event()
+        self.platform_requests = 0
         super().__init__((HOST, port), _RequestHandler)
 
     @property
@@ -175,14 +200,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        found = ROUTES.get((method, parts.path))
+        found = find_route(method, parts.path)
         if found is None:
             return self._send(SimResponse(404, {"error": "Not Found"}))
-        platform, handler = found
+        platform, handler, params = found
         srv, cfg = self.server, self.server.config
         srv.count(f"{platform} {method} {parts.path}")
         headers: dict[str, str] = {}
         if platform != "sim":
+            self._logged = f"{method} {self.path}"
+            with srv.rng_lock:
+                srv.platform_requests += 1
+                hold = srv.platform_requests == cfg.hold_at
+            if hold:  # a client killed now never receives this answer: logged "held"
+                srv.held.set()
+                srv.release.wait(60)
+                self._logged = f"held {self._logged}"
             ok, remaining, reset = srv.limiter.take(platform)
             headers = limit_headers(platform, cfg.rate_limit, remaining, reset)
             if not ok:
@@ -196,12 +229,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 srv.count("stall")
                 time.sleep(cfg.stall_seconds)
         req = SimRequest(method, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                         {k.lower(): v for k, v in self.headers.items()}, body, srv.world)
+                         {k.lower(): v for k, v in self.headers.items()}, body, srv.world, params,
+                         f"http://{self.headers.get('Host') or HOST}{self.path}")
         response = handler(req)
         response.headers = {**headers, **response.headers}
         self._send(response)
 
     def _send(self, response: SimResponse) -> None:
+        logged, self._logged = getattr(self, "_logged", None), None
+        if logged:
+            entry = logged if logged.startswith("held ") else f"{response.status} {logged}"
+            with self.server.rng_lock:
+                self.server.log.append(entry)
         payload = b"" if response.body is None else orjson.dumps(response.body)
         try:
             self.send_response(response.status)
@@ -257,7 +296,7 @@ def stats_of(server: PlatformSimServer) -> dict:
 @contextlib.contextmanager
 def running(world: PlatformWorld, config: ServerConfig | None = None, port: int = 0) -> Iterator[PlatformSimServer]:
     """The simulator serving in a background thread; stopped on exit."""
-    from hydrawatch.sim import platform_endpoints  # noqa: F401  (registers the platform routes)
+    from hydrawatch.sim import collect_endpoints, platform_endpoints  # noqa: F401  (register routes)
 
     server = PlatformSimServer(world, config, port)
     thread = threading.Thread(target=server.serve_forever, name="platform-sim", daemon=True)

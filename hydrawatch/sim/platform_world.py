@@ -56,6 +56,7 @@ class PlatformWorld:
     now: datetime = field(default_factory=utcnow)
     decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
     reports: list[dict] = field(default_factory=list)
+    data: object = None   # platform_data.CollectData: what collection endpoints serve
 
     def __post_init__(self):
         self.lock = threading.RLock()

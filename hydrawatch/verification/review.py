@@ -35,7 +35,7 @@ VERDICTS = ("confirm", "reject", "unsure")
 OPEN_STATES = ("nominated", "in_review")
 DECIDED_STATES = ("verified", "rejected")  # late votes are stored here, the state stays
 LISTED_STATES = VERIFIED_STATES  # listed = verified and not delisted
-NOMINATION_SOURCES = ("cli", "link", "list", "web")
+NOMINATION_SOURCES = ("api", "cli", "collect", "link", "list", "web")
 
 
 def normalize_handle(handle: str) -> str:
@@ -104,7 +104,7 @@ def nominate(db_or_store, platform: str, account_id: str, *, by_user: str | Prin
              org: str | None = None, reason: str, source: str = "cli", evidence=(),
              capture_evidence: bool = True) -> NominationResult:
     """Nominate an account: open its case (one per account) or join the existing one, and
-    record who, which organisation, why and from where (``source``: cli | link | list | web).
+    record who, which organisation, why and from where (``source``: api | cli | collect | link | list | web).
     ``by_user`` is a user (any role; non-admins nominate for their own organisation only)
     or a system principal (e.g. ``roles.system("link")``).
 

@@ -42,12 +42,3 @@ def hamming(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def distance(hex_a: str, hex_b: str) -> int:
     return int(bin(int(hex_a, 16) ^ int(hex_b, 16)).count("1"))
 
-
-def __getattr__(name):
-    # The index lives in hydrawatch.media.index (multi-index hashing, numba); this alias
-    # keeps ``from hydrawatch.pdq import PDQIndex`` working.
-    if name == "PDQIndex":
-        from hydrawatch.media.index import PDQIndex
-
-        return PDQIndex
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
