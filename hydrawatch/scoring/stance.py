@@ -41,7 +41,8 @@ from hydrawatch.textnorm import match_form
 #   consequences and calls to flag or not amplify (report, block, do not share), and
 #   ridicule (pathetic, ridiculous, joke, clowns). French and Arabic translations of the same.
 #
-# A word's short suffixes are matched too (report -> reports, reported). The lists are
+# Not cues: words a movement uses of its own output ("statement", "communiqué", بيان —
+# its bulletins are statements). A word's short suffixes are matched too (report -> reports, reported). The lists are
 # deliberately generic: a world whose reporters or mockers use other words is left to the
 # learned content model and the account-level counter stance.
 REPORTING_WORDS = {
@@ -58,7 +59,7 @@ REPORTING_WORDS = {
         "described", "explained", "documented", "documents", "revealed", "reveals", "found that",
         "shows that", "showed", "suggests", "estimated", "identified", "examined", "examines",
         "analysed", "analyzed", "tracked", "tracking", "mapped", "mapping", "cited", "quoted",
-        "quoting", "sources", "source:", "via", "statement", "spokesperson", "officials",
+        "quoting", "sources", "source:", "via", "spokesperson", "officials",
         "authorities", "police said", "experts",
     ],
     "fr": [
@@ -66,13 +67,13 @@ REPORTING_WORDS = {
         "etude", "recherche", "chercheur", "article", "entretien", "interview", "decryptage",
         "dossier", "donnees", "selon", "d apres", "a declare", "declare", "affirme", "a affirme",
         "explique", "a explique", "indique", "precise", "revele", "documente", "recense",
-        "cartographie", "observe", "estime", "cite", "source", "sources", "communique",
+        "cartographie", "observe", "estime", "cite", "source", "sources",
         "porte parole", "autorites", "revendique",
     ],
     "ar": [
         "تقرير", "تحليل", "تحقيق", "دراسة", "بحث", "باحث", "صحفي", "مراسل", "مقابلة", "ورقة",
         "بيانات", "رصد", "ترصد", "وفقا", "بحسب", "حسب", "نقلا عن", "قال", "افاد", "ذكر",
-        "اكد", "اوضح", "كشف", "اشار", "مصادر", "مصدر", "بيان", "متحدث", "السلطات",
+        "اكد", "اوضح", "كشف", "اشار", "مصادر", "مصدر", "متحدث", "السلطات",
     ],
 }
 CRITICAL_WORDS = {
