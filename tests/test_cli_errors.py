@@ -62,7 +62,7 @@ def test_an_unknown_option_is_a_usage_error_on_every_command():
     (("nosuch",), "No such command"),
     (("case",), "needs a command: one of known-answer, show"),
     (("explain",), "Missing argument"),
-    (("review", "abc", "--by", "x", "--verdict", "confirm"), "Invalid value"),
+    (("case", "known-answer", "abc", "confirm", "--by", "x"), "Invalid value"),
     (("score", "--format", "xml"), "Invalid value for '--format'"),
     (("score", "--limit"), "requires an argument"),
 ], ids=["no-args", "unknown-command", "group-alone", "missing-argument", "bad-int",
