@@ -16,7 +16,10 @@ from hydrawatch.evaluate import (METRICS, SEED_ORG, load_truth, measure, pipelin
 DEMO_WORLD = {"accounts": 600, "days": 14}
 
 
-def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console | None = None) -> dict:
+def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console | None = None,
+             progress: Console | None = None) -> dict:
+    """Run the demo; results print on ``console``, the spinners of the long steps on
+    ``progress`` (the CLI's stderr)."""
     from hydrawatch.linking.pipeline import list_links
     from hydrawatch.scoring.pipeline import ranked_accounts
     from hydrawatch.sim import generate_world, load_manifest
@@ -25,9 +28,10 @@ def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console 
     from hydrawatch.verification.people import ensure_org
 
     console = console or Console()
+    progress = progress or console
     out = Path(out)
     t0 = time.perf_counter()
-    with console.status("generating a synthetic world..."):
+    with progress.status("generating a synthetic world..."):
         world = generate_world(out, seed=seed, **DEMO_WORLD)
     console.print(f"world: {world.accounts:,} accounts, {world.posts:,} posts, {world.suspensions} suspensions, "
                   f"{world.successions} re-entries, written to {escape(str(out))}", highlight=False)
@@ -35,7 +39,7 @@ def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console 
     seeds = seed_accounts(truth, 0.25)
     store = open_store(db_url)
     try:
-        with console.status("running the pipeline..."):
+        with progress.status("running the pipeline..."):
             timings = run_pipeline(store, out, truth, seeds)
             imported = []
             admin = pipeline_admin(store)
@@ -48,7 +52,7 @@ def run_demo(out, *, seed: int = 0, db_url: str | None = None, console: Console 
             metrics = measure(store, truth, seeds)
         top = ranked_accounts(store, limit=10)
         links = list_links(store)[:10]
-        with console.status("reporting and tracking against the platform simulator..."):
+        with progress.status("reporting and tracking against the platform simulator..."):
             outcomes = run_outcome_loop(store, out, truth, seed)
         from hydrawatch.store.stats import collect_stats
 

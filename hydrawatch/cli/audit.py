@@ -5,16 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from hydrawatch.store import audit
-from hydrawatch.cli.app import DbOption, app
-from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.cli.output import safe
-from hydrawatch.errors import InputError
+from hydrawatch.cli.app import DbOption, Format, FormatOption, app
+from hydrawatch.cli.common import store_for
+from hydrawatch.cli.output import console, emit, safe
 
-audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.")
 app.add_typer(audit_app, name="audit")
 
 
@@ -38,21 +34,23 @@ def verify(checkpoint: Path = typer.Option(None, "--checkpoint",
     if checkpoint is not None:
         cp = anchor.verify_checkpoint(store, checkpoint, key_path=key, public_key=public_key)
         if cp.ok:
-            Console().print(f"audit log ok: {cp.entries} entries, chain intact, checkpoint "
+            console().print(f"audit log ok: {cp.entries} entries, chain intact, checkpoint "
                             f"head at entry {cp.position} holds", highlight=False)
             return
-        Console(stderr=True, soft_wrap=True).print(
+        console(stderr=True, soft_wrap=True).print(
             f"[bold red]audit log fails checkpoint {safe(str(checkpoint))}:[/] "
             f"{safe(cp.problem or '')}", highlight=False)
         raise typer.Exit(1)
+    from hydrawatch.store import audit
+
     with store.session(readonly=True) as sess:
         report = audit.verify_chain(sess)
     if report.ok:
-        Console().print(f"audit log ok: {report.entries} entries, chain intact (consistency "
+        console().print(f"audit log ok: {report.entries} entries, chain intact (consistency "
                         "only: use --checkpoint to catch truncation and rewrites)",
                         highlight=False)
         return
-    Console(stderr=True, soft_wrap=True).print(
+    console(stderr=True, soft_wrap=True).print(
         f"[bold red]audit log broken at entry {report.first_bad}:[/] "
         f"{safe(report.problem or '')}", highlight=False)
     raise typer.Exit(1)
@@ -66,7 +64,7 @@ def checkpoint_cmd(out: Path = typer.Option(..., "--out", help="Where to write t
     from hydrawatch.store import anchor
 
     body = anchor.write_checkpoint(store_for(db), out, key_path=key)
-    Console().print(f"checkpoint of {body['position']} entries, head {body['head'][:16]}…, "
+    console().print(f"checkpoint of {body['position']} entries, head {body['head'][:16]}…, "
                     f"signed by key {body['key_id']}, written to {safe(str(out))}",
                     highlight=False)
 
@@ -81,19 +79,17 @@ def public_key_cmd(key: Path = KeyOption) -> None:
 
 @audit_app.command("show")
 def show(limit: int = typer.Option(50, "--limit", help="How many of the newest entries."),
-         fmt: str = typer.Option("table", "--format", help="table or json."),
-         db: str = DbOption) -> None:
+         fmt: Format = FormatOption, db: str = DbOption) -> None:
     """Show the newest audit entries."""
+    import orjson
+
+    from hydrawatch.store import audit
+
     with store_for(db).session(readonly=True) as sess:
         rows = audit.recent(sess, limit)
-    if fmt == "json":
-        print_json(rows)
-        return
-    if fmt != "table":
-        raise InputError("--format is table or json")
-    table = Table("id", "time", "actor", "action", "object", "details")
-    for r in rows:
-        obj = f"{r['object_type'] or ''} {r['object_id'] or ''}".strip()
-        table.add_row(str(r["id"]), r["ts"] or "", safe(r["actor"]), safe(r["action"]), safe(obj),
-                      safe(str(r["details"] or "")))
-    Console().print(table)
+    emit(fmt, rows, {
+        "id": lambda r: r["id"], "time": lambda r: r["ts"], "actor": lambda r: r["actor"],
+        "action": lambda r: r["action"],
+        "object": lambda r: f"{r['object_type'] or ''} {r['object_id'] or ''}".strip(),
+        "details": lambda r: orjson.dumps(r["details"], option=orjson.OPT_SORT_KEYS).decode()
+        if r["details"] is not None else ""})

@@ -1,19 +1,32 @@
-"""Helpers shared by the command modules: opening the store, printing JSON."""
+"""Helpers shared by the command modules: opening the store, naming accounts, printing
+JSON. Light at import time (see ``hydrawatch/cli/__init__.py``)."""
 
 from __future__ import annotations
 
-import sys
+from typing import TYPE_CHECKING
 
-import orjson
+from hydrawatch.cli.output import print_json  # noqa: F401  (re-exported for the commands)
 
-from hydrawatch.store import Store, open_store
+if TYPE_CHECKING:
+    from hydrawatch.store import Store
 
 
-def store_for(db: str | None) -> Store:
+def store_for(db: str | None) -> "Store":
+    from hydrawatch.store import open_store
+
     return open_store(db)
 
 
-def print_json(obj) -> None:
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
-    sys.stdout.buffer.write(b"\n")
-    sys.stdout.flush()
+def json_wanted(fmt, as_json: bool) -> str:
+    """The format asked for, with the older ``--json`` flag meaning ``--format json``."""
+    return "json" if as_json else getattr(fmt, "value", fmt)
+
+
+def resolve(store: "Store", account: str) -> tuple[str, str]:
+    """(platform, account_id) of the account ``account`` names, in the one syntax every
+    command takes: ``PLATFORM:ID``, ``PLATFORM:@handle``, ``@handle`` or a profile URL
+    (``hydrawatch.platforms.spec``). Unknown or ambiguous: a one-line error."""
+    from hydrawatch.verification.review import resolve_account
+
+    with store.session(readonly=True) as sess:
+        return resolve_account(sess, account)

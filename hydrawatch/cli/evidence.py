@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
-from hydrawatch.verification import views as case_views
-from hydrawatch.verification import evidence
-from hydrawatch.cli.app import DbOption, app
+from hydrawatch.cli.app import ACCOUNT_HELP, DbOption, app
 from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.cli.output import safe
+from hydrawatch.cli.output import console, safe
 
-evidence_app = typer.Typer(help="Content-addressed evidence snapshots.", no_args_is_help=True)
+evidence_app = typer.Typer(help="Content-addressed evidence snapshots.")
 app.add_typer(evidence_app, name="evidence")
 
 
 @evidence_app.command("capture")
-def capture(case: int = typer.Argument(..., help="Case id."),
+def capture(case: str = typer.Argument(..., help="Case id, or the account (" + ACCOUNT_HELP + ")"),
             post: str = typer.Option(..., "--post", help="The post, PLATFORM:ID."),
             by: str = typer.Option(..., "--by", help="The capturing user."),
             db: str = DbOption) -> None:
     """Snapshot a post (and its author) from the store as evidence of a case."""
-    ev = evidence.capture_post(store_for(db), case, post, by_user=by)
-    Console().print(f"evidence {ev.id} ({safe(ev.kind)} {safe(ev.ref)}) sha256 {ev.sha256}",
+    from hydrawatch.verification import evidence
+
+    from hydrawatch.cli.review import case_id
+
+    store = store_for(db)
+    ev = evidence.capture_post(store, case_id(store, case), post, by_user=by)
+    console().print(f"evidence {ev.id} ({safe(ev.kind)} {safe(ev.ref)}) sha256 {ev.sha256}",
                     highlight=False)
 
 
@@ -30,20 +32,24 @@ def capture(case: int = typer.Argument(..., help="Case id."),
 def capture_missing(by: str = typer.Option(..., "--by", help="The capturing user."),
                     db: str = DbOption) -> None:
     """Capture account and top-post evidence for open cases that have none yet."""
+    from hydrawatch.verification import evidence
+
     n = evidence.capture_missing(store_for(db), by_user=by)
-    Console().print(f"captured evidence for {n} case(s)")
+    console().print(f"captured evidence for {n} case(s)")
 
 
 @evidence_app.command("verify")
 def verify(db: str = DbOption) -> None:
     """Re-hash every evidence item and check it against the sha256 the audit chain committed
     at capture; exit 1 naming those that changed."""
+    from hydrawatch.verification import evidence
+
     check = evidence.verify_evidence(store_for(db))
     if check.ok:
-        Console().print(f"evidence ok: {check.checked} item(s) match their sha256 and the "
+        console().print(f"evidence ok: {check.checked} item(s) match their sha256 and the "
                         "hashes committed in the audit chain", highlight=False)
         return
-    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    err = console(stderr=True, soft_wrap=True, highlight=False)
     if check.rehash:
         err.print(f"[bold red]evidence altered:[/] {len(check.rehash)} of {check.checked} "
                   f"item(s) no longer match their sha256: ids {', '.join(map(str, check.rehash))}")
@@ -59,4 +65,6 @@ def verify(db: str = DbOption) -> None:
 @evidence_app.command("show")
 def show(evidence_id: int = typer.Argument(..., help="Evidence id."), db: str = DbOption) -> None:
     """Print one evidence item with its content, as JSON."""
+    from hydrawatch.verification import views as case_views
+
     print_json(case_views.evidence_content(store_for(db), evidence_id))

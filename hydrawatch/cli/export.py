@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
+from hydrawatch.cli.output import console, safe
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import store_for
 
@@ -33,4 +32,4 @@ def export_cmd(fmt: str = typer.Option(..., "--format",
         sys.stdout.flush()
         return
     path = write_export(store, fmt, out, publisher=publisher, tlp=tlp)
-    Console(stderr=True, highlight=False).print(f"wrote {escape(str(path))}")
+    console(stderr=True, highlight=False).print(f"wrote {safe(str(path))}")

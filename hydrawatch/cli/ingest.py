@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.cli.output import safe
-from hydrawatch.ingest import ingest_paths
+from hydrawatch.cli.output import console, safe
 
 
 @app.command()
@@ -26,6 +24,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (r
 
     The format is detected per file. Each file is one transaction: a bad file is rejected
     whole (error naming file and line, exit status 1) unless --skip-bad is given."""
+    from hydrawatch.ingest import ingest_paths
+
     store = store_for(db)
     summary = ingest_paths(store, [str(p) for p in paths], skip_bad=skip_bad,
                            progress=not quiet and not as_json, force=force)
@@ -36,7 +36,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (r
     if as_json:
         print_json(out)
         return
-    con = Console(stderr=True)
+    con = console(stderr=True)
     plural = {"account": "accounts", "post": "posts", "edge": "edges", "status": "statuses"}
     counts = ", ".join(f"{v:,} {plural.get(k, k)}" for k, v in sorted(out["counts"].items()))
     con.print(f"ingested {out['records']:,} records from {out['files']} files ({counts or 'nothing'})")

@@ -1,27 +1,25 @@
-"""`hydrawatch link` and `hydrawatch families`."""
+"""`hydrawatch link`, `families` and the re-entry review: `link-review`, `link-explain`,
+`link-confirm`, `link-reject`."""
 
 from __future__ import annotations
 
-import typer
-from rich.console import Console
+from enum import Enum
 
-from hydrawatch.cli.app import DbOption, app
-from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.cli.output import DataTable
+import typer
+
+from hydrawatch.cli.app import ACCOUNT_HELP, DbOption, Format, FormatOption, app
+from hydrawatch.cli.common import resolve, store_for
+from hydrawatch.cli.output import console, emit, safe
 from hydrawatch.errors import InputError, quote
 
-FORMATS = ("table", "json")
 
-
-def _format(value: str) -> str:
-    if value not in FORMATS:
-        raise InputError(f"--format must be one of {', '.join(FORMATS)}, not {value!r}")
-    return value
+def _name(a: dict) -> str:
+    return f"{a['platform']}:@{a['handle']}" if a["handle"] else f"{a['platform']}:{a['id']}"
 
 
 @app.command()
 def link(db: str = DbOption,
-         fmt: str = typer.Option("table", "--format", help="table or json."),
+         fmt: Format = FormatOption,
          min_confidence: float = typer.Option(None, "--min-confidence",
                                               help="Show links at or above this confidence "
                                                    "(default: the model's threshold)."),
@@ -38,7 +36,6 @@ def link(db: str = DbOption,
     from hydrawatch.linking.pipeline import link_store, list_links
     from hydrawatch.timeutil import parse_time
 
-    _format(fmt)
     if since is not None:
         try:
             since = parse_time(since)
@@ -47,56 +44,60 @@ def link(db: str = DbOption,
     store = store_for(db)
     summary = None if no_run else link_store(store, since=since, calibrate=calibrate)
     rows = list_links(store, min_confidence=min_confidence)
-    if fmt == "json":
-        print_json([{k: r[k] for k in ("successor", "predecessor", "confidence", "reasons")}
-                    for r in rows])
-        return
-    console = Console()
-    if summary is not None:
-        console.print(f"{summary.new_accounts:,} new accounts vs {summary.suspended:,} suspended: "
-                      f"{summary.candidates:,} candidate pairs, {summary.links:,} links, "
-                      f"{summary.suggested:,} for review (`hydrawatch link-review`), "
-                      f"{summary.cases_opened:,} cases opened ({summary.seconds:.1f} s)")
+    if summary is not None and fmt is Format.table:  # json/csv: nothing but the data
+        console(stderr=True).print(
+            f"{summary.new_accounts:,} new accounts vs {summary.suspended:,} suspended: "
+            f"{summary.candidates:,} candidate pairs, {summary.links:,} links, "
+            f"{summary.suggested:,} for review (`hydrawatch link-review`), "
+            f"{summary.cases_opened:,} cases opened ({summary.seconds:.1f} s)")
         for platform, cal in summary.calibration.items():
-            console.print(f"{platform}: field weights calibrated on {cal['pairs']:,} pairs "
-                          f"({cal['labelled']} reviewed): "
-                          + ", ".join(f"{k} x{v:.2f}" for k, v in cal["alpha"].items()))
-    table = DataTable("successor", "predecessor", "confidence", "linkable at", "reasons")
-    for r in rows:
-        table.add_row(f"{r['successor']['platform']}:@{r['successor']['handle'] or r['successor']['id']}",
-                      f"@{r['predecessor']['handle'] or r['predecessor']['id']}",
-                      f"{r['confidence']:.3f}", r["linkable_at"] or "",
-                      "; ".join(r["reasons"][:3]))
-    console.print(table)
+            console(stderr=True).print(
+                f"{platform}: field weights calibrated on {cal['pairs']:,} pairs ({cal['labelled']} reviewed): "
+                + ", ".join(f"{k} x{v:.2f}" for k, v in cal["alpha"].items()))
+    emit(fmt, rows, {"successor": lambda r: _name(r["successor"]),
+                     "predecessor": lambda r: _name(r["predecessor"]),
+                     "confidence": lambda r: f"{r['confidence']:.3f}",
+                     "linkable at": lambda r: r["linkable_at"],
+                     "reasons": lambda r: r["reasons"] if fmt is Format.csv else r["reasons"][:3]},
+         json_rows=[{k: r[k] for k in ("successor", "predecessor", "confidence", "reasons")}
+                    for r in rows])
 
 
 @app.command()
 def families(db: str = DbOption,
-             fmt: str = typer.Option("table", "--format", help="table or json."),
+             fmt: Format = FormatOption,
              min_confidence: float = typer.Option(None, "--min-confidence",
                                                   help="Links at or above this confidence join "
                                                        "a family (default: the threshold).")) -> None:
     """Hydra families: chains of linked accounts, oldest first, with each one's status."""
     from hydrawatch.linking.pipeline import list_families
 
-    _format(fmt)
     fams = list_families(store_for(db), min_confidence=min_confidence)
-    if fmt == "json":
-        print_json(fams)
-        return
-    table = DataTable("#", "platform", "size", "first seen", "last seen", "accounts (oldest first)")
-    for n, f in enumerate(fams, 1):
-        chain = " → ".join(f"@{a['handle'] or a['id']} ({a['status'] or '?'})" for a in f["accounts"])
-        table.add_row(str(n), f["platform"], str(f["size"]), f["first_seen"] or "",
-                      f["last_seen"] or "", chain)
-    Console().print(table)
+    numbered = [dict(f, n=n) for n, f in enumerate(fams, 1)]
+    emit(fmt, numbered, {
+        "#": lambda f: f["n"], "platform": lambda f: f["platform"], "size": lambda f: f["size"],
+        "first seen": lambda f: f["first_seen"], "last seen": lambda f: f["last_seen"],
+        "accounts (oldest first)": lambda f: " → ".join(
+            f"@{a['handle'] or a['id']} ({a['status'] or '?'})" for a in f["accounts"])},
+        json_rows=fams)
 
 
-def _ref(value: str) -> tuple[str, str]:
-    platform, sep, aid = value.partition(":")
-    if not sep or not platform or not aid:
-        raise InputError(f"an account is PLATFORM:ID (e.g. x:1234), not {value!r}")
-    return platform, aid
+SUCCESSOR_HELP = "The new account. " + ACCOUNT_HELP
+PREDECESSOR_HELP = ("The suspended account: its ID on the successor's platform, or any "
+                    "account syntax.")
+
+
+def _predecessor(store, platform: str, text: str) -> str:
+    """The predecessor's id: a bare ID (or handle) is on the successor's platform."""
+    if ":" not in text and "/" not in text and not text.startswith("@"):
+        text = f"{platform}:{text}"
+    pred_platform, pred_id = resolve(store, text)
+    if pred_platform != platform:
+        from hydrawatch.errors import InputError
+
+        raise InputError(f"a re-entry stays on its platform: {pred_platform}:{pred_id} is not "
+                         f"on {platform}")
+    return pred_id
 
 
 def _weights_text(w: dict | None) -> str:
@@ -109,65 +110,67 @@ def _weights_text(w: dict | None) -> str:
 
 
 @app.command("link-review")
-def link_review(db: str = DbOption,
-                fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+def link_review(db: str = DbOption, fmt: Format = FormatOption) -> None:
     """The re-entry review queue: best candidates between the suggest and auto thresholds."""
     from hydrawatch.linking.queue import review_queue, thresholds
 
-    _format(fmt)
     rows = review_queue(store_for(db))
-    if fmt == "json":
-        print_json(rows)
-        return
-    suggest, auto = thresholds()
-    console = Console()
-    console.print(f"{len(rows)} link(s) for review (confidence in [{suggest:.2f}, {auto:.2f}))", highlight=False)
-    table = Table("successor", "predecessor", "confidence", "reasons")
-    for r in rows:
-        table.add_row(f"{r['successor']['platform']}:{r['successor']['id']} (@{r['successor']['handle']})",
-                      f"{r['predecessor']['id']} (@{r['predecessor']['handle']})", f"{r['confidence']:.3f}",
-                      "; ".join(r["reasons"][:4]))
-    console.print(table)
+    if fmt is Format.table:
+        suggest, auto = thresholds()
+        console(stderr=True).print(f"{len(rows)} link(s) for review (confidence in "
+                                   f"[{suggest:.2f}, {auto:.2f}))")
+    emit(fmt, rows, {
+        "successor": lambda r: f"{r['successor']['platform']}:{r['successor']['id']} (@{r['successor']['handle']})",
+        "predecessor": lambda r: f"{r['predecessor']['id']} (@{r['predecessor']['handle']})",
+        "confidence": lambda r: f"{r['confidence']:.3f}",
+        "reasons": lambda r: r["reasons"] if fmt is Format.csv else r["reasons"][:4]})
+
+
+class ExplainFormat(str, Enum):
+    table = "table"
+    json = "json"
 
 
 @app.command("link-explain")
-def link_explain(successor: str = typer.Argument(..., help="PLATFORM:ID of the new account."),
-                 predecessor: str = typer.Argument(None, help="ID of one predecessor (default: every candidate)."),
+def link_explain(successor: str = typer.Argument(..., help=SUCCESSOR_HELP),
+                 predecessor: str = typer.Argument(None, help=PREDECESSOR_HELP + " Default: every candidate."),
                  db: str = DbOption,
-                 fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+                 fmt: ExplainFormat = typer.Option(ExplainFormat.table, "--format", help="table or json.")) -> None:
     """A link's evidence: its reasons and its log-odds as the sum of its field weights."""
-    from rich.markup import escape
-
+    from hydrawatch.cli.output import print_json
     from hydrawatch.linking.queue import explain_link
 
-    _format(fmt)
-    platform, aid = _ref(successor)
-    rows = explain_link(store_for(db), platform, aid, predecessor)
-    if fmt == "json":
+    store = store_for(db)
+    platform, aid = resolve(store, successor)
+    pred = _predecessor(store, platform, predecessor) if predecessor is not None else None
+    rows = explain_link(store, platform, aid, pred)
+    if fmt is ExplainFormat.json:
         print_json(rows)
         return
-    console = Console()
+    con = console()
     for r in rows:
-        console.print(f"[bold]{escape(platform)}:{escape(aid)}[/] -> {escape(r['predecessor']['id'])} "
-                      f"(@{escape(str(r['predecessor']['handle']))}): confidence {r['confidence']:.3f}, "
-                      f"rank {r['rank']}, state {escape(r['state'])}", highlight=False)
+        con.print(f"[bold]{safe(platform)}:{safe(aid)}[/] -> {safe(r['predecessor']['id'])} "
+                  f"(@{safe(str(r['predecessor']['handle']))}): confidence {r['confidence']:.3f}, "
+                  f"rank {r['rank']}, state {safe(r['state'])}")
         for line in r["reasons"]:
-            console.print(f"  - {escape(line)}", highlight=False)
-        console.print(escape(_weights_text(r["weights"])), highlight=False)
+            con.print(f"  - {safe(line)}")
+        con.print(safe(_weights_text(r["weights"])))
 
 
 def _decide(verdict: str, successor: str, predecessor: str, db: str, actor: str, note: str | None) -> None:
     from hydrawatch.linking.queue import decide_link
 
-    platform, aid = _ref(successor)
-    out = decide_link(store_for(db), platform, aid, predecessor, verdict, actor=actor, note=note)
-    Console().print(f"link {platform}:{aid} -> {predecessor}: {out['state']}"
-                    + (f", {out['cases_opened']} case opened" if out["cases_opened"] else ""), highlight=False)
+    store = store_for(db)
+    platform, aid = resolve(store, successor)
+    pred = _predecessor(store, platform, predecessor)
+    out = decide_link(store, platform, aid, pred, verdict, actor=actor, note=note)
+    console().print(f"link {safe(platform)}:{safe(aid)} -> {safe(pred)}: {out['state']}"
+                    + (f", {out['cases_opened']} case opened" if out["cases_opened"] else ""))
 
 
 @app.command("link-confirm")
-def link_confirm(successor: str = typer.Argument(..., help="PLATFORM:ID of the new account."),
-                 predecessor: str = typer.Argument(..., help="ID of the suspended account it replaces."),
+def link_confirm(successor: str = typer.Argument(..., help=SUCCESSOR_HELP),
+                 predecessor: str = typer.Argument(..., help=PREDECESSOR_HELP),
                  actor: str = typer.Option(..., "--actor", help="Who decides (recorded in the audit log)."),
                  note: str = typer.Option(None, "--note"), db: str = DbOption) -> None:
     """Confirm a re-entry link (stored and audited; kept on re-runs)."""
@@ -175,8 +178,8 @@ def link_confirm(successor: str = typer.Argument(..., help="PLATFORM:ID of the n
 
 
 @app.command("link-reject")
-def link_reject(successor: str = typer.Argument(..., help="PLATFORM:ID of the new account."),
-                predecessor: str = typer.Argument(..., help="ID of the suspended account."),
+def link_reject(successor: str = typer.Argument(..., help=SUCCESSOR_HELP),
+                predecessor: str = typer.Argument(..., help=PREDECESSOR_HELP),
                 actor: str = typer.Option(..., "--actor", help="Who decides (recorded in the audit log)."),
                 note: str = typer.Option(None, "--note"), db: str = DbOption) -> None:
     """Reject a re-entry link (stored and audited; kept on re-runs)."""

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from hydrawatch.cli.app import DbOption, app
-from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.cli.output import DataTable, safe
-from hydrawatch.verification.lists import import_list, list_lists
+from hydrawatch.cli.app import DbOption, Format, FormatOption, app
+from hydrawatch.cli.common import json_wanted, print_json, store_for
+from hydrawatch.cli.output import console, emit, safe
 
-lists_app = typer.Typer(help="Account lists circulated by groups.", no_args_is_help=True)
+lists_app = typer.Typer(help="Account lists circulated by groups.")
 app.add_typer(lists_app, name="lists")
 
 
@@ -30,6 +28,8 @@ def import_cmd(file: Path = typer.Argument(..., help="CSV (any header) or plain-
                as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
                db: str = DbOption) -> None:
     """Import a group's list: each row becomes a nomination with its provenance."""
+    from hydrawatch.verification.lists import import_list
+
     s = import_list(store_for(db), file, org=org, name=name, verified=verified, by_user=by,
                     platform=platform)
     out = {"list_id": s.list_id, "org": s.org, "name": s.name, "rows": s.rows,
@@ -39,7 +39,7 @@ def import_cmd(file: Path = typer.Argument(..., help="CSV (any header) or plain-
     if as_json:
         print_json(out)
         return
-    con = Console()
+    con = console()
     if s.already_imported:
         con.print(f"list {safe(repr(s.name))} of {safe(s.org)} was already imported (same content): "
                   "nothing to do", highlight=False)
@@ -54,14 +54,15 @@ def import_cmd(file: Path = typer.Argument(..., help="CSV (any header) or plain-
 
 
 @lists_app.command("show")
-def show_cmd(as_json: bool = typer.Option(False, "--json"), db: str = DbOption) -> None:
+def show_cmd(fmt: Format = FormatOption,
+             as_json: bool = typer.Option(False, "--json", hidden=True, help="--format json."),
+             db: str = DbOption) -> None:
     """The imported lists with their resolution counts."""
+    from hydrawatch.verification.lists import list_lists
+
     rows = list_lists(store_for(db))
-    if as_json:
-        print_json(rows)
-        return
-    table = DataTable("id", "org", "name", "verified", "rows", "resolved", "pending", "imported")
-    for r in rows:
-        table.add_row(str(r["id"]), r["org"], r["name"], "yes" if r["verified"] else "",
-                      str(r["rows"]), str(r["resolved"]), str(r["pending"]), r["imported_at"][:19])
-    Console().print(table)
+    emit(json_wanted(fmt, as_json), rows, {
+        "id": lambda r: r["id"], "org": lambda r: r["org"], "name": lambda r: r["name"],
+        "verified": lambda r: r["verified"], "rows": lambda r: r["rows"],
+        "resolved": lambda r: r["resolved"], "pending": lambda r: r["pending"],
+        "imported": lambda r: (r["imported_at"] or "")[:19]})

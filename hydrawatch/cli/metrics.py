@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from hydrawatch.cli.app import DbOption, app
-from hydrawatch.cli.common import print_json, store_for
+from hydrawatch.cli.app import DbOption, Format, FormatOption, app
+from hydrawatch.cli.common import json_wanted, store_for
+from hydrawatch.cli.output import console, emit, safe
+
+
+def _flatten(obj, prefix: str = "") -> list[tuple[str, object]]:
+    if isinstance(obj, dict):
+        return [row for k, v in obj.items() for row in _flatten(v, f"{prefix}{k}.")]
+    if isinstance(obj, list):
+        return [row for i, v in enumerate(obj) for row in _flatten(v, f"{prefix}{i}.")]
+    return [(prefix.rstrip("."), obj)]
 
 
 def _pct(x: float | None) -> str:
@@ -19,27 +26,30 @@ def _num(x: float | None, unit: str) -> str:
 
 
 @app.command("metrics")
-def metrics(as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+def metrics(fmt: Format = FormatOption,
+            as_json: bool = typer.Option(False, "--json", hidden=True, help="--format json."),
             db: str = DbOption) -> None:
     """Cases, reports, removal rates, time to removal, survival of reported accounts,
     re-entries, hydra families, appeals and unchecked accounts."""
     from hydrawatch.act.metrics import compute_metrics
 
     m = compute_metrics(store_for(db))
-    if as_json:
-        print_json(m.as_dict())
+    fmt = json_wanted(fmt, as_json)
+    if fmt != "table":  # csv: one row per figure, named by its path in the JSON
+        emit(fmt, _flatten(m.as_dict()), {"metric": lambda r: r[0], "value": lambda r: r[1]},
+             json_rows=m.as_dict())
         return
-    out = Console(highlight=False)
+    out = console()
     c = m.cases
     out.print(f"cases: {c.opened} opened ({c.nominations} nominations), {c.verified} verified, "
               f"{c.rejected} rejected")
     out.print(f"reports: {m.reports.sent} sent, {m.reports.failed} failed, "
               f"{m.reports.prepared} prepared")
     for platform, channels in m.reports.sent_by_platform_channel.items():
-        per = ", ".join(f"{escape(ch)} {n}" for ch, n in channels.items())
-        out.print(f"  {escape(platform)}: {per}")
+        per = ", ".join(f"{safe(ch)} {n}" for ch, n in channels.items())
+        out.print(f"  {safe(platform)}: {per}")
     for p in m.platforms:
-        out.print(f"{escape(p.platform)}: {p.removed}/{p.reported} removed "
+        out.print(f"{safe(p.platform)}: {p.removed}/{p.reported} removed "
                   f"({_pct(p.removal_rate)}), {p.still_live} still live, {p.reinstated} "
                   f"reinstated, {p.unchecked} not checked since the report")
     t = m.time_to_removal

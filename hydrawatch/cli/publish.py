@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
+from hydrawatch.cli.output import console, safe
 from hydrawatch.cli.app import DbOption, app
 from hydrawatch.cli.common import print_json, store_for
 
@@ -33,7 +32,7 @@ def publish_cmd(out: Path = typer.Argument(..., help="Site directory; v<N>/ is w
         print_json(res.as_dict())
         return
     d = res.diff
-    Console(highlight=False).print(
-        f"published version {res.version} to {escape(str(res.path))}: {len(res.files)} files, "
+    console().print(
+        f"published version {res.version} to {safe(str(res.path))}: {len(res.files)} files, "
         f"manifest sha256 {res.manifest_sha256}; {len(d.added)} added, {len(d.removed)} "
         f"removed, {len(d.changed)} changed; audit head {res.audit.get('audit_head')}")

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from hydrawatch.verification import views as case_views
-from hydrawatch.verification import review
-from hydrawatch.cli.app import DbOption, app
-from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.cli.output import safe
+from hydrawatch.cli.app import ACCOUNT_HELP, DbOption, Format, FormatOption, app
+from hydrawatch.cli.common import resolve, store_for
+from hydrawatch.cli.output import console, emit, print_json, safe
 from hydrawatch.errors import InputError
-from hydrawatch.verification.rules import load_rule
 
-case_app = typer.Typer(help="One case: show it, mark a known answer.", no_args_is_help=True)
+case_app = typer.Typer(help="One case: show it, mark a known answer.")
 app.add_typer(case_app, name="case")
 
-FormatOption = typer.Option("table", "--format", help="table or json.")
 RulesOption = typer.Option(None, "--rules", envvar="HYDRAWATCH_RULES",
                            help="Verification rule file (default: the shipped rules_default.yaml).")
+
+
+class ShowFormat(str, Enum):
+    table = "table"
+    json = "json"
 
 
 def _ints(values: list[str] | None) -> list[int]:
@@ -33,26 +34,27 @@ def _ints(values: list[str] | None) -> list[int]:
 
 
 @app.command()
-def nominate(account: str = typer.Argument(..., help="PLATFORM:ID, PLATFORM:@handle or @handle."),
+def nominate(account: str = typer.Argument(..., help=ACCOUNT_HELP),
              by: str = typer.Option(..., "--by", help="The nominating user."),
              reason: str = typer.Option(..., "--reason", help="Why this account."),
              evidence: list[str] = typer.Option(None, "--post",
                                                 help="Also capture this post (PLATFORM:ID) as evidence; repeatable."),
              db: str = DbOption) -> None:
     """Nominate an account: opens its case (or joins the open one) and captures evidence."""
+    from hydrawatch.verification import review
+
     store = store_for(db)
-    with store.session(readonly=True) as sess:
-        platform, account_id = review.resolve_account(sess, account)
+    platform, account_id = resolve(store, account)
     res = review.nominate(store, platform, account_id, by_user=by, reason=reason, source="cli",
                           evidence=evidence or [])
     verb = "opened" if res.case_created else "joined"
-    Console().print(f"nomination {res.nomination_id}: {verb} case {res.case_id} for "
+    console().print(f"nomination {res.nomination_id}: {verb} case {res.case_id} for "
                     f"{safe(platform)}:{safe(account_id)} ({res.state}); "
-                    f"{len(res.evidence_ids)} evidence item(s) captured", highlight=False)
+                    f"{len(res.evidence_ids)} evidence item(s) captured")
 
 
 @app.command("review")
-def review_cmd(case: int = typer.Argument(..., help="Case id."),
+def review_cmd(case: str = typer.Argument(..., help="Case id, or the account (" + ACCOUNT_HELP + ")"),
                by: str = typer.Option(..., "--by", help="The reviewing user."),
                verdict: str = typer.Option(..., "--verdict", help="confirm, reject or unsure."),
                category: str = typer.Option(None, "--category", help="Category (needed to confirm)."),
@@ -61,45 +63,58 @@ def review_cmd(case: int = typer.Argument(..., help="Case id."),
                note: str = typer.Option(None, "--note", help="Rationale."),
                rules: str = RulesOption, db: str = DbOption) -> None:
     """Cast a blind vote on a case; the verification rule decides its state."""
-    res = review.cast_vote(store_for(db), case, by_user=by, verdict=verdict, category=category,
+    from hydrawatch.verification import review
+    from hydrawatch.verification.rules import load_rule
+
+    store = store_for(db)
+    res = review.cast_vote(store, case_id(store, case), by_user=by, verdict=verdict, category=category,
                            evidence_ids=_ints(evidence), note=note, rule=load_rule(rules))
-    Console().print(f"vote {res.review_id} stored; case {res.case_id} is {res.state} "
-                    f"({safe(res.reason)})", highlight=False)
+    console().print(f"vote {res.review_id} stored; case {res.case_id} is {res.state} "
+                    f"({safe(res.reason)})")
+
+
+CASE_KEYS = ("id", "platform", "account_id", "handle", "state", "score", "reviews", "evidence",
+             "category", "opened_at", "verified_at")
 
 
 @app.command()
 def cases(state: str = typer.Option(None, "--state", help="Only cases in this state."),
-          fmt: str = FormatOption, db: str = DbOption) -> None:
+          account: str = typer.Option(None, "--account", help="Only this account's case. " + ACCOUNT_HELP),
+          fmt: Format = FormatOption, db: str = DbOption) -> None:
     """List cases with handle, state, score, review and evidence counts."""
-    rows = case_views.list_cases(store_for(db), state=state)
-    if fmt == "json":
-        print_json([{k: r[k] for k in ("id", "platform", "account_id", "handle", "state", "score",
-                                       "reviews", "evidence", "category", "opened_at",
-                                       "verified_at")} for r in rows])
-        return
-    if fmt != "table":
-        raise InputError("--format is table or json")
-    table = Table("id", "account", "handle", "state", "score", "reviews", "evidence")
-    for r in rows:
-        score = "" if r["score"] is None else f"{r['score']:.2f}"
-        table.add_row(str(r["id"]), safe(f"{r['platform']}:{r['account_id']}"),
-                      safe(r["handle"] or ""), r["state"], score, str(r["reviews"]),
-                      str(r["evidence"]))
-    Console().print(table)
+    from hydrawatch.verification import views as case_views
+
+    store = store_for(db)
+    rows = case_views.list_cases(store, state=state)
+    if account is not None:
+        key = resolve(store, account)
+        rows = [r for r in rows if (r["platform"], r["account_id"]) == key]
+    if fmt is Format.table:
+        columns = {"id": lambda r: r["id"], "account": lambda r: f"{r['platform']}:{r['account_id']}",
+                   "handle": lambda r: r["handle"], "state": lambda r: r["state"],
+                   "score": lambda r: None if r["score"] is None else f"{r['score']:.2f}",
+                   "reviews": lambda r: r["reviews"], "evidence": lambda r: r["evidence"]}
+    else:
+        columns = {k: (lambda r, k=k: r[k]) for k in CASE_KEYS}
+    emit(fmt, rows, columns, json_rows=[{k: r[k] for k in CASE_KEYS} for r in rows])
 
 
 @case_app.command("show")
-def case_show(case: int = typer.Argument(..., help="Case id."),
+def case_show(case: str = typer.Argument(..., help="Case id, or the account (" + ACCOUNT_HELP + ")"),
               as_user: str = typer.Option(None, "--as",
                                           help="View as this user (votes stay hidden until they have voted; admins see all)."),
               content: bool = typer.Option(False, "--content", help="Include evidence content."),
-              fmt: str = FormatOption, db: str = DbOption) -> None:
+              fmt: ShowFormat = typer.Option(ShowFormat.table, "--format", help="table or json."),
+              db: str = DbOption) -> None:
     """Show one case: account, nominations, evidence, votes (blind until you vote), appeals."""
-    view = case_views.case_view(store_for(db), case, viewer=as_user, with_content=content)
-    if fmt == "json":
+    from hydrawatch.verification import views as case_views
+
+    store = store_for(db)
+    view = case_views.case_view(store, case_id(store, case), viewer=as_user, with_content=content)
+    if fmt is ShowFormat.json:
         print_json(view)
         return
-    con = Console(highlight=False)
+    con = console()
     con.print(f"[bold]case {view['id']}[/] {safe(view['platform'])}:{safe(view['account_id'])} "
               f"@{safe(view['handle'] or '?')} — {view['state']}")
     con.print(f"score {view['score']}  category {safe(str(view['category']))}  "
@@ -119,19 +134,42 @@ def case_show(case: int = typer.Argument(..., help="Case id."),
         con.print(f"  appeal {a['id']} {a['state']} {safe(a['note'] or '')}")
 
 
+def case_id(store, case: str) -> int:
+    """A case id, or the id of the case of the account ``case`` names."""
+    from sqlalchemy import select
+
+    from hydrawatch.errors import NotFound
+    from hydrawatch.store.schema import Case
+
+    if case.strip().isdigit():
+        return int(case)
+    platform, account_id = resolve(store, case)
+    with store.session(readonly=True) as sess:
+        found = sess.scalar(select(Case.id).where(Case.platform == platform,
+                                                  Case.account_id == account_id))
+    if found is None:
+        raise NotFound(f"{platform}:{account_id} has no case (nominate it first)")
+    return found
+
+
 @case_app.command("known-answer")
 def case_known_answer(case: int = typer.Argument(..., help="Case id."),
                       answer: str = typer.Argument(..., help="confirm, reject or none."),
                       by: str = typer.Option(..., "--by", help="An admin."),
                       db: str = DbOption) -> None:
     """Mark a case as a known-answer case used to calibrate reviewer reliability."""
+    from hydrawatch.verification import review
+
     review.set_known_answer(store_for(db), case, None if answer == "none" else answer, by_user=by)
-    Console().print(f"case {case}: known answer {answer}")
+    console().print(f"case {case}: known answer {safe(answer)}")
 
 
 @app.command()
 def queue(by: str = typer.Option(..., "--by", help="The reviewing user."),
-          limit: int = typer.Option(50, "--limit"), db: str = DbOption) -> None:
-    """Open cases this user may still vote on (not their own nominations)."""
-    for case_id in review.review_queue(store_for(db), by, limit=limit):
-        print(case_id)
+          limit: int = typer.Option(50, "--limit"), fmt: Format = FormatOption,
+          db: str = DbOption) -> None:
+    """Open cases this user may still vote on (not their own nominations), oldest first."""
+    from hydrawatch.verification import review
+
+    ids = review.review_queue(store_for(db), by, limit=limit)
+    emit(fmt, [{"case": i} for i in ids], {"case": lambda r: r["case"]})

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import sys
-from enum import Enum
-
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from hydrawatch import csvio
-from hydrawatch.cli.app import DbOption, app
-from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.cli.output import safe
-from hydrawatch.errors import InputError
-from hydrawatch.scoring.pipeline import explain_account, ranked_accounts, score_store
+from hydrawatch.cli.app import ACCOUNT_HELP, DbOption, Format, FormatOption, app
+from hydrawatch.cli.common import json_wanted, store_for
+from hydrawatch.cli.output import console, emit, print_json, safe
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+def _who(r: dict) -> str:
+    return f"{r['platform']}:{'@' + r['handle'] if r['handle'] else r['id']}"
 
 
 @app.command()
-def score(fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+def score(fmt: Format = FormatOption,
           limit: int = typer.Option(None, "--limit", min=1, help="Print only the top N accounts."),
           min_score: float = typer.Option(None, "--min-score", min=0.0, max=1.0,
                                           help="Print only accounts scoring at least this."),
@@ -32,64 +22,75 @@ def score(fmt: Format = typer.Option(Format.table, "--format", help="table, json
           db: str = DbOption) -> None:
     """Score every account with at least one post or edge (0..1, with reasons), store the
     scores, and print the ranking (best first)."""
+    from hydrawatch.scoring.pipeline import ranked_accounts, score_store
+
     store = store_for(db)
-    summary = score_store(store, progress=progress)
+    err = console(stderr=True)
+    with err.status("scoring..."):
+        summary = score_store(store, progress=progress)
+    if fmt is Format.table:  # json/csv: nothing but the data
+        err.print(
+        f"scored {summary.accounts_scored:,} accounts ({summary.seeds} verified seeds, "
+        f"{summary.posts:,} posts, mode {summary.mode})")
     rows = ranked_accounts(store, limit=limit, min_score=min_score)
-    if fmt is Format.json:
-        print_json(rows)
-    elif fmt is Format.csv:
-        out = csvio.writer(sys.stdout)
-        out.writerow(["platform", "id", "handle", "score", "verified", "reasons"])
-        for r in rows:
-            out.writerow([r["platform"], r["id"], r["handle"] or "", f"{r['score']:.4f}",
-                          "true" if r["verified"] else "false", " | ".join(r["reasons"])])
+    if fmt is Format.csv:  # the columns programs read: one field per value
+        columns = {"platform": lambda r: r["platform"], "id": lambda r: r["id"],
+                   "handle": lambda r: r["handle"], "score": lambda r: f"{r['score']:.4f}",
+                   "verified": lambda r: "true" if r["verified"] else "false",
+                   "reasons": lambda r: " | ".join(r["reasons"])}
     else:
-        con = Console()
-        con.print(f"scored {summary.accounts_scored:,} accounts ({summary.seeds} verified seeds, "
-                  f"{summary.posts:,} posts, mode {summary.mode})", highlight=False)
-        table = Table("score", "account", "verified", "reasons")
-        for r in rows:
-            who = f"{r['platform']}:{'@' + r['handle'] if r['handle'] else r['id']}"
-            table.add_row(f"{r['score']:.3f}", safe(who), "yes" if r["verified"] else "",
-                          safe("; ".join(r["reasons"][:3])))
-        con.print(table)
+        columns = {"score": lambda r: f"{r['score']:.3f}", "account": _who,
+                   "verified": lambda r: r["verified"],
+                   "reasons": lambda r: "; ".join(r["reasons"][:3])}
+    emit(fmt, rows, columns)
 
 
 @app.command()
-def explain(account: str = typer.Argument(..., help="PLATFORM:ID (or PLATFORM:@handle)."),
+def explain(account: str = typer.Argument(..., help=ACCOUNT_HELP),
             as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
             db: str = DbOption) -> None:
-    """Print one account's score with its full reasoning: every signal's value and its
-    contribution to the score."""
-    platform, sep, ident = account.partition(":")
-    if not sep or not platform or not ident:
-        raise InputError(f"expected PLATFORM:ID, got {account!r}")
-    info = explain_account(store_for(db), platform, ident)
-    if as_json:
+    """Print one account's score with its full reasoning, step by step from the signals to
+    the score shown: every feature's value and contribution, the combined log-odds, the
+    calibration, the stance gate, the avatar evidence, inheritance and seeds."""
+    from hydrawatch.scoring.explain import explain_steps
+    from hydrawatch.scoring.pipeline import explain_account
+    from hydrawatch.verification.review import resolve_account
+
+    store = store_for(db)
+    with store.session(readonly=True) as sess:
+        platform, account_id = resolve_account(sess, account)
+    info = explain_account(store, platform, account_id)
+    info["steps"] = explain_steps(info)
+    if json_wanted(None, as_json) == "json":
         print_json(info)
         return
-    con = Console()
+    con = console()
     who = f"{info['platform']}:{info['id']}" + (f" (@{info['handle']})" if info["handle"] else "")
     if info["score"] is None:
         con.print(f"{safe(who)} has not been scored (run `hydrawatch score`)")
         return
-    con.print(f"[bold]{safe(who)}[/]  score {info['score']:.3f}"
+    con.print(f"[bold]{safe(who)}[/]  score {info['score']:.6f}"
               + ("  [green]verified[/]" if info["verified"] else "")
-              + (f"  case {info['case_state']}" if info["case_state"] else "")
-              + f"  scored {info['scored_at']}")
+              + (f"  case {safe(info['case_state'])}" if info["case_state"] else "")
+              + f"  scored {safe(info['scored_at'])}")
     con.print("[bold]reasons[/]")
     for line in info["reasons"] or ["(no evidence)"]:
-        con.print(f"  - {safe(line)}", highlight=False)
-    sig = info["signals"]
-    if not sig:
+        con.print(f"  - {safe(line)}")
+    _print_steps(con, info)
+
+
+def _print_steps(con, info: dict) -> None:
+    from hydrawatch.cli.output import DataTable
+
+    steps = info["steps"]
+    if steps is None:
         return
-    con.print(f"[bold]signals[/] (combination: {sig['mode']})")
-    table = Table("signal", "value", "contribution (log-odds)")
-    contrib = sig.get("contributions") or {}
-    for key, value in sig["values"].items():
-        table.add_row(key, f"{value:g}", "")
-    for key, value in contrib.items():
-        table.add_row(f"[dim]feature[/] {key}", "", f"{value:+.3f}")
-    if sig.get("intercept") is not None:
-        table.add_row("[dim]intercept[/]", "", f"{sig['intercept']:+.3f}")
-    con.print(table)
+    con.print(f"[bold]from signals to score[/] (combination: {safe(steps['mode'])})")
+    if steps["features"]:
+        table = DataTable("feature", "value", "contribution (log-odds)")
+        for f in steps["features"]:
+            table.add_row(f["name"], f"{f['value']:g}", f"{f['contribution']:+.6f}")
+        con.print(table)
+    for step in steps["steps"]:
+        con.print(f"  {safe(step['name']):<24} {safe(step['formula'])} = {step['value']:.6f}")
+    con.print(f"  {'score shown':<24} {steps['score']:.6f}")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
+from hydrawatch.cli.output import console
 from hydrawatch.cli.app import app
 from hydrawatch.cli.common import print_json
 
-sim_app = typer.Typer(help="The synthetic world: a seeded simulator with ground truth.",
-                      no_args_is_help=True)
+sim_app = typer.Typer(help="The synthetic world: a seeded simulator with ground truth.")
 app.add_typer(sim_app, name="sim")
 
 
@@ -42,7 +41,7 @@ def generate(out: Path = typer.Argument(..., help="Directory to write the world 
         d["files"] = len(summary.files)
         print_json(d)
         return
-    Console().print(
+    console().print(
         f"world written to [bold]{summary.path}[/]: {summary.accounts:,} accounts, {summary.posts:,} posts, "
         f"{summary.follows:,} follows, {summary.suspensions:,} suspensions, {summary.successions:,} re-entries, "
         f"{summary.decoys:,} decoys, {summary.renames:,} renames, {len(summary.files)} data files "
@@ -72,7 +71,7 @@ def platform(world: Path = typer.Option(None, "--world", help="A `sim generate` 
     sim_world = PlatformWorld.from_world_dir(world, mod) if world else PlatformWorld.from_store(open_store(db), mod)
     config = ServerConfig(rate_limit=rate_limit, fail_rate=fail_rate, stall_rate=stall_rate, seed=seed)
     with running(sim_world, config, port) as server:
-        Console().print(f"platform simulator on {server.url} ({len(sim_world.accounts):,} accounts); "
+        console().print(f"platform simulator on {server.url} ({len(sim_world.accounts):,} accounts); "
                         f"export HYDRAWATCH_X_API_URL={server.url} HYDRAWATCH_MASTODON_URL={server.url} "
                         f"HYDRAWATCH_BSKY_URL={server.url}; Ctrl-C stops it", highlight=False)
         try:

@@ -3,32 +3,30 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from hydrawatch.cli.app import DbOption, app
-from hydrawatch.cli.common import print_json, store_for
-from hydrawatch.store import Store
-from hydrawatch.store.stats import collect_stats
+from hydrawatch.cli.app import DbOption, Format, FormatOption, app
+from hydrawatch.cli.common import json_wanted, store_for
+from hydrawatch.cli.output import console, emit
 
 
 @app.command()
 def init(db: str = DbOption) -> None:
     """Create or upgrade the database schema (safe to run twice)."""
+    from hydrawatch.store import Store
+
     store = Store(db)
     rev = store.init()
-    Console().print(f"database ready at revision {rev}: {store.engine.url.render_as_string(hide_password=True)}")
+    console().print(f"database ready at revision {rev}: {store.engine.url.render_as_string(hide_password=True)}")
 
 
 @app.command()
-def stats(db: str = DbOption,
-          as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+def stats(db: str = DbOption, fmt: Format = FormatOption,
+          as_json: bool = typer.Option(False, "--json", hidden=True, help="--format json.")) -> None:
     """Counts of what the store holds."""
+    from hydrawatch.store.stats import collect_stats
+
     figures = collect_stats(store_for(db))
-    if as_json:
-        print_json(figures)
-        return
-    table = Table("what", "count")
-    for key, value in figures.items():
-        table.add_row(key, f"{value:,}")
-    Console().print(table)
+    fmt = json_wanted(fmt, as_json)
+    emit(fmt, list(figures.items()), {"what": lambda r: r[0],
+                                      "count": lambda r: f"{r[1]:,}" if fmt == "table" else r[1]},
+         json_rows=figures)

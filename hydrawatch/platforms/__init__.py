@@ -13,8 +13,11 @@ from __future__ import annotations
 from hydrawatch.platforms.base import AccountRef, Platform, ProfileURL, norm_handle
 from hydrawatch.registry import Registry, RegistryError
 
-__all__ = ["AccountRef", "Platform", "ProfileURL", "get_platform", "norm_handle", "platform_names",
-           "platforms", "url_order"]
+from hydrawatch.platforms.spec import AccountSpec, account_from_url, parse_account  # noqa: E402
+
+__all__ = ["AccountRef", "AccountSpec", "Platform", "ProfileURL", "account_from_url",
+           "get_platform", "norm_handle", "parse_account", "platform_names", "platforms",
+           "url_order"]
 
 platforms: Registry[Platform] = Registry("hydrawatch.platforms", Platform, what="platform")
 

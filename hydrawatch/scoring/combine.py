@@ -107,13 +107,20 @@ def avatar_evidence(sig: dict[str, np.ndarray], weights: dict[str, float]) -> np
     return np.where(d >= 0, np.clip(0.5 * weights.get("pdq", 1.0) * (1 - d / 64), 0, 0.95), 0.0)
 
 
-def policy_only_scores(sig: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
-    """Noisy-OR of policy evidence: endorsing posts, avatar and posted-image matches."""
+def policy_only_parts(sig: dict[str, np.ndarray], weights: dict[str, float]) -> tuple[np.ndarray, ...]:
+    """(p_text, p_avatar, p_media): the policy evidence of endorsing posts, the avatar and
+    posted images, each 0..1."""
     w_text = (weights.get("hashtags", 1.0) + weights.get("phrases", 1.0)) / 2
     w_pdq = weights.get("pdq", 1.0)
     p_text = 1 - np.exp(-0.35 * w_text * sig["endorse_posts"])
     p_avatar = avatar_evidence(sig, weights)
     p_media = 1 - np.exp(-0.3 * w_pdq * sig["media_matches"])
+    return p_text, p_avatar, p_media
+
+
+def policy_only_scores(sig: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """Noisy-OR of policy evidence: endorsing posts, avatar and posted-image matches."""
+    p_text, p_avatar, p_media = policy_only_parts(sig, weights)
     return 1 - (1 - p_text) * (1 - p_avatar) * (1 - p_media)
 
 

@@ -215,12 +215,20 @@ def _score_store(store, progress: bool, random_state: int, only=None) -> ScoreSu
         # The account's stance gates the learned part: an account whose posts mostly speak
         # against the movement or report on it is not a member however close it stands.
         learned = combine.learned_scores(comb, F) * (1 - sig["counter_stance"])
-        score = 1 - (1 - learned) * (1 - combine.avatar_evidence(sig, policy.weights))
+        avatar = combine.avatar_evidence(sig, policy.weights)
+        score = 1 - (1 - learned) * (1 - avatar)
         contrib = comb.contributions(F)
+        # what `hydrawatch explain` needs to redo the arithmetic (scoring/explain.py)
+        parts = {"label_frequency": comb.label_frequency, "avatar_evidence": avatar,
+                 "counter_stance": sig["counter_stance"]}
     else:
         score = combine.policy_only_scores(sig, policy.weights)
         contrib = None
+        parts = dict(zip(("p_text", "p_avatar", "p_media"),
+                         combine.policy_only_parts(sig, policy.weights)))
     standing, inherited = _inherit(links, seeds, accounts.status, n)
+    parts["standing"] = standing
+    parts["features"] = F
     score = np.maximum(score, standing)
     score[seeds] = 1.0
     clock.lap("combine")
@@ -236,7 +244,7 @@ def _score_store(store, progress: bool, random_state: int, only=None) -> ScoreSu
                            inherited=len(inherited),
                            coefficients={k: round(v, 3) for k, v in (comb.coef if comb else {}).items()})
     _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
-           (tag_acc, tag_id), (phrase_acc, phrase_id), banks_of,
+           (tag_acc, tag_id), (phrase_acc, phrase_id), banks_of, parts,
            written=written if only is not None else None)
     clock.lap("write")
     summary.seconds = clock.seconds
@@ -244,7 +252,7 @@ def _score_store(store, progress: bool, random_state: int, only=None) -> ScoreSu
 
 
 def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
-           tag_pairs, phrase_pairs, banks_of=None, written=None) -> None:
+           tag_pairs, phrase_pairs, banks_of=None, parts=None, written=None) -> None:
     banks_of = banks_of or {}
     tags_of = reasons.group_by_account(*tag_pairs, [t for _, t in matcher.tags])
     phrases_of = reasons.group_by_account(*phrase_pairs, [p for _, p in matcher.phrases])
@@ -274,7 +282,8 @@ def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, p
             "scored_at": now,
             "signals": {"score": value, "mode": comb.mode if comb else "policy-only",
                         "verified": bool(seeds[i]), "values": values,
-                        "contributions": ({k: round(v, 4) for k, v in c.items()} if c else None),
+                        "contributions": c,  # unrounded: explain adds them up exactly
+                        "combine": _parts_of(parts or {}, i),
                         "intercept": comb.intercept if comb else None,
                         "tags": tags_of.get(i, []), "phrases": phrases_of.get(i, []),
                         **({"hash_banks": banks_of[i]} if i in banks_of else {}),
@@ -291,6 +300,17 @@ def _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, p
             db.execute(delete(s.ScoreSignal))
         for start in range(0, len(signal_rows), 5000):
             db.execute(insert(s.ScoreSignal), signal_rows[start:start + 5000])
+
+
+def _parts_of(parts: dict, i: int) -> dict:
+    """Account ``i``'s share of the combination step (see ``scoring/explain.py``)."""
+    out = {}
+    for key, value in parts.items():
+        if key == "features":
+            out[key] = dict(zip(combine.FEATURES, value[i].tolist()))
+        else:
+            out[key] = float(value[i]) if isinstance(value, np.ndarray) else float(value)
+    return out
 
 
 # -- reading scores back ------------------------------------------------------------------

@@ -28,7 +28,8 @@ from sqlalchemy.exc import IntegrityError
 from hydrawatch.store import audit
 from hydrawatch.errors import ConfigError, InputError, NotFound, PermissionDenied, RateLimited
 from hydrawatch.verification.roles import require_role
-from hydrawatch.verification.review import LISTED_STATES, lock_case, normalize_handle, resolve_account
+from hydrawatch.platforms.spec import parse_account
+from hydrawatch.verification.review import LISTED_STATES, lock_case, resolve_account
 from hydrawatch.verification.states import transition
 from hydrawatch.store.db import transaction
 from hydrawatch.store.schema import Account, Appeal, Case
@@ -81,7 +82,8 @@ def _check_limits(db, account_key: str, contact_key: str, open_key: str, now: da
 
 def submit_appeal(db_or_store, account: str, *, contact: str, text: str,
                   limits: AppealLimits | None = None, now: datetime | None = None) -> dict:
-    """File an appeal about ``account`` (``PLATFORM:HANDLE``, ``PLATFORM:ID`` or ``@handle``).
+    """File an appeal about ``account`` (``PLATFORM:@handle``, ``PLATFORM:ID``, ``@handle`` or
+    a profile URL: ``hydrawatch.platforms.spec``).
     A listed account's case moves to ``appealed``. Returns {id, case_id, state}. One open
     appeal per account and contact; ``limits`` (default from the environment) caps
     appeals per contact and per account per hour."""
@@ -93,14 +95,16 @@ def submit_appeal(db_or_store, account: str, *, contact: str, text: str,
         raise InputError(f"an appeal needs a contact of 1 to {MAX_CONTACT} characters")
     if not text or len(text) > MAX_TEXT:
         raise InputError(f"an appeal needs a text of 1 to {MAX_TEXT} characters")
-    platform, _, rest = account.partition(":")
+    ref = parse_account(account)  # InputError for text that names no account
     with transaction(db_or_store) as db:
         try:
             platform, account_id = resolve_account(db, account)
         except NotFound:
             account_id = None  # an account the store never saw: kept for an admin to look at
-            if not rest:
-                raise InputError("give the account as PLATFORM:HANDLE") from None
+            platform = ref.platform
+            if platform is None or not ref.handle:
+                raise InputError("the store does not hold this account: give it as "
+                                 "PLATFORM:@handle") from None
         case = None
         if account_id is not None:
             case_id = db.scalar(select(Case.id).where(Case.platform == platform,
@@ -108,10 +112,8 @@ def submit_appeal(db_or_store, account: str, *, contact: str, text: str,
             case = lock_case(db, case_id) if case_id is not None else None
         handle = (db.scalar(select(Account.handle).where(Account.platform == platform,
                                                          Account.account_id == account_id))
-                  if account_id else normalize_handle(rest))
-        platform = platform.lower()
-        account_key = f"{platform}:{account_id}" if account_id else \
-            f"{platform}:@{normalize_handle(rest)}"
+                  if account_id else ref.handle)
+        account_key = f"{platform}:{account_id}" if account_id else f"{platform}:@{ref.handle}"
         contact_key = _key(contact.casefold())
         open_key = _key(account_key, contact_key)
         _check_limits(db, account_key, contact_key, open_key, now, limits)

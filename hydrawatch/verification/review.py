@@ -65,22 +65,26 @@ def _by_handle(db: Session, handle: str, platform: str | None) -> tuple[str, str
 
 
 def resolve_account(db: Session, spec: str) -> tuple[str, str]:
-    """``PLATFORM:ID``, ``PLATFORM:@handle``, ``@handle`` or ``handle`` -> (platform,
-    account_id) of an account the store holds; unknown or ambiguous is an error."""
-    spec = (spec or "").strip()
-    platform, sep, rest = spec.partition(":")
-    if not sep or "/" in platform:
-        return _by_handle(db, spec, None)
-    platform = platform.lower()
-    rest = rest.strip()
-    if rest.startswith("@"):
-        return _by_handle(db, rest, platform)
-    if db.scalar(select(exists().where(Account.platform == platform, Account.account_id == rest))):
-        return platform, rest
+    """(platform, account_id) of the account the store holds for ``spec``: ``PLATFORM:ID``,
+    ``PLATFORM:@handle``, ``@handle``, ``handle`` or a profile URL (the one syntax of
+    ``hydrawatch.platforms.spec``). A handle may be a former one. Unknown is NotFound;
+    a handle several accounts have (on several platforms) is an InputError naming them."""
+    from hydrawatch.platforms.spec import parse_account
+
+    ref = parse_account(spec)
+    if ref.account_id is not None:
+        if db.scalar(select(exists().where(Account.platform == ref.platform,
+                                           Account.account_id == ref.account_id))):
+            return ref.platform, ref.account_id
+        if ref.handle is None:
+            raise NotFound(f"no account {ref.platform}:{ref.account_id} in the store")
     try:
-        return _by_handle(db, rest, platform)
+        return _by_handle(db, ref.handle, ref.platform)
     except NotFound:
-        raise NotFound(f"no account {platform}:{rest} in the store (neither an id nor a handle)") from None
+        if ref.account_id is not None:
+            raise NotFound(f"no account {ref.platform}:{ref.account_id} in the store (neither "
+                           "an id nor a handle)") from None
+        raise
 
 
 # -- nominations -------------------------------------------------------------------------
