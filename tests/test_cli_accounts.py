@@ -118,5 +118,7 @@ def test_commands_taking_an_account_share_the_syntax(world, db_url, capsys):
         code, out, err = _cli(capsys, db_url, *args)
         assert code == 1 and out == "" and len(err.splitlines()) == 1, (args, err)
         assert err.startswith("error: handle @twice is ambiguous"), err
+    code, out, err = _cli(capsys, db_url, "families", "--account", "@ember_path", "--format", "json")
+    assert code == 0 and json.loads(out) == [], err  # no re-entries in this world
     code, out, err = _cli(capsys, db_url, "explain", "x:@nobody")
     assert code == 1 and err.startswith("error: no account with handle @nobody on x")

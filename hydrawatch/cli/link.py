@@ -68,12 +68,20 @@ def families(db: str = DbOption,
              fmt: Format = FormatOption,
              min_confidence: float = typer.Option(None, "--min-confidence",
                                                   help="Links at or above this confidence join "
-                                                       "a family (default: the threshold).")) -> None:
+                                                       "a family (default: the threshold)."),
+             account: str = typer.Option(None, "--account",
+                                         help="Only the family of this account. " + ACCOUNT_HELP)) -> None:
     """Hydra families: chains of linked accounts, oldest first, with each one's status."""
     from hydrawatch.linking.pipeline import list_families
 
-    fams = list_families(store_for(db), min_confidence=min_confidence)
+    store = store_for(db)
+    fams = list_families(store, min_confidence=min_confidence)
     numbered = [dict(f, n=n) for n, f in enumerate(fams, 1)]
+    if account is not None:
+        platform, account_id = resolve(store, account)
+        numbered = [f for f in numbered if f["platform"] == platform
+                    and any(a["id"] == account_id for a in f["accounts"])]
+        fams = [{k: v for k, v in f.items() if k != "n"} for f in numbered]
     emit(fmt, numbered, {
         "#": lambda f: f["n"], "platform": lambda f: f["platform"], "size": lambda f: f["size"],
         "first seen": lambda f: f["first_seen"], "last seen": lambda f: f["last_seen"],
