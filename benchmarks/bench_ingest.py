@@ -1,11 +1,15 @@
 """Ingest throughput and memory on a generated X API v2 dump.
 
-Prints posts/s for `hydrawatch ingest` and for plainly parsing the same file with orjson
-(the floor any ingest pays), their ratio, and the peak RSS of the ingest process.
+Prints posts/s for `hydrawatch ingest` (the fast path: typed decoding + staging-table
+bulk merge) and for the reference path (adapter + validate + row upserts) on the same file,
+and each as a ratio against plainly parsing the same file with orjson (the floor any ingest
+pays) and against DuckDB's ``read_json`` of it (what a researcher would use instead; when
+duckdb is installed: ``pip install -e .[bench]``), and the peak RSS of the ingest process.
 
     python benchmarks/bench_ingest.py                  # ~100 MB dump, SQLite
     python benchmarks/bench_ingest.py --mb 1100        # the >= 1 GB streaming check
     python benchmarks/bench_ingest.py --db postgresql://postgres@127.0.0.1:5432/bench
+    python benchmarks/bench_ingest.py --files 'world/x/*.jsonl'   # a sim world's X pages
 """
 
 from __future__ import annotations
@@ -68,38 +72,100 @@ def plain_parse(path: Path) -> tuple[float, int]:
     return time.perf_counter() - t0, posts
 
 
-def run_ingest(path: Path, db: str) -> tuple[float, int]:
-    """Ingest in a child process; returns (seconds, peak RSS in KiB of the child)."""
-    code = ("import sys; from hydrawatch.store import open_store; from hydrawatch.ingest import ingest_paths;"
-            "s = open_store(sys.argv[1]); ingest_paths(s, [sys.argv[2]])")
+def plain_parse_files(paths: list[Path]) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, db, str(path)], check=True,
-                   cwd=HERE.parent, env=dict(os.environ, PYTHONPATH=str(HERE.parent)))
-    elapsed = time.perf_counter() - t0
-    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    for path in paths:
+        with open(path, "rb") as fh:
+            for line in fh:
+                if line.strip():
+                    orjson.loads(line)
+    return time.perf_counter() - t0
+
+
+def duckdb_read(paths: list[Path]) -> float | None:
+    """DuckDB's read_json of the same files, every value materialised; None without duckdb."""
+    try:
+        import duckdb
+    except ImportError:
+        return None
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    files = [str(p) for p in paths]
+    con.execute("SELECT count(*), sum(length(CAST(j AS VARCHAR))) FROM read_json(?, "
+                "format='newline_delimited', records=false, union_by_name=true, "
+                "maximum_object_size=1073741824) AS t(j)", [files]).fetchall()
+    return time.perf_counter() - t0
+
+
+def run_ingest(paths: list[Path], db: str, *, reference: bool = False) -> tuple[float, float, int]:
+    """Ingest in a child process; returns (wall s, CPU s of ``ingest_paths`` alone: imports
+    and opening the store excluded, peak RSS KiB of the children so far)."""
+    code = ("import sys, time; from hydrawatch.store import open_store;"
+            "from hydrawatch.ingest import ingest_paths, engine, writer;"
+            "import hydrawatch.ingest.typed, hydrawatch.media.banks, hydrawatch.verification.lists;"
+            "ref = sys.argv[2] == 'ref'; engine.TYPED = writer.BULK = not ref;"
+            "s = open_store(sys.argv[1]); w, c = time.perf_counter(), time.process_time();"
+            "ingest_paths(s, sys.argv[3:]);"
+            "print(time.perf_counter() - w, time.process_time() - c)")
+    out = subprocess.run([sys.executable, "-c", code, db, "ref" if reference else "fast",
+                          *map(str, paths)], check=True, capture_output=True, text=True,
+                         cwd=HERE.parent, env=dict(os.environ, PYTHONPATH=str(HERE.parent)))
+    wall, cpu = map(float, out.stdout.split()[-2:])
+    return wall, cpu, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=100, help="size of the generated dump (MB)")
+    ap.add_argument("--files", default=None, help="ingest these files (a glob) instead of a generated dump")
     ap.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
     ap.add_argument("--dir", default=None, help="where to write the dump (default: a temp dir)")
+    ap.add_argument("--no-reference", action="store_true", help="skip the reference path run")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        dump = Path(tmp) / "x_v2_dump.jsonl"
-        t0 = time.perf_counter()
-        posts = write_dump(dump, int(args.mb * 1e6))
-        size = dump.stat().st_size
-        print(f"dump: {size / 1e6:,.0f} MB, {posts:,} posts, written in {time.perf_counter() - t0:.1f} s")
-        parse_s, parsed = plain_parse(dump)
-        assert parsed == posts
-        db = args.db or f"sqlite:///{tmp}/bench.db"
-        ingest_s, rss_kib = run_ingest(dump, db)
+        if args.files:
+            import glob
+
+            paths = [Path(p) for p in sorted(glob.glob(args.files))]
+            posts = 0
+            for p in paths:
+                for line in open(p, "rb"):
+                    page = orjson.loads(line) if line.strip() else {}
+                    data = page.get("data") if isinstance(page, dict) else None
+                    posts += sum(1 for d in (data or []) if isinstance(d, dict) and "text" in d) \
+                        if isinstance(data, list) else 0
+                    posts += len((page.get("includes") or {}).get("tweets") or []) if isinstance(page, dict) else 0
+            size = sum(p.stat().st_size for p in paths)
+            print(f"files: {len(paths)}, {size / 1e6:,.0f} MB, ~{posts:,} tweets (data + includes)")
+        else:
+            dump = Path(tmp) / "x_v2_dump.jsonl"
+            t0 = time.perf_counter()
+            posts = write_dump(dump, int(args.mb * 1e6))
+            size = dump.stat().st_size
+            paths = [dump]
+            print(f"dump: {size / 1e6:,.0f} MB, {posts:,} posts, written in {time.perf_counter() - t0:.1f} s")
+        parse_s = plain_parse_files(paths)
+        duck_s = duckdb_read(paths)
+        rows = []
+        runs = [("fast path (typed + bulk)", False)] + ([] if args.no_reference else
+                                                       [("reference path", True)])
+        for label, ref in runs:
+            db = args.db or f"sqlite:///{tmp}/bench_{'ref' if ref else 'fast'}.db"
+            if args.db and ref:
+                print("(reference run skipped: --db names one database)")
+                continue
+            wall, cpu, rss_kib = run_ingest(paths, db, reference=ref)
+            rows.append((label, wall, cpu, rss_kib))
         print(f"plain orjson parse : {parse_s:8.1f} s  {posts / parse_s:12,.0f} posts/s")
-        print(f"hydrawatch ingest  : {ingest_s:8.1f} s  {posts / ingest_s:12,.0f} posts/s")
-        print(f"ratio ingest/parse : {ingest_s / parse_s:8.1f}x slower than parsing alone")
-        print(f"peak RSS of ingest : {rss_kib / 1024:8.0f} MiB for a {size / 1e6:,.0f} MB file")
-        print(f"firehose budget    : {posts / ingest_s / 6000:8.2f}x the ~6,000 posts/s firehose")
+        if duck_s is not None:
+            print(f"duckdb read_json   : {duck_s:8.1f} s  {posts / duck_s:12,.0f} posts/s")
+        for label, wall, cpu, rss_kib in rows:
+            print(f"{label:25s}: {wall:8.1f} s wall, {cpu:8.1f} s CPU, {posts / cpu:10,.0f} posts per CPU-s"
+                  f" | {wall / parse_s:5.1f}x parse" + (f", {wall / duck_s:5.1f}x duckdb" if duck_s else "")
+                  + f" | peak RSS {rss_kib / 1024:,.0f} MiB")
+        if len(rows) == 2:
+            print(f"fast vs reference  : {rows[1][1] / rows[0][1]:5.2f}x faster wall, "
+                  f"{rows[1][2] / rows[0][2]:5.2f}x CPU")
 
 
 if __name__ == "__main__":

@@ -246,3 +246,20 @@ def test_budget_is_never_exceeded(store, tmp_path):
     states = [s for _, s in table(store, CrawlAccount.account_id, CrawlAccount.state)]
     assert len([s for s in states if s != "queued"]) == 5
     assert summary.accounts["x"]["accounts"]["queued"] == 38 - 4
+
+
+def test_new_accounts_are_the_ones_the_store_did_not_know(store, tmp_path):
+    (tmp_path / "known.jsonl").write_bytes(orjson.dumps({"kind": "account", "platform": "x", "id": "2",
+                                                         "handle": "user2"}) + b"\n")
+    ingest_paths(store, [tmp_path / "known.jsonl"])
+    fake = Fake({"/2/users/1/followers": [(200, {"data": [x_user(2), x_user(3)], "meta": {"result_count": 2}}, None)]})
+    for i in (1, 2, 3):
+        fake.routes[f"/2/users/{i}"] = [(200, {"data": x_user(i)}, None)]
+    for path in ("tweets", "following"):
+        fake.routes[f"/2/users/1/{path}"] = [(200, {"meta": {"result_count": 0}}, None)]
+    for i in (2, 3):
+        for path in ("tweets", "followers", "following"):
+            fake.routes[f"/2/users/{i}/{path}"] = [(200, {"meta": {"result_count": 0}}, None)]
+    summary, _ = run(store, tmp_path, X_ENV, fake, [Target("x", "1")], "x", max_accounts=3)
+    assert summary.collected == [("x", "1"), ("x", "2"), ("x", "3")]
+    assert summary.new_accounts == [("x", "1"), ("x", "3")]

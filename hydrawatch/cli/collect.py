@@ -21,8 +21,8 @@ def collect(platform: list[str] = typer.Option(None, "--platform",
             max_accounts: int = typer.Option(1000, "--max-accounts", min=1,
                                              help="Budget: accounts fetched at most (seeds included)."),
             since: str = typer.Option(None, "--since",
-                                      help="Score, link and nominate the accounts first seen since TIME "
-                                           "(default: when this crawl started)."),
+                                      help="Score, link and nominate only the new accounts first seen "
+                                           "since TIME (default: every account new to the store)."),
             out: Path = typer.Option(Path("collection"), "--out",
                                      help="Collection folder (raw pages); the same folder resumes a crawl."),
             dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and the request estimate."),
@@ -72,7 +72,7 @@ def collect(platform: list[str] = typer.Option(None, "--platform",
     summary = run(store, seeds, config)
     result = {"collect": summary.as_dict()}
     if after:
-        when = parse_time(since) if since else parse_time(summary.started_at)
+        when = parse_time(since) if since else None
         result["after"] = score_link_nominate(store, summary.new_accounts, since=when, top=nominate,
                                               min_score=min_score).as_dict()
     if as_json:

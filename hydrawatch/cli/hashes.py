@@ -29,12 +29,23 @@ def import_cmd(file: Path = typer.Argument(..., help="ThreatExchange local file 
 
 @hashes_app.command("match")
 def match_cmd(file: Path = typer.Argument(..., help="One 64-hex PDQ hash a line."),
-              fmt: Format = FormatOption, db: str = DbOption) -> None:
+              fmt: Format = FormatOption, db: str = DbOption,
+              cluster: str = typer.Option(None, "--cluster", metavar="ADDRESS",
+                                          help="Run on this Dask scheduler (the bank is split by rows)."),
+              workers: int = typer.Option(None, "--workers", metavar="N",
+                                          help="Run on a local Dask cluster of N worker processes.")) -> None:
     """Look up every hash of FILE in every bank (PDQ distance <= 31); a hash with no match
     gets one row with empty bank, hash and distance."""
     from hydrawatch.media.banks import match_file
 
-    result = match_file(store_for(db), file)
+    if cluster or workers:
+        from hydrawatch import cluster as dask_cluster
+        from hydrawatch.media.bankfile import read_query_file
+
+        with dask_cluster.client_for(cluster, workers) as client:
+            result = dask_cluster.match_hashes(store_for(db), read_query_file(file), client)
+    else:
+        result = match_file(store_for(db), file)
     rows = [{"query": e["query"], **m} for e in result for m in (e["matches"] or [{}])]
     emit(fmt, rows, {k: (lambda r, k=k: r.get(k)) for k in ("query", "bank", "hash", "distance")},
          json_rows=result)

@@ -79,11 +79,20 @@ def user_add(name: str = typer.Argument(..., help="User name."),
              role: str = typer.Option(..., "--role", help="contributor, reviewer or admin."),
              password_stdin: bool = typer.Option(False, "--password-stdin",
                                                  help="Read a password (web login) from the first line of stdin."),
+             exist_ok: bool = typer.Option(False, "--exist-ok",
+                                           help="A user of that name already in that organisation "
+                                                "with that role is fine (scripts that run twice)."),
              by: str = ByAdmin, db: str = DbOption) -> None:
     """Add a user to an organisation (admins only, --by ADMIN; passwords are stored as
     Argon2 hashes only). Without --by, only the first admin of a new store can be added."""
     from hydrawatch.verification import people as orgs
 
+    if exist_ok:
+        same = [u for u in orgs.list_users(store_for(db))
+                if u["name"] == name.strip() and u["org"] == org.strip() and u["role"] == role]
+        if same:
+            console().print(f"user {safe(name.strip())} already exists ({safe(role)} of {safe(org.strip())})")
+            return
     password = _password(password_stdin)
     if by is None:
         if role != "admin":

@@ -59,6 +59,7 @@ def collect(store, seeds: list[Target], config: CollectConfig, *, env: Mapping[s
         started_at = iso(db.get(Crawl, crawl_id).started_at)
         counts = st.counts(db, crawl_id)
         done = st.collected(db, crawl_id)
+        new = st.new_to_store(db, crawl_id, done)
     return CollectSummary(crawl_id=crawl_id, resumed=resumed, out=str(config.out), accounts=counts,
-                          fetched=crawler.fetched, recovered=recovered, new_accounts=done,
-                          started_at=started_at)
+                          fetched=crawler.fetched, recovered=recovered, collected=done,
+                          new_accounts=new, started_at=started_at)

@@ -24,26 +24,30 @@ class AfterSummary:
         return dict(self.__dict__)
 
 
-def score_link_nominate(store, new_accounts, *, since, top: int = 20, min_score: float = 0.5,
+def score_link_nominate(store, new_accounts, *, since=None, top: int = 20, min_score: float = 0.5,
                         progress: bool = False) -> AfterSummary:
-    """Link the accounts seen since ``since``, score (writing the new accounts' scores
-    only), then nominate the ``top`` new accounts scoring at least ``min_score``."""
+    """Link (with ``since`` = the earliest first activity among the new accounts, so every
+    one of them is in view), score (writing the new accounts' scores only), then nominate
+    the ``top`` new accounts scoring at least ``min_score``. ``since`` given: only the new
+    accounts first seen since then count."""
     from hydrawatch.linking.pipeline import link_store
     from hydrawatch.scoring.pipeline import score_store
     from hydrawatch.verification.review import nominate
     from hydrawatch.verification.roles import system
-
     from hydrawatch.timeutil import as_utc
 
     out = AfterSummary()
     new = set(map(tuple, new_accounts))
     with store.session(readonly=True) as db:
-        seen = {(p, a): f for p, a, f in db.execute(select(Account.platform, Account.account_id,
-                                                           Account.first_seen))}
+        seen = {(p, a): as_utc(f) for p, a, f in db.execute(select(Account.platform, Account.account_id,
+                                                                   Account.first_seen)) if (p, a) in new}
     if since is not None:
-        new = {k for k in new if seen.get(k) is not None and as_utc(seen[k]) >= as_utc(since)}
-    linked = link_store(store, since=since)
-    out.linked = {k: v for k, v in linked.__dict__.items() if k != "seconds"} if hasattr(linked, "__dict__") else {}
+        new = {k for k in new if seen.get(k) is not None and seen[k] >= as_utc(since)}
+    if not new:
+        return out
+    firsts = [seen[k] for k in new if seen.get(k) is not None]
+    linked = link_store(store, since=since or (min(firsts) if firsts else None))
+    out.linked = linked.as_dict() if hasattr(linked, "as_dict") else {}
     summary = score_store(store, progress=progress, only=new)
     out.scored = summary.accounts_scored
     with store.session(readonly=True) as db:

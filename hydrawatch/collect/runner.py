@@ -50,11 +50,13 @@ class CollectSummary:
     accounts: dict = field(default_factory=dict)     # per platform: by state, and pages
     fetched: int = 0                                 # pages fetched by this run
     recovered: int = 0                               # pages found on disk, recorded now
-    new_accounts: list = field(default_factory=list)  # (platform, id) collected (done)
+    collected: list = field(default_factory=list)    # (platform, id) fetched in full (done)
+    new_accounts: list = field(default_factory=list)  # ... of those, the ones the store did not know
     started_at: str = ""
 
     def as_dict(self) -> dict:
         d = dict(self.__dict__)
+        d["collected"] = len(self.collected)
         d["new_accounts"] = len(self.new_accounts)
         return d
 
@@ -86,7 +88,7 @@ class Crawler:
         with self.store.session() as db:
             crawl_id, resumed = st.open_crawl(db, str(Path(cfg.out).resolve()), {
                 "hops": cfg.hops, "max_accounts": cfg.max_accounts, "platforms": list(cfg.platforms),
-                "limits": cfg.limits.__dict__})
+                "limits": cfg.limits.__dict__, "accounts_before": st.last_account_id(db)})
             for seed in [] if resumed else seeds:   # a resumed crawl keeps the seeds it began with
                 if seed.platform in self.fetchers:
                     st.add_seed(db, crawl_id, seed.platform, seed.account_id, seed.handle)

@@ -83,7 +83,7 @@ def sim_collect(world_dir, store, *, seeds: list[str], budget: int, out, hops: i
 
     res = SimCollectResult(seeds=len(seeds), budget=budget, requests=requests, nominated=after.nominated,
                            pages=sum(c["pages"] for c in summary.accounts.values()),
-                           collected_accounts=len(summary.new_accounts))
+                           collected_accounts=len(summary.collected))
     accounts = truth["accounts"]
     seed_set = set(seeds)
     movement = {k for k, a in accounts.items() if a["movement"]} - seed_set
@@ -94,7 +94,7 @@ def sim_collect(world_dir, store, *, seeds: list[str], budget: int, out, hops: i
     for p, src, dst in _follows(world.data):
         graph.setdefault(f"{p}:{src}", set()).add(f"{p}:{dst}")
         graph.setdefault(f"{p}:{dst}", set()).add(f"{p}:{src}")
-    done = {f"{p}:{a}" for p, a in summary.new_accounts}
+    done = {f"{p}:{a}" for p, a in summary.collected}
     res.movement = len(movement)
     res.reachable = len(movement & _reachable(graph, seeds, hops))
     res.collected = len(movement & done)

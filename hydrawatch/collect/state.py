@@ -35,6 +35,19 @@ def open_crawl(db, name: str, config: dict) -> tuple[int, bool]:
     return crawl.id, False
 
 
+def last_account_id(db) -> int:
+    """The store's highest account row id: accounts above it are new to the store."""
+    return int(db.scalar(select(func.max(Account.id))) or 0)
+
+
+def new_to_store(db, crawl_id: int, keys) -> list[tuple[str, str]]:
+    """The accounts among ``keys`` the store did not know when the crawl began."""
+    before = (db.get(Crawl, crawl_id).config or {}).get("accounts_before", 0)
+    wanted = set(map(tuple, keys))
+    rows = db.execute(select(Account.platform, Account.account_id).where(Account.id > before))
+    return sorted(k for k in map(tuple, rows) if k in wanted)
+
+
 def finish_crawl(db, crawl_id: int) -> None:
     db.get(Crawl, crawl_id).finished_at = utcnow()
 

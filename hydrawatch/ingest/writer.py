@@ -15,7 +15,7 @@ import orjson
 import functools
 import operator
 
-from sqlalchemy import JSON, DateTime, case, func
+from sqlalchemy import JSON, Column, DateTime, MetaData, Table, case, func, select, true
 from sqlalchemy.orm import Session
 
 from hydrawatch.platforms.base import norm_handle  # one normal form for every platform's handles
@@ -27,6 +27,12 @@ POST_FIELDS = ("account_id", "created_at", "text", "lang", "hashtags", "mentions
                "reshare_of_post", "reshare_of_account", "reply_to_post", "reply_to_account",
                "quote_of_post", "quote_of_account", "observed_at", "extra")
 EDGE_OF = {"reshare_of": "reshares", "reply_to": "replies", "quote_of": "quotes"}
+
+# The bulk path: each batch is loaded into an index-free temporary staging table
+# (PostgreSQL ``COPY``; SQLite one prepared executemany) and merged into the store with
+# one set-based ``INSERT ... SELECT ... ON CONFLICT`` per table, with the very same
+# conflict rules as the row path (``_many``). False: the row path (the tests compare them).
+BULK = True
 
 
 
@@ -42,8 +48,10 @@ class BatchWriter:
     """Collects records and writes them in batches of ``batch_size``."""
 
     def __init__(self, db: Session, ingest_time: datetime, batch_size: int = 20000,
-                 on_flush=None):
+                 on_flush=None, bulk: bool | None = None):
         self.db = db
+        self.bulk = BULK if bulk is None else bulk
+        self._stages: dict[str, Table] = {}
         self.on_flush = on_flush  # called after each batch is written
         self.dialect = db.get_bind().dialect.name
         self.now = ingest_time
@@ -177,6 +185,83 @@ class BatchWriter:
             from sqlalchemy.dialects.sqlite import insert
         return insert(table)
 
+    def _write(self, stmt, rows: list[dict]) -> None:
+        (self._bulk if self.bulk else self._many)(stmt, rows)
+
+    # -- the bulk path -----------------------------------------------------------------
+
+    def _stage(self, table: Table, keys: list[str]) -> Table:
+        """An index-free temporary table with ``keys`` columns of ``table``, emptied."""
+        name = f"_stage_{table.name}_{len(keys)}"
+        stage = self._stages.get(name)
+        cursor = self.db.connection().connection.cursor()
+        try:
+            if stage is None:
+                cols = ", ".join(keys)
+                if self.dialect == "postgresql":
+                    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ON COMMIT DROP "
+                                   f"AS SELECT {cols} FROM {table.name} WITH NO DATA")
+                else:
+                    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} "
+                                   f"AS SELECT {cols} FROM {table.name} WHERE 0")
+                stage = Table(name, MetaData(), *[Column(k, table.c[k].type) for k in keys])
+                self._stages[name] = stage
+            cursor.execute(f"DELETE FROM {name}")
+        finally:
+            cursor.close()
+        return stage
+
+    def _columns(self, table: Table, keys: list[str], rows: list[dict]) -> list[tuple]:
+        """Rows as tuples in ``keys`` order, time and JSON columns converted."""
+        return list(map(self._row_maker(table, tuple(keys)), rows))
+
+    def _row_maker(self, table: Table, keys: tuple):
+        """A function dict row -> tuple for these columns, generated once: one Python call
+        per row instead of a loop over its columns."""
+        cache_key = (self.dialect, table.name, keys)
+        maker = _MAKERS.get(cache_key)
+        if maker is None:
+            env = {}
+            parts = []
+            for i, k in enumerate(keys):
+                f = self._converter(table.c[k].type)
+                if f is None:
+                    parts.append(f"r[{k!r}]")
+                else:
+                    env[f"f{i}"] = f
+                    parts.append(f"(None if (v{i} := r[{k!r}]) is None else f{i}(v{i}))")
+            src = f"lambda r: ({', '.join(parts)},)"
+            maker = _MAKERS[cache_key] = eval(src, env)  # noqa: S307 - our own column names
+        return maker
+
+    def _bulk(self, stmt, rows: list[dict]) -> None:
+        """Load ``rows`` into a staging table, then one ``INSERT ... SELECT`` carrying the
+        statement's ``ON CONFLICT`` clause, in key order (a stable lock order)."""
+        if not rows:
+            return
+        table = stmt.table
+        keys = list(rows[0])
+        stage = self._stage(table, keys)
+        params = self._columns(table, keys, rows)
+        cursor = self.db.connection().connection.cursor()
+        try:
+            if self.dialect == "postgresql":
+                with cursor.copy(f"COPY {stage.name} ({', '.join(keys)}) FROM STDIN") as copy:
+                    for row in params:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" * len(keys))
+                cursor.executemany(f"INSERT INTO {stage.name} ({', '.join(keys)}) "
+                                   f"VALUES ({marks})", params)
+            order = [stage.c[k] for k in _conflict_keys(stmt) if k in stage.c]
+            source = select(*[stage.c[k] for k in keys]).where(true()).order_by(*order)
+            merged = _from_select(stmt, keys, source)
+            cursor.execute(*_compiled(merged, self.db.get_bind().dialect))
+        finally:
+            cursor.close()
+
+    # -- the row path ------------------------------------------------------------------
+
     def _many(self, stmt, rows: list[dict]) -> None:
         """executemany on the raw DBAPI cursor, in the session's transaction. SQLAlchemy's
         per-row parameter processing cost more than the database itself on this path, so
@@ -228,7 +313,7 @@ class BatchWriter:
         if self.handles:
             ins = self._insert(Handle.__table__)
             t = Handle.__table__.c
-            self._many(ins.on_conflict_do_update(
+            self._write(ins.on_conflict_do_update(
                 index_elements=["platform", "account_id", "handle_norm"],
                 set_={"first_seen": self._least(t.first_seen, ins.excluded.first_seen),
                       "last_seen": self._greatest(t.last_seen, ins.excluded.last_seen)}),
@@ -236,14 +321,14 @@ class BatchWriter:
         if self.posts:
             ins = self._insert(Post.__table__)
             t = Post.__table__.c
-            self._many(ins.on_conflict_do_update(
+            self._write(ins.on_conflict_do_update(
                 index_elements=["platform", "post_id"],
                 set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f)) for f in POST_FIELDS}),
                 list(self.posts.values()))
         if self.media:
             ins = self._insert(Media.__table__)
             t = Media.__table__.c
-            self._many(ins.on_conflict_do_update(
+            self._write(ins.on_conflict_do_update(
                 index_elements=["platform", "post_id", "position"],
                 set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f))
                       for f in ("kind", "url", "pdq", "account_id")}),
@@ -251,13 +336,13 @@ class BatchWriter:
         if self.edges:
             ins = self._insert(Edge.__table__)
             t = Edge.__table__.c
-            self._many(ins.on_conflict_do_update(
+            self._write(ins.on_conflict_do_update(
                 index_elements=["platform", "src", "dst", "type", "post_id"],
                 set_={"observed_at": self._least(t.observed_at, ins.excluded.observed_at)}),
                 list(self.edges.values()))
         if self.statuses:
             ins = self._insert(Status.__table__)
-            self._many(ins.on_conflict_do_nothing(), list(self.statuses.values()))
+            self._write(ins.on_conflict_do_nothing(), list(self.statuses.values()))
             self._apply_statuses()
         self._reset()
         if self.on_flush is not None:
@@ -288,16 +373,16 @@ class BatchWriter:
             set_["observed_at"] = self._greatest(t.observed_at, exc.observed_at)
             set_["first_seen"] = self._least(t.first_seen, exc.first_seen)
             set_["last_seen"] = self._greatest(t.last_seen, exc.last_seen)
-            self._many(ins.on_conflict_do_update(index_elements=["platform", "account_id"],
+            self._write(ins.on_conflict_do_update(index_elements=["platform", "account_id"],
                                                  set_=set_), full)
         if seen_only:
             ins = self._insert(Account.__table__)
-            self._many(ins.on_conflict_do_update(
+            self._write(ins.on_conflict_do_update(
                 index_elements=["platform", "account_id"],
                 set_={"first_seen": self._least(t.first_seen, ins.excluded.first_seen),
                       "last_seen": self._greatest(t.last_seen, ins.excluded.last_seen)}), seen_only)
         if stubs:
-            self._many(self._insert(Account.__table__).on_conflict_do_nothing(), stubs)
+            self._write(self._insert(Account.__table__).on_conflict_do_nothing(), stubs)
 
     def _apply_statuses(self) -> None:
         """Set accounts.status to the newest observation with an id. Handle-only
@@ -316,8 +401,19 @@ class BatchWriter:
                                         for (p, a), r in sorted(latest.items())])
 
 
-@functools.lru_cache(maxsize=1 << 16)  # many rows share a time (pages, ingest time)
+_MAKERS: dict = {}
+_UTC = timezone.utc
+
+
 def _sqlite_time(v: datetime) -> str:
+    if v.tzinfo is _UTC:  # the common case, formatted without a cache (2x isoformat)
+        return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (v.year, v.month, v.day, v.hour, v.minute,
+                                                       v.second, v.microsecond)
+    return _sqlite_time_any(v)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # many rows share a time (pages, ingest time)
+def _sqlite_time_any(v: datetime) -> str:
     # SQLAlchemy's SQLite DATETIME storage: naive 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC here),
     # always with microseconds so that the strings compare in time order.
     if v.tzinfo is not None:
@@ -331,3 +427,29 @@ def _json_text(v) -> str:
 
 def _key3(row: dict):
     return (row["platform"], row["account_id"], row["handle_norm"])
+
+
+def _conflict_keys(stmt) -> list[str]:
+    """The ``index_elements`` of an ``ON CONFLICT`` statement (else the table's unique key)."""
+    post = stmt._post_values_clause
+    elems = getattr(post, "inferred_target_elements", None) if post is not None else None
+    if elems:
+        return [e if isinstance(e, str) else e.name for e in elems]
+    for cons in stmt.table.constraints:
+        if cons.__class__.__name__ == "UniqueConstraint":
+            return [c.name for c in cons.columns]
+    return []
+
+
+def _from_select(stmt, keys: list[str], source):
+    """The same dialect insert with the same ``ON CONFLICT`` clause, fed by ``source``."""
+    merged = stmt.__class__(stmt.table).from_select(keys, source)
+    merged._post_values_clause = stmt._post_values_clause
+    return merged
+
+
+def _compiled(stmt, dialect) -> tuple:
+    compiled = stmt.compile(dialect=dialect)
+    if compiled.positiontup is not None:
+        return str(compiled), tuple(compiled.params[n] for n in compiled.positiontup)
+    return str(compiled), compiled.params
