@@ -59,12 +59,13 @@ def main() -> None:
                       limits=Limits(posts_pages=1, list_pages=5))
     t2 = time.perf_counter()
     d = res.as_dict()
-    d.update(world_seed=args.seed, accounts=args.accounts, movement_total=len(movement),
+    world_seed, n_accounts = truth.get("seed", args.seed), len(truth["accounts"])
+    d.update(world_seed=world_seed, accounts=n_accounts, movement_total=len(movement),
              seconds_world=round(t1 - t0, 1), seconds_collect_score=round(t2 - t1, 1))
     if args.json:
         print(json.dumps(d, indent=1))
         return
-    print(f"world seed {args.seed}: {args.accounts} accounts, movement {len(movement)} "
+    print(f"world seed {world_seed}: {n_accounts} accounts, movement {len(movement)} "
           f"({res.seeds} seeds), budget {budget} accounts, {args.hops} hops")
     print(f"collected {res.collected_accounts} accounts in {res.requests} requests ({res.pages} pages kept)")
     print(f"movement collected: {res.collected}/{res.movement} = {d['share_collected']:.1%} "

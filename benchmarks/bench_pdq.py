@@ -70,6 +70,9 @@ def main() -> None:
           f"(peak RSS {rss_mb():,.0f} MB, {rss_mb() - base_rss:,.0f} MB over the bank), build {build_s:.1f}s")
     print(f"index: {len(queries) / wall:,.0f} q/s wall, {len(queries) / cpu:,.0f} q/s per CPU-second, "
           f"{len(qi):,} hits")
+    _, ewall, ecpu = timed(index._search_each, queries[:2000], 31)
+    print(f"per-query search (the path for < 64 queries): {2000 / ecpu:,.0f} q/s per CPU-second "
+          f"(batched / per-query: {(len(queries) / cpu) / (2000 / ecpu):.2f}x)")
     sample = queries[:args.brute]
     brute_force(bank[:10], sample[:1], 31)  # compile
     (bq, bb, bd), bwall, bcpu = timed(brute_force, bank, sample, 31)

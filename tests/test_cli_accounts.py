@@ -105,6 +105,9 @@ def test_commands_taking_an_account_share_the_syntax(world, db_url, capsys):
     assert code == 0 and [c["account_id"] for c in json.loads(out)] == ["100"]
     code, out, err = _cli(capsys, db_url, "case", "show", "x:@ember_path", "--format", "json")
     assert code == 0 and json.loads(out)["account_id"] == "100"
+    code, out, err = _cli(capsys, db_url, "evidence", "capture", "@ember_path", "--post", "x:1001",
+                          "--by", "root")
+    assert code == 0 and "evidence" in out, err
     code, out, err = _cli(capsys, db_url, "explain", "@ember_path")
     assert code == 0 and "x:100" in out
     code, out, err = _cli(capsys, db_url, "appeal", "submit", "x.com/ember_path", "--contact",
@@ -115,5 +118,7 @@ def test_commands_taking_an_account_share_the_syntax(world, db_url, capsys):
         code, out, err = _cli(capsys, db_url, *args)
         assert code == 1 and out == "" and len(err.splitlines()) == 1, (args, err)
         assert err.startswith("error: handle @twice is ambiguous"), err
+    code, out, err = _cli(capsys, db_url, "families", "--account", "@ember_path", "--format", "json")
+    assert code == 0 and json.loads(out) == [], err  # no re-entries in this world
     code, out, err = _cli(capsys, db_url, "explain", "x:@nobody")
     assert code == 1 and err.startswith("error: no account with handle @nobody on x")

@@ -198,9 +198,16 @@ def test_find_links_ranks_and_keeps_one_link_per_successor():
                   "created": 2 * H, "followers": list(range(100, 110))}])
     res = find_links(new, batch(OLD + [twin]), n_ids=1000)
     assert sorted(res.rank.tolist()) == list(range(1, len(res.rank) + 1))
-    assert (res.confidence >= res.threshold).sum() == 1
     best = int(np.argmin(res.rank))
-    assert res.reasons[best] and not np.isnan(res.linkable_at[best])
+    # the twin looks exactly as much like the new account (same name, same avatar, a
+    # handle one number away): not an automatic link to either, the best one for review
+    assert (res.confidence >= res.threshold).sum() == 0
+    assert res.suggested().tolist() == (res.rank == 1).tolist() and res.reasons[best]
+    # without the twin, the same account is an automatic link, dated
+    res = find_links(new, batch(OLD), n_ids=1000)
+    best = int(np.argmin(res.rank))
+    assert (res.confidence >= res.threshold).sum() == 1 and res.accepted()[best]
+    assert not np.isnan(res.linkable_at[best])
 
 
 def test_candidates_in_chunks_equal_candidates_at_once(monkeypatch):

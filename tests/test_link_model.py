@@ -134,8 +134,9 @@ def test_identity_evidence_needs_more_than_a_handle_or_one_shared_followee():
     x[:, F["content_sim"]] = 0.9                     # the same topic is not identity
     x[1, F["following_shared"]] = np.log1p(1)
     x[2, F["following_shared"]] = np.log1p(2)
-    x[3, F["followers_shared"]] = np.log1p(1)
-    assert identity_evidence(x).tolist() == [False, False, True, True]
+    x[3, F["followers_shared"]] = np.log1p(5)           # who follows it is its audience's doing
+    x[3, F["followers_frac"]] = 0.5
+    assert identity_evidence(x).tolist() == [False, False, True, False]
     # not even a followee that no other suspended account follows (a spam look-alike's decoy)
     x[1, F["following_aa"]] = np.log1p(1 / np.log(2))
     assert not identity_evidence(x)[1]
@@ -154,5 +155,33 @@ def test_a_shared_name_or_avatar_is_evidence_only_when_rare():
     assert identity_evidence(x).tolist() == [False, True]
     x[:, F["name_rare"]] = 0.0
     x[:, F["avatar_match"]] = 1.0
+    x[:, F["avatar_sim"]] = 1.0
     x[:, F["avatar_rare"]] = [0.1, 0.9]                 # a default avatar vs a personal photo
     assert identity_evidence(x).tolist() == [False, True]
+
+
+def test_a_name_or_bio_must_be_near_identical_as_well_as_rare():
+    x = np.zeros((2, len(FEATURES)))
+    F = {f: i for i, f in enumerate(FEATURES)}
+    x[:, F["bio_sim"]] = [0.6, 0.95]                    # reads alike vs the same bio
+    x[:, F["bio_rare"]] = x[:, F["bio_sim"]] * 0.9      # both rare
+    assert identity_evidence(x).tolist() == [False, True]
+
+
+def test_a_rival_with_as_much_identity_evidence_keeps_a_pair_from_auto_linking():
+    from hydrawatch.linking.model import default_model
+
+    m = default_model()
+    F = {f: i for i, f in enumerate(FEATURES)}
+    x = np.zeros((3, len(FEATURES)))
+    x[:, F["handle_sim"]] = 0.9
+    x[:, F["skeleton_eq"]] = 1.0
+    x[:, F["name_sim"]] = 1.0
+    x[:, F["name_rare"]] = 0.8                          # siblings sharing one rare name
+    x[0, F["following_shared"]] = np.log1p(12)          # more community overlap, same identity
+    x[2, F["handle_sim"]] = 1.0                         # a third pair, alone for its new account
+    q = np.array([0, 0, 1])
+    ok = m.eligible(x, q)
+    assert ok.tolist() == [False, False, True]
+    capped = m.cap(np.array([0.99, 0.95, 0.99]), x, q)
+    assert capped[0] < m.threshold and capped[1] < m.threshold and capped[2] == 0.99

@@ -68,9 +68,9 @@ def test_stance_reporting_and_criticism_are_not_endorsement():
 
 
 def test_a_slogan_containing_a_cue_word_is_not_criticism_of_itself():
-    pack = PolicyPack(name="m", phrases=["we will never kneel"])
+    pack = PolicyPack(name="m", phrases=["no shame in the oath"])
     m = content.PolicyMatcher(compile_policy([pack]))
-    a = content.analyse_posts(batch(["We will NEVER kneel!", "never kneel to them, we will never kneel"]), m)
+    a = content.analyse_posts(batch(["No SHAME in the oath!", "shame on them, no shame in the oath"]), m)
     assert a.policy.tolist() == [True, True]
     assert a.critical.tolist() == [False, True]
 

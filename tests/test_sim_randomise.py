@@ -35,3 +35,24 @@ def test_pools_and_bad_regime():
     assert name_pool(3, 50) == name_pool(3, 50) != name_pool(4, 50)
     with pytest.raises(ConfigError):
         randomise(1, "test")
+
+
+def test_worlds_word_reports_counter_speech_and_shout_outs_their_own_way():
+    import random
+
+    from hydrawatch.sim import text as T
+    from hydrawatch.sim.style import TextStyle
+
+    assert randomise(7, "eval")["text_style"] == randomise(7, "eval")["text_style"] > 0
+    assert WorldParams().text_style == 0  # the presets keep the templates
+    a, b = TextStyle.draw(1), TextStyle.draw(2)
+    assert a.choices != b.choices
+    texts = {TextStyle.draw(s).apply("New account, the old one @new_account7 was suspended. "
+                                     "Follow back! #EmberOath https://x.example/New-account", "en",
+                                     random.Random(0)) for s in range(1, 30)}
+    assert len(texts) > 5
+    for t in texts:  # handles, hashtags and URLs are never reworded
+        assert "@new_account7" in t and "#EmberOath" in t and "https://x.example/New-account" in t
+    rng = random.Random(3)
+    worded = {TextStyle.draw(s).apply(T.counter_post(random.Random(5), "en"), "en", rng) for s in range(1, 30)}
+    assert len(worded) > 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hydrawatch.cli.app import DbOption, app
+from hydrawatch.cli.app import ACCOUNT_HELP, DbOption, app
 from hydrawatch.cli.common import print_json, store_for
 from hydrawatch.cli.output import console, safe
 
@@ -13,14 +13,17 @@ app.add_typer(evidence_app, name="evidence")
 
 
 @evidence_app.command("capture")
-def capture(case: int = typer.Argument(..., help="Case id."),
+def capture(case: str = typer.Argument(..., help="Case id, or the account (" + ACCOUNT_HELP + ")"),
             post: str = typer.Option(..., "--post", help="The post, PLATFORM:ID."),
             by: str = typer.Option(..., "--by", help="The capturing user."),
             db: str = DbOption) -> None:
     """Snapshot a post (and its author) from the store as evidence of a case."""
     from hydrawatch.verification import evidence
 
-    ev = evidence.capture_post(store_for(db), case, post, by_user=by)
+    from hydrawatch.cli.review import case_id
+
+    store = store_for(db)
+    ev = evidence.capture_post(store, case_id(store, case), post, by_user=by)
     console().print(f"evidence {ev.id} ({safe(ev.kind)} {safe(ev.ref)}) sha256 {ev.sha256}",
                     highlight=False)
 

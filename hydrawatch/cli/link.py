@@ -26,7 +26,11 @@ def link(db: str = DbOption,
          since: str = typer.Option(None, "--since",
                                    help="Only link accounts first seen (or created) at or after "
                                         "this ISO time; the run costs time in proportion to them."),
-         no_run: bool = typer.Option(False, "--no-run", help="Only list the stored links.")) -> None:
+         no_run: bool = typer.Option(False, "--no-run", help="Only list the stored links."),
+         calibrate: bool = typer.Option(False, "--calibrate",
+                                        help="Re-estimate the field weights on this store's own candidate "
+                                             "pairs (EM from the shipped defaults; reviewers' confirmed and "
+                                             "rejected links count as labels).")) -> None:
     """Link new accounts to the suspended accounts they replace (re-entries), then list the
     links at or above the threshold."""
     from hydrawatch.linking.pipeline import link_store, list_links
@@ -38,7 +42,7 @@ def link(db: str = DbOption,
         except ValueError as exc:
             raise InputError(f"--since: not a time: {quote(since)}") from exc
     store = store_for(db)
-    summary = None if no_run else link_store(store, since=since)
+    summary = None if no_run else link_store(store, since=since, calibrate=calibrate)
     rows = list_links(store, min_confidence=min_confidence)
     if summary is not None and fmt is Format.table:  # json/csv: nothing but the data
         console(stderr=True).print(
@@ -46,6 +50,10 @@ def link(db: str = DbOption,
             f"{summary.candidates:,} candidate pairs, {summary.links:,} links, "
             f"{summary.suggested:,} for review (`hydrawatch link-review`), "
             f"{summary.cases_opened:,} cases opened ({summary.seconds:.1f} s)")
+        for platform, cal in summary.calibration.items():
+            console(stderr=True).print(
+                f"{platform}: field weights calibrated on {cal['pairs']:,} pairs ({cal['labelled']} reviewed): "
+                + ", ".join(f"{k} x{v:.2f}" for k, v in cal["alpha"].items()))
     emit(fmt, rows, {"successor": lambda r: _name(r["successor"]),
                      "predecessor": lambda r: _name(r["predecessor"]),
                      "confidence": lambda r: f"{r['confidence']:.3f}",
@@ -60,12 +68,20 @@ def families(db: str = DbOption,
              fmt: Format = FormatOption,
              min_confidence: float = typer.Option(None, "--min-confidence",
                                                   help="Links at or above this confidence join "
-                                                       "a family (default: the threshold).")) -> None:
+                                                       "a family (default: the threshold)."),
+             account: str = typer.Option(None, "--account",
+                                         help="Only the family of this account. " + ACCOUNT_HELP)) -> None:
     """Hydra families: chains of linked accounts, oldest first, with each one's status."""
     from hydrawatch.linking.pipeline import list_families
 
-    fams = list_families(store_for(db), min_confidence=min_confidence)
+    store = store_for(db)
+    fams = list_families(store, min_confidence=min_confidence)
     numbered = [dict(f, n=n) for n, f in enumerate(fams, 1)]
+    if account is not None:
+        platform, account_id = resolve(store, account)
+        numbered = [f for f in numbered if f["platform"] == platform
+                    and any(a["id"] == account_id for a in f["accounts"])]
+        fams = [{k: v for k, v in f.items() if k != "n"} for f in numbered]
     emit(fmt, numbered, {
         "#": lambda f: f["n"], "platform": lambda f: f["platform"], "size": lambda f: f["size"],
         "first seen": lambda f: f["first_seen"], "last seen": lambda f: f["last_seen"],

@@ -54,7 +54,7 @@ def nominate(account: str = typer.Argument(..., help=ACCOUNT_HELP),
 
 
 @app.command("review")
-def review_cmd(case: int = typer.Argument(..., help="Case id."),
+def review_cmd(case: str = typer.Argument(..., help="Case id, or the account (" + ACCOUNT_HELP + ")"),
                by: str = typer.Option(..., "--by", help="The reviewing user."),
                verdict: str = typer.Option(..., "--verdict", help="confirm, reject or unsure."),
                category: str = typer.Option(None, "--category", help="Category (needed to confirm)."),
@@ -66,7 +66,8 @@ def review_cmd(case: int = typer.Argument(..., help="Case id."),
     from hydrawatch.verification import review
     from hydrawatch.verification.rules import load_rule
 
-    res = review.cast_vote(store_for(db), case, by_user=by, verdict=verdict, category=category,
+    store = store_for(db)
+    res = review.cast_vote(store, case_id(store, case), by_user=by, verdict=verdict, category=category,
                            evidence_ids=_ints(evidence), note=note, rule=load_rule(rules))
     console().print(f"vote {res.review_id} stored; case {res.case_id} is {res.state} "
                     f"({safe(res.reason)})")
@@ -109,7 +110,7 @@ def case_show(case: str = typer.Argument(..., help="Case id, or the account (" +
     from hydrawatch.verification import views as case_views
 
     store = store_for(db)
-    view = case_views.case_view(store, _case_id(store, case), viewer=as_user, with_content=content)
+    view = case_views.case_view(store, case_id(store, case), viewer=as_user, with_content=content)
     if fmt is ShowFormat.json:
         print_json(view)
         return
@@ -133,7 +134,7 @@ def case_show(case: str = typer.Argument(..., help="Case id, or the account (" +
         con.print(f"  appeal {a['id']} {a['state']} {safe(a['note'] or '')}")
 
 
-def _case_id(store, case: str) -> int:
+def case_id(store, case: str) -> int:
     """A case id, or the id of the case of the account ``case`` names."""
     from sqlalchemy import select
 
@@ -144,11 +145,11 @@ def _case_id(store, case: str) -> int:
         return int(case)
     platform, account_id = resolve(store, case)
     with store.session(readonly=True) as sess:
-        case_id = sess.scalar(select(Case.id).where(Case.platform == platform,
-                                                    Case.account_id == account_id))
-    if case_id is None:
+        found = sess.scalar(select(Case.id).where(Case.platform == platform,
+                                                  Case.account_id == account_id))
+    if found is None:
         raise NotFound(f"{platform}:{account_id} has no case (nominate it first)")
-    return case_id
+    return found
 
 
 @case_app.command("known-answer")

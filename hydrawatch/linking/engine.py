@@ -37,6 +37,7 @@ class LinkResult:
     threshold: float
     suggest: float = 1.0     # pairs in [suggest, threshold) go to the review queue
     weights: list[dict] | None = None  # per pair: LinkModel.explain
+    calibration: dict | None = None    # calibrate.calibrate's summary, when run
 
     def accepted(self) -> np.ndarray:
         return self.confidence >= self.threshold
@@ -60,12 +61,15 @@ def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
                index: SuspendedIndex | None = None, model: LinkModel | None = None,
                keep: int = KEEP_PER_SUCCESSOR, date_links: bool = True,
                prepare: Callable[[np.ndarray], None] | None = None,
-               freq: Frequencies | None = None) -> LinkResult:
+               freq: Frequencies | None = None, calibrate: bool = False,
+               decisions: dict[tuple[str, str], int] | None = None) -> LinkResult:
     """Link each account of ``new`` to the suspended account it most likely replaces.
     ``prepare(rows)``, when given, is called with the suspended rows that became
     candidates before features are computed (the store loads their posts then).
     ``freq``: how common names, bios and avatars are in the store (default: counted
-    over the two batches)."""
+    over the two batches). ``calibrate``: re-estimate the field weights on these candidate
+    pairs first (calibrate.py, EM from the shipped defaults); ``decisions`` — reviewer
+    verdicts by (new id, suspended id), 1 confirmed, 0 rejected — are its labels."""
     model = model or default_model()
     index = index or SuspendedIndex(suspended, n_ids)
     cand = index.candidates(new)
@@ -75,9 +79,18 @@ def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     if freq.avatar_near is None:
         freq.avatar_near = avatar_density(index, suspended, np.unique(cand.s))
     x = pair_features(new, suspended, cand.q, cand.s, n_ids, freq)
+    calibration = None
+    if calibrate:
+        from hydrawatch.linking.calibrate import calibrate as em
+
+        labels = None
+        if decisions:
+            labels = np.array([decisions.get((new.ids[i], suspended.ids[j]), np.nan)
+                               for i, j in zip(cand.q.tolist(), cand.s.tolist())], float)
+        model, calibration = em(model, x, cand.q, cand.s, labels)
     base = model.base_logit(x)
     riv = rivals(cand.q, cand.s, base)
-    conf = model.cap(model.confidence(base, riv), x)
+    conf = model.cap(model.confidence(base, riv), x, cand.q)
     order, rank = rank_within(cand.q, conf)
     # A new account replaces one account: only its best candidate can be a link. The
     # runners-up stay (for review and MRR) just under the threshold at most.
@@ -95,7 +108,7 @@ def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     reasons = [pair_reasons(new, suspended, int(q[k]), int(s[k]), x[k], int(src[k])) + [weight_line(weights[k])]
                for k in range(len(q))]
     return LinkResult(q, s, conf, rank, src, x, linkable, reasons, len(cand.q), model.threshold,
-                      model.suggest_threshold, weights)
+                      model.suggest_threshold, weights, calibration)
 
 
 def avatar_density(index: SuspendedIndex, suspended: AccountBatch, rows: np.ndarray) -> np.ndarray:

@@ -281,21 +281,40 @@ def latest_suspension(q: np.ndarray, sus_at: np.ndarray) -> np.ndarray:
     return out
 
 
+NEAR_IDENTICAL = 0.9      # a display name or bio this similar (and rare) is the same person's
+AVATAR_NEAR = 1.0 - 16 / 128  # avatar_sim of a near copy (PDQ distance <= 16)
+
+
+def _rarity(x: np.ndarray, rare: str, sim: str) -> np.ndarray:
+    """The rarity factor of a rarity-weighted similarity column (rare = sim x rarity)."""
+    f = {name: i for i, name in enumerate(FEATURES)}
+    s = np.nan_to_num(x[:, f[sim]])
+    return np.where(s > 0, np.nan_to_num(x[:, f[rare]]) / np.maximum(s, 1e-9), 0.0)
+
+
 def identity_evidence(x: np.ndarray) -> np.ndarray:
-    """Per feature row: is there evidence of the same owner beyond the handle — a matching
-    avatar, a shared follower or two shared followees, a near-identical display name or bio, or a
-    shout-out? A look-alike handle (and posts on the same topic) alone is never a link:
-    that is what a decoy or a spam cluster looks like. One shared followee is not enough
-    even when no other suspended account follows it: on evaluation world 7 that let two
-    look-alike decoys of spam accounts through."""
+    """Per feature row: is there evidence of the *same owner* beyond the handle, of a kind a
+    look-alike does not get for free? Without it a pair can reach the review queue, never
+    an automatic link. It counts:
+
+    - a **rare, near-identical** avatar (PDQ distance <= 16, shared by few accounts), display
+      name or bio (similarity >= 0.9 and rare in the store): a common name, a movement logo,
+      a default avatar or a bio that merely reads alike is no identity;
+    - a shout-out (the new account's posts mention a handle the old one held);
+    - two or more shared **followees**: whom an account follows is its owner's choice.
+
+    Returning **followers** alone are not counted: who follows an account is its audience's
+    doing, and a look-alike handle draws the victim's community too (issue 13's decoys were
+    auto-linked on a variant handle plus a few such followers). They still weigh in the
+    model's score and can carry a pair into the review queue.
+    """
     f = {name: x[:, i] for i, name in enumerate(FEATURES)}
+    avatar = ((np.nan_to_num(f["avatar_sim"]) >= AVATAR_NEAR)
+              & (_rarity(x, "avatar_rare", "avatar_sim") >= RARE_ENOUGH))
+    name = (np.nan_to_num(f["name_sim"]) >= NEAR_IDENTICAL) & (_rarity(x, "name_rare", "name_sim") >= RARE_ENOUGH)
+    bio = (np.nan_to_num(f["bio_sim"]) >= NEAR_IDENTICAL) & (_rarity(x, "bio_rare", "bio_sim") >= RARE_ENOUGH)
     # one shared followee is common ground (popular accounts), two are a pattern
-    # a shared name, bio or avatar counts only when it is rare in the store (RARE_ENOUGH)
-    return (((f["avatar_match"] > 0) & (f["avatar_rare"] >= RARE_ENOUGH * 0.75))
-            | (f["followers_shared"] > 0)
-            | (f["following_shared"] >= np.log1p(2) - 1e-9)
-            | (f["name_rare"] >= 0.85 * RARE_ENOUGH) | (f["bio_rare"] >= 0.85 * RARE_ENOUGH)
-            | (f["shoutout"] > 0))
+    return avatar | name | bio | (f["shoutout"] > 0) | (f["following_shared"] >= np.log1p(2) - 1e-9)
 
 
 def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.ndarray,

@@ -55,6 +55,11 @@ CONTEXT_BOUNDS = (NON_NEGATIVE, NON_NEGATIVE, NON_NEGATIVE, (-np.inf, np.inf), N
 # Fields: how a link's log-odds are explained (LinkModel.explain), one weight per field
 # (each feature declares its field in specs.py).
 FIELDS: dict[str, tuple[str, ...]] = specs.fields()
+# Fields that say who an account is (its own choices), as opposed to where it moves
+# (followers, followees, posts, timing): a pair must beat its rivals on these to be an
+# automatic link (LinkModel.cap).
+IDENTITY_FIELDS = ("handle", "display name", "bio", "avatar", "shout-out")
+ID_MARGIN = 0.25      # log-odds of identity evidence a pair needs over its best rival
 LOGIT_CLIP = 15.0
 MARGIN_CLIP = 10.0
 NULL_LOGIT = -2.5     # default null rival (the model file carries the fitted one)
@@ -217,10 +222,33 @@ class LinkModel:
             return _sigmoid(base_logit)
         return _sigmoid(self.context.logit(context_features(base_logit, r, self.null_logit)))
 
-    def cap(self, conf: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """Pairs with no identity evidence beyond the handle (features.identity_evidence)
-        stay just under the threshold, whatever the model says."""
-        return np.where(identity_evidence(x), conf, np.minimum(conf, self.threshold - CAP_GAP))
+    def identity_score(self, x: np.ndarray) -> np.ndarray:
+        """Per pair: the base model's log-odds from identity fields only (IDENTITY_FIELDS:
+        handle, display name, bio, avatar, shout-out) — what says *who* the account is,
+        not which community it moves in."""
+        idx = [self.features.index(f) for k in IDENTITY_FIELDS for f in FIELDS[k]]
+        return self.base.contributions(x)[:, idx].sum(axis=1) if len(x) else np.zeros(0)
+
+    def cap(self, conf: np.ndarray, x: np.ndarray, q: np.ndarray | None = None) -> np.ndarray:
+        """Pairs stay just under the auto threshold, whatever the model says (they can
+        still reach the review queue), when
+
+        - they have no identity evidence beyond the handle (features.identity_evidence), or
+        - (with ``q``, the new account of each pair) another candidate of the same new
+          account that has identity evidence too has at least as much identity evidence
+          (``identity_score`` within ID_MARGIN): two suspended accounts that look equally
+          like the new one — siblings of a spam cluster, members of one community sharing
+          a logo — are for a reviewer, not for community overlap, to tell apart."""
+        return np.where(self.eligible(x, q), conf, np.minimum(conf, self.threshold - CAP_GAP))
+
+    def eligible(self, x: np.ndarray, q: np.ndarray | None = None) -> np.ndarray:
+        """The pairs ``cap`` leaves alone: those that may be automatic links."""
+        ok = identity_evidence(x)
+        if q is not None and len(x):
+            score = self.identity_score(x)
+            best, _ = _best_other(np.asarray(q, np.int64), np.where(ok, score, -np.inf))
+            ok &= score - best >= ID_MARGIN
+        return ok
 
     def explain(self, x: np.ndarray, r: Rivals) -> list[dict]:
         """Each pair's confidence log-odds as a sum of field weights (FIELDS), plus ``prior``
@@ -252,7 +280,7 @@ class LinkModel:
     def predict(self, x: np.ndarray, q: np.ndarray, s: np.ndarray) -> np.ndarray:
         """Confidence of every pair (q[k], s[k]); the rivals are the other pairs given."""
         lg = self.base_logit(x)
-        return self.cap(self.confidence(lg, rivals(q, s, lg)), x)
+        return self.cap(self.confidence(lg, rivals(q, s, lg)), x, q)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "LinkModel":

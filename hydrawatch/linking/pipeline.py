@@ -13,7 +13,7 @@ only loads them from the store, runs it once per platform and writes the results
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 import numpy as np
@@ -47,6 +47,8 @@ class LinkSummary:
     suggested: int = 0      # best candidates in [suggest, auto): the review queue (linking/queue.py)
     cases_opened: int = 0
     seconds: float = 0.0
+    calibration: dict = field(default_factory=dict)  # per platform, when calibrated
+
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -57,10 +59,13 @@ def _dt(t: float) -> datetime | None:
 
 
 def link_store(store: Store, *, since: datetime | str | None = None,
-               progress: bool = False) -> LinkSummary:
+               progress: bool = False, calibrate: bool = False) -> LinkSummary:
     """Link the accounts that started after a suspension (first seen or created since
     ``since`` when given) to the suspended accounts they replace; rewrite their rows of
-    the links table; open a `nominated` case for each successor of a verified account."""
+    the links table; open a `nominated` case for each successor of a verified account.
+    ``calibrate``: re-estimate the model's field weights on this store's own candidate
+    pairs first (linking/calibrate.py), with reviewers' confirmed and rejected links as
+    labels; the weights used are recorded in the run's audit entry."""
     started = time.perf_counter()
     since = parse_time(since) if since is not None else None
     summary = LinkSummary()
@@ -76,7 +81,10 @@ def link_store(store: Store, *, since: datetime | str | None = None,
             index = SuspendedIndex(sus, len(intern))
             result = find_links(new, sus, n_ids=len(intern), index=index,
                                 prepare=lambda rows: storeio.fill_suspended_posts(db, platform, sus, rows),
-                                freq=storeio.frequencies(db, platform))
+                                freq=storeio.frequencies(db, platform), calibrate=calibrate,
+                                decisions=_decisions(db, platform) if calibrate else None)
+            if result.calibration is not None:
+                summary.calibration[platform] = result.calibration
             summary.candidates += result.candidates
             summary.rows += _write_links(db, platform, new, sus, result)
             summary.links += int(result.accepted().sum())
@@ -86,6 +94,14 @@ def link_store(store: Store, *, since: datetime | str | None = None,
                      {"since": iso(since), **{k: v for k, v in asdict(summary).items() if k != "seconds"}})
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+def _decisions(db, platform: str) -> dict[tuple[str, str], int]:
+    """Reviewers' verdicts on this platform's links: 1 confirmed, 0 rejected."""
+    t = Link.__table__.c
+    return {(s, p): int(state == "confirmed") for s, p, state in db.execute(
+        select(t.successor_id, t.predecessor_id, t.state).where(
+            t.platform == platform, t.state.in_(("confirmed", "rejected"))))}
 
 
 def _write_links(db, platform: str, new, sus, result: LinkResult) -> int:

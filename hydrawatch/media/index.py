@@ -19,6 +19,8 @@ import numpy as np
 from hydrawatch.media import kernels as k
 
 MATCH_DISTANCE = 31  # the threshold ThreatExchange and HMA use for PDQ
+BATCH = 8192  # queries per batch of the batched search
+BATCH_FROM = 64  # fewer queries than this run the per-query search
 PDQ_HEX = 64
 
 
@@ -89,6 +91,7 @@ class PDQIndex:
             del keys, off, order
         id_bases = np.arange(k.N_BANDS, dtype=np.int64) * n
         self._built = (ids, offsets, id_bases, off_bases, starts, widths, bits)
+        self._masks = k.flip_masks(bits)
 
     def nbytes(self) -> int:
         if self._built is None:
@@ -105,6 +108,35 @@ class PDQIndex:
             return empty
         if self._built is None:
             self.build()
+        if len(queries) >= BATCH_FROM:
+            return self._search_batched(queries, int(max_distance))
+        return self._search_each(queries, int(max_distance))
+
+    def _search_batched(self, queries: np.ndarray, max_distance: int, batch: int = BATCH):
+        masks, mask_bases = self._masks
+        most = int(np.diff(mask_bases).max())
+        size = min(batch, len(queries))
+        items = np.empty(size * most, np.uint32)
+        bits = self._built[-1]
+        per_query = (np.diff(mask_bases) * (len(self.codes) / 2.0 ** bits)).sum()
+        cand = np.empty(int(1024 + size * per_query * 1.25), np.uint64)  # grown on demand
+        ordered = np.empty(len(cand), np.uint64)
+        parts = []
+        s = 0
+        while s < len(queries):
+            need, q, i, d = k.search_batch(self.codes, *self._built, masks, mask_bases,
+                                           queries[s:s + batch], max_distance, k.BATCH_KEY_LOW,
+                                           k.BATCH_ROW_SHIFT, items, cand, ordered)
+            if need >= 0:  # the candidate buffers were short: grow them, redo the batch
+                cand = np.empty(need + need // 4, np.uint64)
+                ordered = np.empty(len(cand), np.uint64)
+                continue
+            order = np.lexsort((i, q))
+            parts.append((q[order] + s, i[order], d[order]))
+            s += batch
+        return tuple(np.concatenate([p[j] for p in parts]) for j in range(3))
+
+    def _search_each(self, queries: np.ndarray, max_distance: int):
         cap = max(1024, 4 * len(queries))
         parts = []
         done = 0

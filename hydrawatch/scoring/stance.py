@@ -21,29 +21,89 @@ import numpy as np
 
 from hydrawatch.textnorm import match_form
 
+# The cue lists come from general descriptions of how people write *about* something rather
+# than *for* it, never from the simulator's templates (hydrawatch/sim/text.py, compose.py):
+#
+# - REPORTING: attribution and reporting. Reporting verbs in the three classes of
+#   Thompson & Ye (1991, "Evaluation in the reporting verbs used in academic papers",
+#   Applied Linguistics 12(4)) and Hyland (2002, "Activity and evaluation: reporting
+#   practices in academic writing") — research acts (find, show, observe, document),
+#   cognition acts (believe, suggest, consider) and discourse acts (say, state, claim,
+#   argue, allege, deny) — the attribution cues of the PARC corpus (Pareti 2016, "PARC 3.0:
+#   a corpus of attribution relations", LREC: "according to", "said", "told", "cited",
+#   "quoted", "sources"), and the genres of news and research writing (report, analysis,
+#   investigation, study, paper, interview). French and Arabic: the same verbs and genres
+#   (dire, déclarer, affirmer, selon, d'après; قال، صرح، أفاد، ذكر، وفقا، بحسب، نقلا عن).
+# - CRITICAL: counter-speech. The strategies of Mathew et al. (2019, "Thou shalt not hate: a
+#   study of counterspeech", ICWSM) and Benesch et al. (2016, "Considerations for successful
+#   counterspeech", Dangerous Speech Project): denouncing (condemn, denounce, reject,
+#   shame), labelling (terrorist, extremist, propaganda, hate, lies), warning of
+#   consequences and calls to flag or not amplify (report, block, do not share), and
+#   ridicule (pathetic, ridiculous, joke, clowns). French and Arabic translations of the same.
+#
+# Not cues: words a movement uses of its own output ("statement", "communiqué", بيان —
+# its bulletins are statements). A word's short suffixes are matched too (report -> reports, reported). The lists are
+# deliberately generic: a world whose reporters or mockers use other words is left to the
+# learned content model and the account-level counter stance.
 REPORTING_WORDS = {
-    "en": ["report", "reporting", "reportedly", "analysis", "analyst", "according to",
-           "investigation", "journalist", "study", "research", "researcher", "documented",
-           "claimed", "claims", "statement", "interview", "coverage", "explainer", "sources say",
-           "we examined", "monitoring", "breaking", "full story", "paper", "findings"],
-    "fr": ["rapport", "analyse", "selon", "enquete", "journaliste", "etude", "chercheur",
-           "d apres", "revendique", "decryptage", "reportage", "recherche", "article"],
-    "ar": ["تقرير", "تحليل", "وفقا", "بحسب", "حسب", "مصادر", "دراسة", "تحقيق", "صحفي", "باحث",
-           "بحث", "رصد", "ترصد", "نقلا عن", "ورقة"],
+    "en": [
+        # genres of reporting and research writing
+        "report", "reporting", "reportedly", "analysis", "analyst", "analyse", "analyze",
+        "investigation", "investigative", "inquiry", "journalist", "journalism", "correspondent",
+        "study", "studies", "research", "researcher", "paper", "preprint", "findings", "survey",
+        "interview", "coverage", "explainer", "briefing", "dossier", "documentary", "thread on",
+        "fact check", "factcheck", "monitoring", "breaking", "update on", "data on", "dataset",
+        # discourse, research and cognition acts (reporting verbs) and attribution cues
+        "according to", "said", "says", "told", "stated", "states that", "claimed", "claims",
+        "alleged", "allegedly", "announced", "argued", "argues", "noted", "notes that", "observed",
+        "described", "explained", "documented", "documents", "revealed", "reveals", "found that",
+        "shows that", "showed", "suggests", "estimated", "identified", "examined", "examines",
+        "analysed", "analyzed", "tracked", "tracking", "mapped", "mapping", "cited", "quoted",
+        "quoting", "sources", "source:", "via", "spokesperson", "officials",
+        "authorities", "police said", "experts",
+    ],
+    "fr": [
+        "rapport", "reportage", "analyse", "analyste", "enquete", "journaliste", "correspondant",
+        "etude", "recherche", "chercheur", "article", "entretien", "interview", "decryptage",
+        "dossier", "donnees", "selon", "d apres", "a declare", "declare", "affirme", "a affirme",
+        "explique", "a explique", "indique", "precise", "revele", "documente", "recense",
+        "cartographie", "observe", "estime", "cite", "source", "sources",
+        "porte parole", "autorites", "revendique",
+    ],
+    "ar": [
+        "تقرير", "تحليل", "تحقيق", "دراسة", "بحث", "باحث", "صحفي", "مراسل", "مقابلة", "ورقة",
+        "بيانات", "رصد", "ترصد", "وفقا", "بحسب", "حسب", "نقلا عن", "قال", "افاد", "ذكر",
+        "اكد", "اوضح", "كشف", "اشار", "مصادر", "مصدر", "متحدث", "السلطات",
+    ],
 }
 CRITICAL_WORDS = {
-    "en": ["terrorist", "terrorism", "terror", "shame", "shameful", "never", "propaganda", "lies",
-           "liars", "disgusting", "murderer", "killers", "extremist", "extremism", "evil",
-           "cowards", "condemn", "pathetic", "cult", "hateful", "brainwash", "not fooled",
-           "stop spreading", "report them", "report this", "do not share", "don t share",
-           "nobody believes", "no one believes", "empty slogans"],
-    "fr": ["terroriste", "terrorisme", "honte", "jamais", "propagande", "mensonge", "menteur",
-           "assassin", "extremiste", "laches", "condamne", "degoutant", "secte", "ridicule",
-           "signalez", "ne partagez pas", "personne n y croit", "personne ne croit",
-           "slogans creux"],
-    "ar": ["ارهاب", "ارهابي", "ارهابيين", "عار", "دعاية", "كذب", "اكاذيب", "ابدا", "قتلة",
-           "مجرمين", "متطرف", "تطرف", "خوارج", "نرفض", "ندين", "لا تنشروا", "لا تنشر", "بلغوا",
-           "فضيحة", "لا احد يصدق", "شعاراتكم الفارغة", "شعارات فارغة"],
+    "en": [
+        # labelling and denouncing
+        "terrorist", "terrorism", "terror", "extremist", "extremism", "radical", "propaganda",
+        "hate", "hateful", "lies", "liar", "liars", "evil", "murderer", "murderers", "killers",
+        "criminals", "cowards", "cult", "brainwash", "condemn", "denounce", "reject", "shame",
+        "shameful", "disgrace", "disgusting", "despicable", "vile",
+        # calls to flag or not amplify, warnings
+        "report them", "report this", "report the account", "block them", "do not share",
+        "don t share", "do not amplify", "don t amplify", "stop sharing", "stop spreading",
+        "warning", "beware",
+        # ridicule
+        "pathetic", "ridiculous", "laughable", "clowns", "joke", "nobody believes",
+        "no one believes", "nobody cares",
+    ],
+    "fr": [
+        "terroriste", "terrorisme", "extremiste", "extremisme", "radical", "propagande", "haine",
+        "mensonge", "menteur", "assassin", "criminel", "laches", "secte", "condamne", "denonce",
+        "rejette", "honte", "honteux", "degoutant", "ignoble", "signalez", "bloquez",
+        "ne partagez pas", "arretez de partager", "attention", "pathetique", "ridicule",
+        "grotesque", "clowns", "personne n y croit", "personne ne croit",
+    ],
+    "ar": [
+        "ارهاب", "ارهابي", "ارهابيين", "متطرف", "تطرف", "دعاية", "كراهية", "كذب", "اكاذيب", "كذابين",
+        "قتلة", "مجرمين", "خوارج", "جبناء", "ندين", "نرفض", "ادانة", "عار", "مخزي",
+        "بلغوا", "احظروا", "لا تنشروا", "لا تنشر", "لا تشاركوا", "احذروا", "تحذير", "سخيف",
+        "مثير للشفقة", "مهزلة", "لا احد يصدق",
+    ],
 }
 
 # Sites whose links mark a post as reporting or research.

@@ -72,4 +72,6 @@ def randomise(seed: int, regime: str = "eval") -> dict:
     out["bio_similar_prob"] = min(0.95, out["bio_keep_prob"] + rng.uniform(0.05, 0.3))
     lo = min(1.0, out["reentry_delay_median"] / 4)
     out["reentry_delay_hours"] = (round(lo, 4), round(max(out["reentry_delay_median"] * 8, 48.0), 2))
+    # wording: reports, counter-speech and shout-outs phrased this world's way (sim/style.py)
+    out["text_style"] = rng.randrange(1, 2**31)
     return out

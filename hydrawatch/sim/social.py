@@ -12,6 +12,7 @@ import numpy as np
 
 from hydrawatch.sim import compose as C
 from hydrawatch.sim import text as T
+from hydrawatch.sim.style import TextStyle
 from hydrawatch.sim.world import (COUNTER, FAN, HUB, JOURNALIST, MEMBER, NEWS, ORDINARY,
                                   ORDINARY_AR, RESEARCHER, ROLE_NAMES, SPAMMER, Plan)
 from hydrawatch.sim.writers import Post
@@ -166,6 +167,9 @@ class Rings:
         return None
 
 
+_STYLED = (JOURNALIST, RESEARCHER, COUNTER, NEWS)
+
+
 class Author:
     """Turns (account, time) slots into posts."""
 
@@ -175,6 +179,8 @@ class Author:
         self.bulletin_no: dict[int, int] = {}
         self.p = world.plan.params
         self.curious_done: set[int] = set()
+        # randomised worlds word their reports, counter-speech and shout-outs their own way
+        self.style = TextStyle.draw(self.p.text_style) if self.p.text_style else None
 
     def _trait(self, i: int, salt: int) -> float:
         """A fixed per-family draw in [0, 1) (same for every incarnation of a root)."""
@@ -185,6 +191,14 @@ class Author:
         return (self.w.handle_at(i, t), i)
 
     def post(self, pid: int, i: int, t: int, rng: random.Random, shout_of: int | None = None) -> Post:
+        post = self._post(pid, i, t, rng, shout_of)
+        if (self.style is not None and post.reshare is None and post.author == i
+                and (shout_of is not None or int(self.w.plan.role[i]) in _STYLED)):
+            # its own random stream, so the rest of the world is drawn exactly as without it
+            post.text = self.style.apply(post.text, post.lang, random.Random(self.p.text_style * 1_000_003 + pid))
+        return post
+
+    def _post(self, pid: int, i: int, t: int, rng: random.Random, shout_of: int | None = None) -> Post:
         w, plan, rings = self.w, self.w.plan, self.rings
         role, p = int(plan.role[i]), int(plan.platform[i])
         lang = w.ident(i).lang

@@ -87,6 +87,8 @@ class WorldParams:
     default_avatar_share: float = 0.0      # benign accounts (and fresh re-entry avatars) with the
                                            # platform's default avatar: one hash shared by many
     regime: str = ""                       # the randomisation regime that drew these parameters
+    text_style: int = 0                    # per-world wording of reports, counter-speech and
+                                           # shout-outs (sim/style.py); 0: templates as written
 
     def to_json(self) -> dict:
         d = asdict(self)
