@@ -74,7 +74,7 @@ def test_eval_json_has_exactly_the_metric_keys(tmp_path):
                    suspension_per_day={"hub": 0.2, "member": 0.2, "spammer": 0.2})
     result = CliRunner().invoke(app, ["eval", str(tmp_path / "w"), "--json"])
     assert result.exit_code == 0, result.output
-    out = json.loads(result.output)
+    out = json.loads(result.stdout)  # progress goes to stderr, the JSON alone to stdout
     assert list(out) == list(METRICS)
     for key in ("p_at_k", "auc"):
         assert out[key] is None or 0.0 <= out[key] <= 1.0

@@ -80,6 +80,8 @@ def test_id_rules():
 def test_handle_rules():
     x, masto = get_platform("x"), get_platform("mastodon")
     assert x.max_handle_chars == 15 and x.valid_handle("a" * 15) and not x.valid_handle("a" * 16)
-    assert masto.valid_handle("bob@social.example") and not masto.valid_handle("bob")
+    assert masto.valid_handle("bob@social.example") and not masto.valid_handle("bob@")
+    assert masto.valid_handle("bob")  # an instance's own account, as its API writes acct
+    assert not masto.valid_handle("b ob") and not masto.valid_handle("bob@no_domain")
     assert masto.split("@bob@social.example") == ("bob", "social.example")
     assert get_platform("telegram").handle_ref("@Some_Channel") == AccountRef("telegram", "some_channel")

@@ -180,7 +180,8 @@ def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
         b.data[degree[b.indices] > MAX_HUB] = 0
         b.eliminate_zeros()
     bw = b.copy()  # the same matrix with each neighbour's rarity weight in place of its 1
-    bw.data = adamic_adar_weights(degree[bw.indices]).astype(np.float32)
+    # float64: the sums do not depend on the order the store returned the rows in
+    bw.data = adamic_adar_weights(degree[bw.indices]).astype(np.float64)
     shared = np.zeros(len(q))
     aa = np.zeros(len(q))
     for lo in range(0, len(q), OVERLAP_CHUNK):  # row gathers of a chunk of pairs at a time

@@ -32,8 +32,12 @@ class MastodonPlatform(Platform):
         return None
 
     def valid_handle(self, handle: str) -> bool:
+        """A full ``user@instance``, or a bare ``user``: an instance's own accounts carry
+        no domain in its API (``acct``), so a store may hold them so."""
         parts = self.split(handle)
-        return parts is not None and self.ref(*parts) is not None
+        if parts is None:
+            return "@" not in handle.lstrip("@") and bool(USERNAME.match(handle.lstrip("@")))
+        return self.ref(*parts) is not None
 
     def handle_ref(self, text: str) -> AccountRef | None:
         parts = self.split(text.strip())
