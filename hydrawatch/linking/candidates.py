@@ -33,7 +33,7 @@ from scipy import sparse
 
 from hydrawatch.linking import minhash, specs
 from hydrawatch.linking.batch import AccountBatch, Ragged
-from hydrawatch.linking.handles import blocking_keys
+from hydrawatch.linking.keyhash import handle_keys
 
 _BIT = specs.generator_bits()  # the generators, declared in specs.py
 HANDLE, HANDLE_LSH, NAME_LSH = _BIT["handle"], _BIT["handle-lsh"], _BIT["name-lsh"]
@@ -53,7 +53,8 @@ def _hash_strings(strings) -> np.ndarray:
 
 def _hashed_keys(lists_of_handles, keys_of, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
     """(rows, int64 key hashes) of ``keys_of(handle)`` over each row's handles, a chunk of
-    rows at a time so no list of every key string (16 per handle) is ever held at once."""
+    rows at a time (the string path: ``keyhash.handle_keys`` gives the same pairs without a
+    key string; the tests compare the two)."""
     rows_parts, key_parts = [], []
     for lo in range(0, len(lists_of_handles), chunk):
         rows, keys = _expand([[k for h in hs for k in keys_of(h)] for hs in lists_of_handles[lo: lo + chunk]])
@@ -171,7 +172,7 @@ class SuspendedIndex:
         from hydrawatch.media.index import PDQIndex
 
         self.batch = suspended
-        rows, keys = _hashed_keys(suspended.handles, blocking_keys)
+        rows, keys = handle_keys(suspended.handles)
         self.handle_keys = KeyIndex(keys, rows, max_bucket)
         del rows, keys
         self.handle_lsh = self._lsh(_lsh_handles(suspended), max_bucket)
@@ -198,7 +199,7 @@ class SuspendedIndex:
     def generate(self, new: AccountBatch) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """Raw (bit, q, s) proposals of every generator."""
         out = []
-        rows, keys = _hashed_keys([hs[:1] for hs in new.handles], blocking_keys)
+        rows, keys = handle_keys([hs[:1] for hs in new.handles])
         out.append((HANDLE, *self.handle_keys.query(keys, rows)))
         out.append((HANDLE_LSH, *self._lsh_query(self.handle_lsh, _lsh_handles(new))))
         out.append((NAME_LSH, *self._lsh_query(self.name_lsh, [n.casefold() for n in new.names])))
