@@ -33,7 +33,6 @@ from scipy import sparse
 
 from hydrawatch.linking import minhash, specs
 from hydrawatch.linking.batch import AccountBatch, Ragged
-from hydrawatch.linking.keyhash import handle_keys
 
 _BIT = specs.generator_bits()  # the generators, declared in specs.py
 HANDLE, HANDLE_LSH, NAME_LSH = _BIT["handle"], _BIT["handle-lsh"], _BIT["name-lsh"]
@@ -45,6 +44,13 @@ MAX_HUB = 500          # neighbours followed by / following more suspended accou
 TOP_NEIGHBOUR = 10     # co-follower candidates kept per new account
 MAX_CANDIDATES = 25    # candidates kept per new account (most generators agreeing first)
 QUERY_CHUNK = 10_000   # new accounts whose raw proposals are combined at once (bounds memory)
+
+
+def handle_keys(lists_of_handles) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, int64 key hashes) of every handle's blocking keys (keyhash.py, compiled)."""
+    from hydrawatch.linking import keyhash  # numba: imported when linking runs, not with the CLI
+
+    return keyhash.handle_keys(lists_of_handles)
 
 
 def _hash_strings(strings) -> np.ndarray:
@@ -169,7 +175,7 @@ class SuspendedIndex:
 
     def __init__(self, suspended: AccountBatch, n_ids: int, *, max_bucket: int = MAX_BUCKET,
                  max_hub: int = MAX_HUB):
-        from hydrawatch.media.index import PDQIndex
+        from hydrawatch.media.index import PDQIndex, codes_from_hex
 
         self.batch = suspended
         rows, keys = handle_keys(suspended.handles)
@@ -182,7 +188,17 @@ class SuspendedIndex:
         self.followers = CoNeighbourIndex(suspended.followers, n_ids, max_hub)
         self.following = CoNeighbourIndex(suspended.following, n_ids, max_hub)
         have = [i for i, a in enumerate(suspended.avatars) if a]
-        self.avatars = PDQIndex([suspended.avatars[i] for i in have], have)
+        self.avatar_rows = np.array(have, np.int64)  # bank row -> suspended row
+        self.avatars = PDQIndex.from_codes(codes_from_hex([suspended.avatars[i] for i in have]), have)
+
+    def avatar_matches(self, avatars: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+        """(row in ``avatars``, suspended row) of every suspended avatar within the match
+        distance, straight from the index's integer arrays."""
+        from hydrawatch.media.index import codes_from_hex
+
+        rows = np.array([i for i, a in enumerate(avatars) if a], np.int64)
+        qi, bi, _d = self.avatars.search_codes(codes_from_hex([avatars[i] for i in rows]))
+        return rows[qi], self.avatar_rows[bi]
 
     @staticmethod
     def _lsh(strings: list[str], max_bucket: int) -> KeyIndex:
@@ -205,11 +221,7 @@ class SuspendedIndex:
         out.append((NAME_LSH, *self._lsh_query(self.name_lsh, [n.casefold() for n in new.names])))
         out.append((FOLLOWERS, *self.followers.query(new.followers)))
         out.append((FOLLOWING, *self.following.query(new.following)))
-        qa = [i for i, a in enumerate(new.avatars) if a]
-        hits = self.avatars.search([new.avatars[i] for i in qa])
-        aq = [qa[k] for k, hs in enumerate(hits) for _ in hs]
-        asr = [row for hs in hits for row, _d in hs]
-        out.append((AVATAR, np.array(aq, np.int64), np.array(asr, np.int64)))
+        out.append((AVATAR, *self.avatar_matches(new.avatars)))
         if new.posts is not None:
             mq, mentioned = _expand([{h for ms in new.posts.mentions[i] for h in ms}
                                      for i in range(len(new))])
