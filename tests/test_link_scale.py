@@ -113,3 +113,13 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     density = avatar_density(fast_index, sus, np.unique(fast_cand.s))
     assert density.max() >= 40
     _same(fast, plain)
+
+
+def test_compiled_minhash_equals_numpy_minhash():
+    from hydrawatch.linking import minhash
+
+    rng = np.random.default_rng(2)
+    strings = HANDLES + ["", " ", "ab", "abc", "Abu Zaid Media", "x" * 90, "a\x00b\x00cde", "ü" * 3]
+    strings += ["".join(rng.choice(list("abc deéأبو"), rng.integers(0, 50))) for _ in range(300)]
+    np.testing.assert_array_equal(minhash.signatures(strings, chunk=64),
+                                  minhash.signatures_numpy(strings, chunk=64))

@@ -90,7 +90,8 @@ class KeyIndex:
             first = np.ones(len(keys), bool)
             first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
             keys, rows = keys[first], rows[first]
-        _, counts = np.unique(keys, return_counts=True)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
+        counts = np.diff(np.r_[starts, len(keys)])  # keys are sorted: runs are buckets
         small = np.repeat(counts <= max_bucket, counts)
         self.keys, self.rows = keys[small], rows[small].astype(np.int32)
 

@@ -155,3 +155,34 @@ def handle_keys(lists_of_handles) -> tuple[np.ndarray, np.ndarray]:
                 skels.append(sk)
                 rows.append(r)
     return skeleton_keys(skels, np.array(rows, np.int64))
+
+
+@njit(cache=True)
+def minhash_rows(codes, mask, a, b, out):
+    """MinHash of each row's 3-gram codes (minhash.signatures_numpy's arithmetic, without
+    its (n, w, NUM_PERM) temporaries): out[i, p] = min over the row's 3-grams of
+    ((x * a[p] + b[p]) >> 16) & 0xFFFFFFFF, x the folded code; rows whose first position
+    is no 3-gram keep their EMPTY signature."""
+    n, w = codes.shape
+    m = a.shape[0]
+    mask31 = np.uint64(0x7FFFFFFF)
+    mask32 = np.uint64(0xFFFFFFFF)
+    s16 = np.uint64(16)
+    s29 = np.uint64(29)
+    best = np.empty(m, np.uint64)
+    for i in range(n):
+        if not mask[i, 0]:
+            continue
+        for p in range(m):
+            best[p] = mask32 + np.uint64(1)
+        for j in range(w):
+            if not mask[i, j]:
+                continue
+            c = codes[i, j]
+            x = (c ^ (c >> s29)) & mask31
+            for p in range(m):
+                h = ((x * a[p] + b[p]) >> s16) & mask32
+                if h < best[p]:
+                    best[p] = h
+        for p in range(m):
+            out[i, p] = np.uint32(best[p])
