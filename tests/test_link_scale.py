@@ -123,3 +123,13 @@ def test_compiled_minhash_equals_numpy_minhash():
     strings += ["".join(rng.choice(list("abc deéأبو"), rng.integers(0, 50))) for _ in range(300)]
     np.testing.assert_array_equal(minhash.signatures(strings, chunk=64),
                                   minhash.signatures_numpy(strings, chunk=64))
+
+
+def test_repeat_collapse_equals_the_template_substitution():
+    from hydrawatch.linking.handles import _REPEATED, _REPEATS
+
+    rng = np.random.default_rng(4)
+    alpha = list("aabbcc__..--  \t\n\n00112233@éÉß") + ["ﬁ", "𝐚", "İ", "ǅ"]
+    corpus = ["".join(rng.choice(alpha, rng.integers(0, 14))) for _ in range(20_000)] + HANDLES
+    for text in corpus:
+        assert _REPEATED.sub("", text) == _REPEATS.sub(r"\1", text), text
