@@ -158,10 +158,10 @@ def avatar_density(index: SuspendedIndex, suspended: AccountBatch, rows: np.ndar
     avatars lie within the match distance of its own — a movement logo or a default
     avatar is shared by many, a personal photo by one."""
     out = np.ones(len(suspended))
-    rows = [int(r) for r in rows if suspended.avatars[int(r)]]
-    if rows and len(index.avatars):
-        hits = index.avatars.search([suspended.avatars[r] for r in rows])
-        out[rows] = [max(len(h), 1) for h in hits]
+    rows = np.array([int(r) for r in rows if suspended.avatars[int(r)]], np.int64)
+    if len(rows) and len(index.avatars):
+        q, _s = index.avatar_matches([suspended.avatars[r] for r in rows])
+        out[rows] = np.maximum(np.bincount(q, minlength=len(rows)), 1)
     return out
 
 
