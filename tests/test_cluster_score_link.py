@@ -19,7 +19,8 @@ def world(tmp_path_factory):
     from hydrawatch.sim import generate_world
 
     out = tmp_path_factory.mktemp("world")
-    generate_world(out, seed=4, accounts=260, days=6, formats=("canonical",))
+    generate_world(out, seed=4, accounts=260, days=10, formats=("canonical",),
+                   suspension_per_day={"hub": 0.3, "member": 0.2, "spammer": 0.2}, decoy_prob=0.5)
     return out
 
 
@@ -107,3 +108,52 @@ def test_score_cli_with_workers(db_url, store, world, tmp_path):
     assert two.exit_code == 0, two.output
     _close(json.loads(two.stdout), json.loads(one.stdout))
     _close(_scores(store), single)
+
+
+def _links(store):
+    with store.session() as db:
+        rows = db.execute(select(s.Link.platform, s.Link.successor_id, s.Link.predecessor_id,
+                                 s.Link.state, s.Link.confidence, s.Link.rank, s.Link.reasons,
+                                 s.Link.linkable_at)
+                          .order_by(s.Link.platform, s.Link.successor_id, s.Link.predecessor_id)).all()
+    return [tuple(r) for r in rows]
+
+
+def _summary(summary) -> dict:
+    return {k: v for k, v in summary.as_dict().items() if k not in ("seconds", "cases_opened")}
+
+
+def test_linking_on_a_cluster_equals_single_process(store, world, tmp_path, client):
+    from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD, link_store
+
+    _fill(store, world, tmp_path)
+    for calibrate in (False, True):
+        one = link_store(store, calibrate=calibrate)
+        assert bool(one.calibration) == calibrate  # EM ran on the pairs (>= 200 of them)
+        single = _links(store)
+        assert one.new_accounts > 20 and one.candidates > 20
+        assert sum(r[4] >= DEFAULT_THRESHOLD for r in single) >= 3
+        for parts in ((None, 3) if not calibrate else (None,)):
+            many = link_store(store, client=client, partitions=parts, calibrate=calibrate)
+            assert _summary(many) == _summary(one)
+            assert _links(store) == single
+
+
+def test_link_cli_with_workers(db_url, store, world, tmp_path):
+    """`hydrawatch link --workers 2` prints and stores what the single-process command does."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from hydrawatch.cli import app
+
+    _fill(store, world, tmp_path)
+    runner = CliRunner()
+    base = ["link", "--format", "json", "--db", db_url]
+    one = runner.invoke(app, base)
+    assert one.exit_code == 0, one.output
+    single = _links(store)
+    two = runner.invoke(app, base + ["--workers", "2"])
+    assert two.exit_code == 0, two.output
+    assert json.loads(two.stdout) == json.loads(one.stdout) != []
+    assert _links(store) == single

@@ -45,7 +45,7 @@ def client_for(cluster: str | None = None, workers: int | None = None,
             client.close()
         return
     local = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=processes,
-                         dashboard_address=None)
+                         dashboard_address=":0")  # any free port: never a clash
     client = Client(local)
     try:
         yield client

@@ -114,8 +114,8 @@ def neighbour_matrix(rag: Ragged, n_ids: int) -> sparse.csr_matrix:
     values, indptr = rag.values, rag.indptr
     if len(values) and (values.max() >= n_ids or values.min() < 0):
         ok = (values >= 0) & (values < n_ids)
-        indptr = np.r_[0, np.cumsum(np.add.reduceat(ok.astype(np.int64), indptr[:-1])
-                                    * (np.diff(indptr) > 0))]
+        row = np.repeat(np.arange(len(rag), dtype=np.int64), np.diff(indptr))
+        indptr = np.r_[0, np.cumsum(np.bincount(row[ok], minlength=len(rag)))]
         values = values[ok]
     data = np.ones(len(values), np.float32)
     m = sparse.csr_matrix((data, values, indptr), shape=(len(rag), n_ids))
