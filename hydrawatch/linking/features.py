@@ -229,15 +229,32 @@ def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
     return np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared
 
 
+def _row_codes(avatars: list, rows: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """(len(rows), 32) uint8 codes of the avatars of ``rows`` (zeros where not ``used``)."""
+    out = np.zeros((len(rows), 32), np.uint8)
+    out[used] = to_codes([avatars[r] for r in rows[used].tolist()])
+    return out
+
+
 def _avatar(new: AccountBatch, sus: AccountBatch, q, s) -> np.ndarray:
+    """PDQ distance of each pair's avatars (256: either is missing); each row's hex is
+    decoded once, not once per pair."""
     dist = np.full(len(q), 256, np.int32)
-    have = np.fromiter((bool(new.avatars[i]) and bool(sus.avatars[j]) for i, j in zip(q, s)),
-                       bool, len(q))
+    if not len(q):
+        return dist
+    uq, iq = np.unique(q, return_inverse=True)
+    us, is_ = np.unique(s, return_inverse=True)
+    hq = np.fromiter((bool(new.avatars[i]) for i in uq.tolist()), bool, len(uq))
+    hs = np.fromiter((bool(sus.avatars[j]) for j in us.tolist()), bool, len(us))
+    have = hq[iq] & hs[is_]
     if have.any():
         idx = np.flatnonzero(have)
-        a = to_codes([new.avatars[q[k]] for k in idx])
-        b = to_codes([sus.avatars[s[k]] for k in idx])
-        dist[idx] = hamming(a, b)
+        uq_used = np.zeros(len(uq), bool)
+        uq_used[iq[idx]] = True
+        us_used = np.zeros(len(us), bool)
+        us_used[is_[idx]] = True
+        a, b = _row_codes(new.avatars, uq, uq_used), _row_codes(sus.avatars, us, us_used)
+        dist[idx] = hamming(a[iq[idx]], b[is_[idx]])
     return dist
 
 
