@@ -139,6 +139,9 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     fast_index = SuspendedIndex(sus, pool)
     fast_cand = fast_index.candidates(new)
     fast = _result(new, sus, pool)
+    density = avatar_density(fast_index, sus, np.unique(fast_cand.s))
+    rows = engine.density_rows(new, sus, fast_cand)  # the rows whose density can count
+    assert len(rows) < len(np.unique(fast_cand.s)) and density[rows].max() >= 40
     # the string path as it was: every key string, Python's hash
     monkeypatch.setattr(cand_mod, "handle_keys", lambda lists: _hashed_keys(lists, blocking_keys))
     monkeypatch.setattr(SuspendedIndex, "avatar_matches", _plain_avatar_matches)
@@ -152,9 +155,7 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     assert len(fast_cand.q) > 1000
     for bit in (cand_mod.HANDLE, cand_mod.AVATAR):
         assert (fast_cand.sources & bit).any()
-    density = avatar_density(fast_index, sus, np.unique(fast_cand.s))
-    rows = engine.density_rows(new, sus, fast_cand)  # the rows whose density can count
-    assert len(rows) < len(np.unique(fast_cand.s)) and density[rows].max() >= 40
+
     _same(fast, plain)
 
 
