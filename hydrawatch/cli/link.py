@@ -30,7 +30,13 @@ def link(db: str = DbOption,
          calibrate: bool = typer.Option(False, "--calibrate",
                                         help="Re-estimate the field weights on this store's own candidate "
                                              "pairs (EM from the shipped defaults; reviewers' confirmed and "
-                                             "rejected links count as labels).")) -> None:
+                                             "rejected links count as labels)."),
+         cluster: str = typer.Option(None, "--cluster", metavar="ADDRESS",
+                                     help="Find candidates, features and reasons on this Dask scheduler's "
+                                          "workers (partitions of the new accounts; the store must be one "
+                                          "they reach)."),
+         workers: int = typer.Option(None, "--workers", metavar="N", min=1,
+                                     help="Run on a local Dask cluster of N worker processes.")) -> None:
     """Link new accounts to the suspended accounts they replace (re-entries), then list the
     links at or above the threshold."""
     from hydrawatch.linking.pipeline import link_store, list_links
@@ -42,7 +48,15 @@ def link(db: str = DbOption,
         except ValueError as exc:
             raise InputError(f"--since: not a time: {quote(since)}") from exc
     store = store_for(db)
-    summary = None if no_run else link_store(store, since=since, calibrate=calibrate)
+    if no_run:
+        summary = None
+    elif cluster or workers:
+        from hydrawatch import cluster as dask_cluster
+
+        with dask_cluster.client_for(cluster, workers) as client:
+            summary = link_store(store, since=since, calibrate=calibrate, client=client)
+    else:
+        summary = link_store(store, since=since, calibrate=calibrate)
     rows = list_links(store, min_confidence=min_confidence)
     if summary is not None and fmt is Format.table:  # json/csv: nothing but the data
         console(stderr=True).print(

@@ -19,15 +19,26 @@ def score(fmt: Format = FormatOption,
           min_score: float = typer.Option(None, "--min-score", min=0.0, max=1.0,
                                           help="Print only accounts scoring at least this."),
           progress: bool = typer.Option(False, "--progress", help="Report stage timings on stderr."),
-          db: str = DbOption) -> None:
+          db: str = DbOption,
+          cluster: str = typer.Option(None, "--cluster", metavar="ADDRESS",
+                                      help="Read and score the posts on this Dask scheduler's workers "
+                                           "(partitions of the accounts; the store must be one they reach)."),
+          workers: int = typer.Option(None, "--workers", metavar="N", min=1,
+                                      help="Run on a local Dask cluster of N worker processes.")) -> None:
     """Score every account with at least one post or edge (0..1, with reasons), store the
     scores, and print the ranking (best first)."""
     from hydrawatch.scoring.pipeline import ranked_accounts, score_store
 
     store = store_for(db)
     err = console(stderr=True)
-    with err.status("scoring..."):
-        summary = score_store(store, progress=progress)
+    if cluster or workers:
+        from hydrawatch import cluster as dask_cluster
+
+        with dask_cluster.client_for(cluster, workers) as client, err.status("scoring..."):
+            summary = score_store(store, progress=progress, client=client)
+    else:
+        with err.status("scoring..."):
+            summary = score_store(store, progress=progress)
     if fmt is Format.table:  # json/csv: nothing but the data
         err.print(
         f"scored {summary.accounts_scored:,} accounts ({summary.seeds} verified seeds, "

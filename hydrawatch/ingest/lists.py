@@ -14,11 +14,11 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
 
 from hydrawatch import csvio
 from hydrawatch.ingest import limits
-from hydrawatch.platforms import AccountRef, ProfileURL, get_platform, platform_names, url_order
+from hydrawatch.platforms import AccountRef, get_platform, platform_names
+from hydrawatch.platforms.spec import account_from_url
 
 __all__ = ["AccountRef", "ListRow", "parse_ref", "read_rows"]
 
@@ -68,29 +68,13 @@ def _parse_ref(text: str, default_platform: str = "x") -> AccountRef | None:
     if s.startswith("@") and s.count("@") == 2:  # @user@instance
         return mastodon.handle_ref(s)
     if "/" in s or s.lower().startswith(("http:", "https:", "www.")):
-        return _from_url(s)
+        return account_from_url(s)
     if s.count("@") == 1 and not s.startswith("@"):  # user@instance
         return mastodon.handle_ref(s)
     platform = get_platform(default_platform)
     if platform is not mastodon or "@" in s.lstrip("@"):
         return platform.handle_ref(s)
     return AccountRef("mastodon", handle=s.lstrip("@").lower())
-
-
-def _from_url(s: str) -> AccountRef | None:
-    if "//" not in s:
-        s = "https://" + s
-    try:
-        parts = urlsplit(s)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return None
-    url = ProfileURL(host, tuple(p for p in parts.path.split("/") if p), parse_qs(parts.query))
-    for platform in url_order():
-        ref = platform.parse_profile_url(url)
-        if ref is not None:
-            return ref
-    return None
 
 
 def read_rows(data: bytes, default_platform: str = "x") -> list[ListRow]:

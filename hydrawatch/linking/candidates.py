@@ -33,7 +33,6 @@ from scipy import sparse
 
 from hydrawatch.linking import minhash, specs
 from hydrawatch.linking.batch import AccountBatch, Ragged
-from hydrawatch.linking.handles import blocking_keys
 
 _BIT = specs.generator_bits()  # the generators, declared in specs.py
 HANDLE, HANDLE_LSH, NAME_LSH = _BIT["handle"], _BIT["handle-lsh"], _BIT["name-lsh"]
@@ -47,13 +46,21 @@ MAX_CANDIDATES = 25    # candidates kept per new account (most generators agreei
 QUERY_CHUNK = 10_000   # new accounts whose raw proposals are combined at once (bounds memory)
 
 
+def handle_keys(lists_of_handles) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, int64 key hashes) of every handle's blocking keys (keyhash.py, compiled)."""
+    from hydrawatch.linking import keyhash  # numba: imported when linking runs, not with the CLI
+
+    return keyhash.handle_keys(lists_of_handles)
+
+
 def _hash_strings(strings) -> np.ndarray:
     return np.fromiter((hash(s) for s in strings), np.int64)
 
 
 def _hashed_keys(lists_of_handles, keys_of, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
     """(rows, int64 key hashes) of ``keys_of(handle)`` over each row's handles, a chunk of
-    rows at a time so no list of every key string (16 per handle) is ever held at once."""
+    rows at a time (the string path: ``keyhash.handle_keys`` gives the same pairs without a
+    key string; the tests compare the two)."""
     rows_parts, key_parts = [], []
     for lo in range(0, len(lists_of_handles), chunk):
         rows, keys = _expand([[k for h in hs for k in keys_of(h)] for hs in lists_of_handles[lo: lo + chunk]])
@@ -83,7 +90,8 @@ class KeyIndex:
             first = np.ones(len(keys), bool)
             first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
             keys, rows = keys[first], rows[first]
-        _, counts = np.unique(keys, return_counts=True)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
+        counts = np.diff(np.r_[starts, len(keys)])  # keys are sorted: runs are buckets
         small = np.repeat(counts <= max_bucket, counts)
         self.keys, self.rows = keys[small], rows[small].astype(np.int32)
 
@@ -106,8 +114,8 @@ def neighbour_matrix(rag: Ragged, n_ids: int) -> sparse.csr_matrix:
     values, indptr = rag.values, rag.indptr
     if len(values) and (values.max() >= n_ids or values.min() < 0):
         ok = (values >= 0) & (values < n_ids)
-        indptr = np.r_[0, np.cumsum(np.add.reduceat(ok.astype(np.int64), indptr[:-1])
-                                    * (np.diff(indptr) > 0))]
+        row = np.repeat(np.arange(len(rag), dtype=np.int64), np.diff(indptr))
+        indptr = np.r_[0, np.cumsum(np.bincount(row[ok], minlength=len(rag)))]
         values = values[ok]
     data = np.ones(len(values), np.float32)
     m = sparse.csr_matrix((data, values, indptr), shape=(len(rag), n_ids))
@@ -168,10 +176,10 @@ class SuspendedIndex:
 
     def __init__(self, suspended: AccountBatch, n_ids: int, *, max_bucket: int = MAX_BUCKET,
                  max_hub: int = MAX_HUB):
-        from hydrawatch.media.index import PDQIndex
+        from hydrawatch.media.index import PDQIndex, codes_from_hex
 
         self.batch = suspended
-        rows, keys = _hashed_keys(suspended.handles, blocking_keys)
+        rows, keys = handle_keys(suspended.handles)
         self.handle_keys = KeyIndex(keys, rows, max_bucket)
         del rows, keys
         self.handle_lsh = self._lsh(_lsh_handles(suspended), max_bucket)
@@ -181,7 +189,17 @@ class SuspendedIndex:
         self.followers = CoNeighbourIndex(suspended.followers, n_ids, max_hub)
         self.following = CoNeighbourIndex(suspended.following, n_ids, max_hub)
         have = [i for i, a in enumerate(suspended.avatars) if a]
-        self.avatars = PDQIndex([suspended.avatars[i] for i in have], have)
+        self.avatar_rows = np.array(have, np.int64)  # bank row -> suspended row
+        self.avatars = PDQIndex.from_codes(codes_from_hex([suspended.avatars[i] for i in have]), have)
+
+    def avatar_matches(self, avatars: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+        """(row in ``avatars``, suspended row) of every suspended avatar within the match
+        distance, straight from the index's integer arrays."""
+        from hydrawatch.media.index import codes_from_hex
+
+        rows = np.array([i for i, a in enumerate(avatars) if a], np.int64)
+        qi, bi, _d = self.avatars.search_codes(codes_from_hex([avatars[i] for i in rows]))
+        return rows[qi], self.avatar_rows[bi]
 
     @staticmethod
     def _lsh(strings: list[str], max_bucket: int) -> KeyIndex:
@@ -198,17 +216,13 @@ class SuspendedIndex:
     def generate(self, new: AccountBatch) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """Raw (bit, q, s) proposals of every generator."""
         out = []
-        rows, keys = _hashed_keys([hs[:1] for hs in new.handles], blocking_keys)
+        rows, keys = handle_keys([hs[:1] for hs in new.handles])
         out.append((HANDLE, *self.handle_keys.query(keys, rows)))
         out.append((HANDLE_LSH, *self._lsh_query(self.handle_lsh, _lsh_handles(new))))
         out.append((NAME_LSH, *self._lsh_query(self.name_lsh, [n.casefold() for n in new.names])))
         out.append((FOLLOWERS, *self.followers.query(new.followers)))
         out.append((FOLLOWING, *self.following.query(new.following)))
-        qa = [i for i, a in enumerate(new.avatars) if a]
-        hits = self.avatars.search([new.avatars[i] for i in qa])
-        aq = [qa[k] for k, hs in enumerate(hits) for _ in hs]
-        asr = [row for hs in hits for row, _d in hs]
-        out.append((AVATAR, np.array(aq, np.int64), np.array(asr, np.int64)))
+        out.append((AVATAR, *self.avatar_matches(new.avatars)))
         if new.posts is not None:
             mq, mentioned = _expand([{h for ms in new.posts.mentions[i] for h in ms}
                                      for i in range(len(new))])

@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from hydrawatch.linking.batch import AccountBatch, PostRows, Ragged
-from hydrawatch.linking.candidates import SOURCE_NAMES, SuspendedIndex
+from hydrawatch.linking.candidates import SOURCE_NAMES, Candidates, SuspendedIndex
 from hydrawatch.linking.features import FEATURES, Frequencies, pair_features
 from hydrawatch.linking.model import LinkModel, Rivals, default_model, rivals
 
@@ -69,24 +69,62 @@ def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     ``freq``: how common names, bios and avatars are in the store (default: counted
     over the two batches). ``calibrate``: re-estimate the field weights on these candidate
     pairs first (calibrate.py, EM from the shipped defaults); ``decisions`` — reviewer
-    verdicts by (new id, suspended id), 1 confirmed, 0 rejected — are its labels."""
+    verdicts by (new id, suspended id), 1 confirmed, 0 rejected — are its labels.
+
+    Three stages, which a cluster run (hydrawatch/cluster/link.py) spreads over
+    partitions of ``new``: ``propose`` and ``describe`` work pair by pair (each new
+    account's pairs need only that account and the whole suspended side); ``decide``
+    compares rivals across every new account's pairs, so it sees all of them at once."""
     model = model or default_model()
+    cand, x, freq = propose(new, suspended, n_ids=n_ids, index=index, prepare=prepare, freq=freq)
+    labels = None
+    if calibrate and decisions:
+        labels = np.array([decisions.get((new.ids[i], suspended.ids[j]), np.nan)
+                           for i, j in zip(cand.q.tolist(), cand.s.tolist())], float)
+    d = decide(cand, x, model, keep=keep, calibrate=calibrate, labels=labels)
+    q, s, src, xk = cand.q[d.idx], cand.s[d.idx], cand.sources[d.idx], x[d.idx]
+    linkable, weights, reasons = describe(new, suspended, q, s, xk, src, d.conf, d.riv, d.model,
+                                          n_ids, freq, date_links)
+    return LinkResult(q, s, d.conf, d.rank, src, xk, linkable, reasons, len(cand.q),
+                      d.model.threshold, d.model.suggest_threshold, weights, d.calibration)
+
+
+def propose(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
+            index: SuspendedIndex | None = None,
+            prepare: Callable[[np.ndarray], None] | None = None,
+            freq: Frequencies | None = None) -> tuple[Candidates, np.ndarray, Frequencies]:
+    """Stage 1: the candidate pairs (blocking) and their features, (candidates, features,
+    frequencies used). Pair by pair: a pair's row depends on its new account, the whole
+    suspended side and ``freq`` only, and each new account's pairs come out together, in
+    the same order, whichever other new accounts are in ``new``."""
     index = index or SuspendedIndex(suspended, n_ids)
     cand = index.candidates(new)
     if prepare is not None:
         prepare(np.unique(cand.s))
     freq = freq if freq is not None else Frequencies.of_batches(new, suspended)
     if freq.avatar_near is None:
-        freq.avatar_near = avatar_density(index, suspended, np.unique(cand.s))
-    x = pair_features(new, suspended, cand.q, cand.s, n_ids, freq)
+        freq.avatar_near = avatar_density(index, suspended, density_rows(new, suspended, cand))
+    return cand, pair_features(new, suspended, cand.q, cand.s, n_ids, freq), freq
+
+
+@dataclass
+class Decision:
+    model: LinkModel            # calibrated when asked
+    calibration: dict | None
+    idx: np.ndarray             # the kept candidate pairs, in output order (by new account)
+    conf: np.ndarray            # per kept pair
+    rank: np.ndarray
+    riv: Rivals
+
+
+def decide(cand: Candidates, x: np.ndarray, model: LinkModel, *, keep: int = KEEP_PER_SUCCESSOR,
+           calibrate: bool = False, labels: np.ndarray | None = None) -> Decision:
+    """Stage 2, over every candidate pair at once: (calibration,) base logits, rivals,
+    confidence, rank within each new account, and which pairs are kept."""
     calibration = None
     if calibrate:
         from hydrawatch.linking.calibrate import calibrate as em
 
-        labels = None
-        if decisions:
-            labels = np.array([decisions.get((new.ids[i], suspended.ids[j]), np.nan)
-                               for i, j in zip(cand.q.tolist(), cand.s.tolist())], float)
         model, calibration = em(model, x, cand.q, cand.s, labels)
     base = model.base_logit(x)
     riv = rivals(cand.q, cand.s, base)
@@ -97,18 +135,32 @@ def find_links(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     conf = np.where(rank > 1, np.minimum(conf, model.threshold - RUNNER_UP_GAP), conf)
     kept = (rank <= keep) & ((conf >= MIN_KEEP) | (rank == 1))
     idx = order[kept[order]]
-    q, s, conf, rank, src, x = cand.q[idx], cand.s[idx], conf[idx], rank[idx], cand.sources[idx], x[idx]
-    riv = riv.take(idx)
+    return Decision(model, calibration, idx, conf[idx], rank[idx], riv.take(idx))
+
+
+def describe(new: AccountBatch, suspended: AccountBatch, q: np.ndarray, s: np.ndarray,
+             x: np.ndarray, sources: np.ndarray, conf: np.ndarray, riv: Rivals, model: LinkModel,
+             n_ids: int, freq: Frequencies | None, date_links: bool = True):
+    """Stage 3, pair by pair over the kept pairs: (linkable_at, field weights, reasons)."""
     linkable = np.full(len(q), np.nan)
     accepted = np.flatnonzero(conf >= model.threshold)
     if date_links and len(accepted):
         linkable[accepted] = linkable_times(new, suspended, q[accepted], s[accepted], n_ids, model,
                                             x[accepted, _F["latest_suspension"]], riv.take(accepted), freq)
     weights = model.explain(x, riv)
-    reasons = [pair_reasons(new, suspended, int(q[k]), int(s[k]), x[k], int(src[k])) + [weight_line(weights[k])]
+    reasons = [pair_reasons(new, suspended, int(q[k]), int(s[k]), x[k], int(sources[k])) + [weight_line(weights[k])]
                for k in range(len(q))]
-    return LinkResult(q, s, conf, rank, src, x, linkable, reasons, len(cand.q), model.threshold,
-                      model.suggest_threshold, weights, calibration)
+    return linkable, weights, reasons
+
+
+def density_rows(new: AccountBatch, suspended: AccountBatch, cand: Candidates) -> np.ndarray:
+    """The candidate suspended rows whose avatar density can change a feature: those in a
+    pair whose avatars are both known and less than 128 bits apart. For any other pair
+    avatar_sim is 0 or NaN, so avatar_rare (avatar_sim x rarity) is 0 or NaN whatever the
+    density; the PDQ searches of those rows would be wasted."""
+    from hydrawatch.linking.features import _avatar
+
+    return np.unique(cand.s[_avatar(new, suspended, cand.q, cand.s) < 128])
 
 
 def avatar_density(index: SuspendedIndex, suspended: AccountBatch, rows: np.ndarray) -> np.ndarray:
@@ -116,10 +168,10 @@ def avatar_density(index: SuspendedIndex, suspended: AccountBatch, rows: np.ndar
     avatars lie within the match distance of its own — a movement logo or a default
     avatar is shared by many, a personal photo by one."""
     out = np.ones(len(suspended))
-    rows = [int(r) for r in rows if suspended.avatars[int(r)]]
-    if rows and len(index.avatars):
-        hits = index.avatars.search([suspended.avatars[r] for r in rows])
-        out[rows] = [max(len(h), 1) for h in hits]
+    rows = np.array([int(r) for r in rows if suspended.avatars[int(r)]], np.int64)
+    if len(rows) and len(index.avatars):
+        q, _s = index.avatar_matches([suspended.avatars[r] for r in rows])
+        out[rows] = np.maximum(np.bincount(q, minlength=len(rows)), 1)
     return out
 
 

@@ -23,6 +23,7 @@ _HOMOGLYPHS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "3": "e", "
                              "5": "s", "7": "t", "8": "b", "9": "g", "$": "s", "@": "a"})
 _SEPARATORS = re.compile(r"[_.\-\s]+")
 _REPEATS = re.compile(r"(.)\1+")
+_REPEATED = re.compile(r"(.)(?=\1)")  # a character the same one follows: deleting it collapses runs
 MIN_DELETE_KEY_LEN = 5  # shorter skeletons would share delete keys with far too many others
 
 
@@ -80,9 +81,8 @@ def skeleton(handle: str | None) -> str:
             parts = parts[:-1]
         text = "".join(parts)
     text = _strip_affixes(text).translate(_HOMOGLYPHS)
-    if len(text) > 1 and any(a == b for a, b in zip(text, text[1:])):
-        text = _REPEATS.sub(r"\1", text)
-    return text
+    # runs collapsed (as _REPEATS.sub(r"\1", text), without a template expanded per match)
+    return _REPEATED.sub("", text)
 
 
 def delete_neighbours(skel: str) -> list[str]:

@@ -47,7 +47,21 @@ def trigram_codes(strings: list[str], max_len: int = MAX_LEN) -> tuple[np.ndarra
 
 
 def signatures(strings: list[str], chunk: int = 10_000) -> np.ndarray:
-    """(n, NUM_PERM) uint32 MinHash signatures; empty strings get all-EMPTY rows."""
+    """(n, NUM_PERM) uint32 MinHash signatures; empty strings get all-EMPTY rows
+    (a compiled loop over the 3-gram codes: the same values as ``signatures_numpy``)."""
+    from hydrawatch.linking import keyhash  # numba, imported when linking runs
+
+    out = np.full((len(strings), NUM_PERM), _EMPTY, dtype=np.uint32)
+    for lo in range(0, len(strings), chunk):
+        codes, mask = trigram_codes(strings[lo: lo + chunk])
+        if codes.size == 0:
+            continue
+        keyhash.minhash_rows(codes, mask, _A, _B, out[lo: lo + chunk])
+    return out
+
+
+def signatures_numpy(strings: list[str], chunk: int = 10_000) -> np.ndarray:
+    """``signatures`` in numpy alone ((n, w, NUM_PERM) temporaries; the reference)."""
     out = np.full((len(strings), NUM_PERM), _EMPTY, dtype=np.uint32)
     for lo in range(0, len(strings), chunk):
         codes, mask = trigram_codes(strings[lo: lo + chunk])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 import numpy as np
 from sqlalchemy import select
@@ -59,30 +60,46 @@ def _dt(t: float) -> datetime | None:
 
 
 def link_store(store: Store, *, since: datetime | str | None = None,
-               progress: bool = False, calibrate: bool = False) -> LinkSummary:
+               progress: bool = False, calibrate: bool = False, client=None,
+               partitions: int | None = None) -> LinkSummary:
     """Link the accounts that started after a suspension (first seen or created since
     ``since`` when given) to the suspended accounts they replace; rewrite their rows of
     the links table; open a `nominated` case for each successor of a verified account.
     ``calibrate``: re-estimate the model's field weights on this store's own candidate
     pairs first (linking/calibrate.py), with reviewers' confirmed and rejected links as
-    labels; the weights used are recorded in the run's audit entry."""
+    labels; the weights used are recorded in the run's audit entry.
+    ``client`` (a ``distributed.Client``, hydrawatch/cluster/link.py): find the candidate
+    pairs, their features and reasons on its workers, ``partitions`` partitions of the
+    new accounts (default: one per worker); the links are the same."""
     started = time.perf_counter()
     since = parse_time(since) if since is not None else None
     summary = LinkSummary()
     with store.session() as db:
-        for platform, intern, sus, new in storeio.platform_batches(db, since):
+        for platform, intern, sus, after in storeio.suspended_batches(db):
+            if client is None:
+                new = storeio.load_new(db, platform, intern, after=after, since=since)
+            else:  # the workers load the new accounts, a partition each
+                new = SimpleNamespace(ids=storeio.new_ids(db, platform, after=after, since=since))
             summary.platforms += 1
             summary.suspended += len(sus)
-            summary.new_accounts += len(new)
+            summary.new_accounts += len(new.ids)
             if progress:
-                print(f"link {platform}: {len(new):,} new accounts vs {len(sus):,} suspended")
-            if not len(new):
+                print(f"link {platform}: {len(new.ids):,} new accounts vs {len(sus):,} suspended")
+            if not len(new.ids):
                 continue
-            index = SuspendedIndex(sus, len(intern))
-            result = find_links(new, sus, n_ids=len(intern), index=index,
-                                prepare=lambda rows: storeio.fill_suspended_posts(db, platform, sus, rows),
-                                freq=storeio.frequencies(db, platform), calibrate=calibrate,
-                                decisions=_decisions(db, platform) if calibrate else None)
+            decisions = _decisions(db, platform) if calibrate else None
+            if client is None:
+                index = SuspendedIndex(sus, len(intern))
+                result = find_links(new, sus, n_ids=len(intern), index=index,
+                                    prepare=lambda rows: storeio.fill_suspended_posts(db, platform, sus, rows),
+                                    freq=storeio.frequencies(db, platform), calibrate=calibrate,
+                                    decisions=decisions)
+            else:
+                from hydrawatch.cluster.link import find_links_on
+
+                result = find_links_on(client, store.url, platform, intern, sus, new.ids,
+                                       after=after, since=since, freq=storeio.frequencies(db, platform),
+                                       calibrate=calibrate, decisions=decisions, partitions=partitions)
             if result.calibration is not None:
                 summary.calibration[platform] = result.calibration
             summary.candidates += result.candidates

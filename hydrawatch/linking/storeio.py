@@ -175,10 +175,15 @@ def load_suspended(db: Session, platform: str, intern: Interner) -> AccountBatch
                   PostRows.empty(len(rows_db)), sus_at, alive)
 
 
-def new_accounts_select(platform: str, after: datetime | None, since: datetime | None):
+def new_accounts_select(platform: str, after: datetime | None, since: datetime | None,
+                        part: tuple[int, int] | None = None):
+    """Sub-select of the new accounts' ids; ``part`` = (p, parts): only those with
+    ``accounts.id % parts == p`` (one partition of a cluster run)."""
     a = Account.__table__.c
     start = func.coalesce(a.created_at, a.first_seen)
     cond = [a.platform == platform]
+    if part is not None:
+        cond.append(a.id % part[1] == part[0])
     if after is not None:
         cond.append(start >= after)
     if since is not None:
@@ -187,10 +192,11 @@ def new_accounts_select(platform: str, after: datetime | None, since: datetime |
 
 
 def load_new(db: Session, platform: str, intern: Interner, *, after: datetime | None,
-             since: datetime | None) -> AccountBatch:
+             since: datetime | None, part: tuple[int, int] | None = None) -> AccountBatch:
     """Accounts that started after ``after`` (the earliest suspension's last sign of
-    life) and, when ``since`` is given, were first seen (or created) since then."""
-    sel = new_accounts_select(platform, after, since)
+    life) and, when ``since`` is given, were first seen (or created) since then; ``part``:
+    one partition of them (``new_accounts_select``)."""
+    sel = new_accounts_select(platform, after, since, part)
     rows_db = _accounts(db, platform, sel)
     index = {r.account_id: i for i, r in enumerate(rows_db)}
     st = Status.__table__.c
@@ -233,16 +239,32 @@ def _dt(t: float) -> datetime | None:
     return None if t is None or np.isnan(t) else datetime.fromtimestamp(float(t), tz=timezone.utc)
 
 
-def platform_batches(db, since: datetime | None = None):
-    """Per platform with suspensions: (platform, interner, suspended batch, new batch)."""
+def suspended_batches(db):
+    """Per platform with suspensions: (platform, interner, suspended batch, the time new
+    accounts must start after: the earliest suspension's last sign of life)."""
     for platform in platforms(db):
         intern = Interner()
         sus = load_suspended(db, platform, intern)
         if not len(sus):
             continue
         earliest = np.nanmin(np.where(np.isnan(sus.active_until), sus.suspended_at, sus.active_until))
-        new = load_new(db, platform, intern, after=_dt(earliest), since=since)
+        yield platform, intern, sus, _dt(earliest)
+
+
+def platform_batches(db, since: datetime | None = None):
+    """Per platform with suspensions: (platform, interner, suspended batch, new batch)."""
+    for platform, intern, sus, after in suspended_batches(db):
+        new = load_new(db, platform, intern, after=after, since=since)
         yield platform, intern, sus, new
+
+
+def new_ids(db: Session, platform: str, *, after: datetime | None, since: datetime | None) -> list[str]:
+    """The ids ``load_new`` would load, in its order."""
+    sel = new_accounts_select(platform, after, since)
+    a = Account.__table__.c
+    return list(db.scalars(select(a.account_id)
+                           .join_from(Account.__table__, sel, sel.c.account_id == a.account_id)
+                           .where(a.platform == platform).order_by(a.account_id)))
 
 
 def frequencies(db: Session, platform: str):

@@ -158,6 +158,20 @@ class ContentCounts:
                 keep = endorse[posts] & ok[posts]
                 store.append(np.unique(acc[posts[keep]] * width + pairs[keep, 1]))
 
+    def merge(self, part: "ContentCounts", rows: np.ndarray) -> None:
+        """Add the counters of ``part`` (another partition's accounts; its account ``i`` is
+        this one's ``rows[i]``). Counts add; the distinct (account, tag/phrase/day) codes are
+        re-keyed and kept, so ``distinct`` and ``endorse_days`` give what one pass over all
+        posts gives."""
+        rows = np.asarray(rows, dtype=np.int64)
+        for key, values in part.counts.items():
+            self.counts[key][rows] += values
+        for codes, store, width in ((part._day_codes, self._day_codes, 100_000),
+                                    (part._tag_codes, self._tag_codes, self.n_tags),
+                                    (part._phrase_codes, self._phrase_codes, self.n_phrases)):
+            for c in codes:
+                store.append(rows[c // width] * width + c % width)
+
     def endorse_days(self) -> np.ndarray:
         """Per account: distinct days with at least one endorsing post."""
         if not self._day_codes:

@@ -43,6 +43,22 @@ class Accounts:
         ok = (len(self.row_id) > 0) & (self.row_id[pos] == ids) if len(ids) else np.zeros(0, bool)
         return np.where(ok, pos, -1)
 
+    def take(self, rows) -> "Accounts":
+        """The accounts at dense indices ``rows`` (sorted), as an Accounts of their own."""
+        rows = np.asarray(rows, dtype=np.int64)
+        pick = rows.tolist()
+        return Accounts(row_id=self.row_id[rows], platform=[self.platform[i] for i in pick],
+                        account_id=[self.account_id[i] for i in pick],
+                        handle=[self.handle[i] for i in pick],
+                        avatar_pdq=[self.avatar_pdq[i] for i in pick],
+                        status=[self.status[i] for i in pick], active=self.active[rows])
+
+    def partition(self, parts: int) -> list[np.ndarray]:
+        """Dense indices of each partition's accounts: ``accounts.id % parts`` (as
+        ``iter_posts(part=...)`` selects their posts in SQL)."""
+        key = self.row_id % parts
+        return [np.flatnonzero(key == p) for p in range(parts)]
+
     def label(self, i: int) -> str:
         return f"@{self.handle[i]}" if self.handle[i] else f"{self.platform[i]}:{self.account_id[i]}"
 
@@ -121,10 +137,12 @@ class PostBatch:
     day: np.ndarray | None = None  # int64 days since 1970-01-01 (-1: unknown)
 
 
-def iter_posts(db, accounts: Accounts, batch_size: int = 20000) -> Iterator[PostBatch]:
+def iter_posts(db, accounts: Accounts, batch_size: int = 20000,
+               part: tuple[int, int] | None = None) -> Iterator[PostBatch]:
     """Every post of a known account, in batches. A reshare is read with the text, hashtags
     and links of the post it reshares when the store has that post (boosts often carry no
-    text of their own)."""
+    text of their own). ``part`` = (p, parts): only the posts of accounts with
+    ``accounts.id % parts == p`` (one partition of a cluster run)."""
     P, O, A = s.Post, aliased(s.Post), s.Account
     reshared = and_(O.platform == P.platform, O.post_id == P.reshare_of_post)
     stmt = (select(A.id, P.text, P.hashtags, P.urls, P.reshare_of_account,
@@ -133,6 +151,8 @@ def iter_posts(db, accounts: Accounts, batch_size: int = 20000) -> Iterator[Post
             .join(A, _same_account(A, P.platform, P.account_id))
             .outerjoin(O, reshared)
             )
+    if part is not None:
+        stmt = stmt.where(A.id % part[1] == part[0])
     # Core, not ORM: rows come back as plain tuples, streamed.
     result = db.connection().execution_options(yield_per=batch_size).execute(stmt)
     for chunk in result.partitions(batch_size):

@@ -73,15 +73,29 @@ class _Clock:
             print(f"score: {stage} {self.seconds[stage]:.2f}s {note}", file=sys.stderr)
 
 
-def _read_posts(db, accounts, matcher, n, clock, text):
-    """Content counters and pass 1 of the text model, batch by batch (bounded memory)."""
-    counts = content.ContentCounts(n=n, n_tags=len(matcher.tags), n_phrases=len(matcher.phrases))
-    for batch in data.iter_posts(db, accounts, POST_BATCH):
+def read_posts(db, accounts, matcher, text, batch_size: int | None = None,
+               part: tuple[int, int] | None = None) -> content.ContentCounts:
+    """Content counters and pass 1 of the text model, batch by batch (bounded memory):
+    over every post, or over one partition's (``part``; hydrawatch/cluster.py)."""
+    counts = content.ContentCounts(n=len(accounts), n_tags=len(matcher.tags),
+                                   n_phrases=len(matcher.phrases))
+    for batch in data.iter_posts(db, accounts, batch_size or POST_BATCH, part=part):
         analysis = content.analyse_posts(batch, matcher)
         counts.add(analysis)
         text.add(content.char_ngrams(analysis.norm), analysis.account)
-    clock.lap("posts", f"({text.seen} posts)")
     return counts
+
+
+def _posts_pass(db, accounts, matcher, seeds, active, fold):
+    """Both passes over the posts in this process: (content counters, (text logit, dose,
+    has model), posts read)."""
+    text = TextPass(seeds, active & ~seeds, fold, FOLDS, len(accounts))
+    try:
+        counts = read_posts(db, accounts, matcher, text)
+    except BaseException:
+        text.close()
+        raise
+    return counts, text.signal, text.seen
 
 
 def _calibrate(values, seeds, active):
@@ -156,15 +170,18 @@ def _inherit(links, seeds, status, n):
 
 
 def score_store(store, *, progress: bool = False, random_state: int = 0,
-                only=None) -> ScoreSummary:
+                only=None, client=None, partitions: int | None = None) -> ScoreSummary:
     """Score every account with at least one post or edge and store score and reasons.
     ``only`` (a set of (platform, account_id)) writes the scores of those accounts alone,
-    e.g. the new accounts of a crawl; every account is still read, as their context."""
+    e.g. the new accounts of a crawl; every account is still read, as their context.
+    ``client`` (a ``distributed.Client``, hydrawatch/cluster.py): read and score the posts
+    on its workers, ``partitions`` partitions of the accounts (default: one per worker)."""
     with frozen_gc():
-        return _score_store(store, progress, random_state, only)
+        return _score_store(store, progress, random_state, only, client, partitions)
 
 
-def _score_store(store, progress: bool, random_state: int, only=None) -> ScoreSummary:
+def _score_store(store, progress: bool, random_state: int, only=None, client=None,
+                 partitions: int | None = None) -> ScoreSummary:
     clock = _Clock(progress)
     policy = current_policy(store)
     matcher = content.PolicyMatcher(policy)
@@ -181,12 +198,15 @@ def _score_store(store, progress: bool, random_state: int, only=None) -> ScoreSu
         seeds = seeds & active
         rng = np.random.default_rng(random_state)
         fold = rng.integers(0, FOLDS, size=n)
-        text = TextPass(seeds, active & ~seeds, fold, FOLDS, n)
-        try:
-            counts = _read_posts(db, accounts, matcher, n, clock, text)
-        except BaseException:
-            text.close()
-            raise
+        if client is None:
+            counts, text_signal, seen = _posts_pass(db, accounts, matcher, seeds, active, fold)
+        else:
+            from hydrawatch.cluster.score import score_posts
+
+            counts, text_signal, seen = score_posts(client, store.url, accounts, matcher, seeds,
+                                                    active, fold, partitions=partitions,
+                                                    batch_size=POST_BATCH)
+        clock.lap("posts", f"({seen} posts)")
 
     sig: dict[str, np.ndarray] = {k: v.astype(float) for k, v in counts.counts.items()}
     tag_acc, tag_id = counts.distinct("tags")
@@ -196,7 +216,7 @@ def _score_store(store, progress: bool, random_state: int, only=None) -> ScoreSu
 
     negatives = active & ~seeds
     sig["endorse_days"] = counts.endorse_days()
-    sig["text_logit"], sig["text_dose"], has_text_model = text.signal()
+    sig["text_logit"], sig["text_dose"], has_text_model = text_signal()
     sig["text_prob"] = _calibrate(sig["text_logit"], seeds, active) if has_text_model else np.zeros(n)
     clock.lap("text model")
     sig.update(_network_signals(edges, seeds, fold, n, active))
@@ -251,7 +271,7 @@ def _score_store(store, progress: bool, random_state: int, only=None) -> ScoreSu
         keep = {(p, a) for p, a in only}
         written = np.array([i for i in rows.tolist()
                             if (accounts.platform[i], accounts.account_id[i]) in keep], dtype=np.int64)
-    summary = ScoreSummary(accounts_scored=len(written), seeds=int(seeds.sum()), posts=text.seen,
+    summary = ScoreSummary(accounts_scored=len(written), seeds=int(seeds.sum()), posts=seen,
                            edges=int(edges.count.sum()), policy_packs=len(policy.packs),
                            mode=comb.mode if comb else "policy-only", text_model=has_text_model,
                            inherited=len(inherited),

@@ -43,6 +43,20 @@ def _accumulate(total, dose, posts, owner, logits):
         posts[a] += 1
 
 
+def model_from_sums(sums: np.ndarray, n_pos: int, n_neg: int, k: int,
+                    smoothing: float = 1.0) -> TextModel | None:
+    """The cross-fitted model from pass 1's per-fold class sums (one pass's, or the sum of
+    several partitions' -- integer counts, so the addition is exact); None with fewer than
+    5 positive or negative posts."""
+    if n_pos < 5 or n_neg < 5:
+        return None
+    return TextModel(ratios=ratios_from_sums(sums.astype(np.float32), k, smoothing))
+
+
+def mean_logit(total: np.ndarray, posts: np.ndarray) -> np.ndarray:
+    return np.divide(total, posts, out=np.zeros(len(total)), where=posts > 0)
+
+
 class TextPass:
     def __init__(self, positive: np.ndarray, negative: np.ndarray, fold: np.ndarray, k: int, n: int):
         self.positive, self.negative, self.fold, self.k, self.n = positive, negative, fold, k, n
@@ -75,9 +89,22 @@ class TextPass:
         self.posts += len(owner)
 
     def model(self, smoothing: float = 1.0) -> TextModel | None:
-        if self.n_pos < 5 or self.n_neg < 5:
-            return None
-        return TextModel(ratios=ratios_from_sums(self.sums.astype(np.float32), self.k, smoothing))
+        return model_from_sums(self.sums, self.n_pos, self.n_neg, self.k, smoothing)
+
+    def totals(self, model: TextModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pass 2: (sum of post logits, dose, posts) per account over the spilled batches."""
+        n = self.n
+        posts = np.zeros(n, dtype=np.int64)
+        total = np.zeros(n)
+        dose = np.zeros(n)
+        for path in self._parts:
+            with np.load(path) as part:
+                owner = part["owner"]
+                X = sparse.csr_matrix((part["data"], part["indices"], part["indptr"]),
+                                      shape=(len(owner), N_FEATURES))
+            logits = model.post_logits(X, self.fold[owner])
+            _accumulate(total, dose, posts, owner, logits)
+        return total, dose, posts
 
     def signal(self) -> tuple[np.ndarray, np.ndarray, bool]:
         """(mean post logit, dose, has model) per account; see ``score._text_signal``."""
@@ -86,18 +113,8 @@ class TextPass:
             model = self.model()
             if model is None:
                 return np.zeros(n), np.zeros(n), False
-            posts = np.zeros(n, dtype=np.int64)
-            total = np.zeros(n)
-            dose = np.zeros(n)
-            for path in self._parts:
-                with np.load(path) as part:
-                    owner = part["owner"]
-                    X = sparse.csr_matrix((part["data"], part["indices"], part["indptr"]),
-                                          shape=(len(owner), N_FEATURES))
-                logits = model.post_logits(X, self.fold[owner])
-                _accumulate(total, dose, posts, owner, logits)
-            mean = np.divide(total, posts, out=np.zeros(n), where=posts > 0)
-            return mean, dose, True
+            total, dose, posts = self.totals(model)
+            return mean_logit(total, posts), dose, True
         finally:
             self.close()
 

@@ -12,6 +12,9 @@ answer exactly (tests/test_cluster.py checks that on a LocalCluster).
 Media matching: the bank is split by rows (``bank_hashes.id % P``); each task loads its
 partition from the store, builds an exact PDQ index of it and answers every query; the
 union of exact answers is the exact answer (docs/scale.md).
+
+Scoring (:mod:`hydrawatch.cluster.score`) and linking (:mod:`hydrawatch.cluster.link`)
+partition the accounts by ``accounts.id % P``; see those modules for what runs where.
 """
 
 from __future__ import annotations
@@ -42,13 +45,67 @@ def client_for(cluster: str | None = None, workers: int | None = None,
             client.close()
         return
     local = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=processes,
-                         dashboard_address=None)
+                         dashboard_address=":0")  # any free port: never a clash
     client = Client(local)
     try:
         yield client
     finally:
         client.close()
         local.close()
+
+
+# What a worker keeps between two tasks of one run (a partition's spilled text-model
+# batches, a suspended-side index), by key; the driver pins the follow-up task to the
+# worker that holds it, and ``release`` drops whatever a failed run left behind.
+_HELD: dict[str, object] = {}
+
+
+def hold(key: str, value) -> str:
+    """Keep ``value`` on this worker under ``key``; returns this worker's address."""
+    _HELD[key] = value
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return ""
+
+
+def held(key: str, pop: bool = False):
+    if key not in _HELD:
+        raise RuntimeError(f"cluster: worker lost the state of {key} between tasks; re-run")
+    return _HELD.pop(key) if pop else _HELD[key]
+
+
+def _drop(prefix: str) -> int:
+    keys = [k for k in _HELD if k.startswith(prefix)]
+    for k in keys:
+        value = _HELD.pop(k)
+        close = getattr(value, "close", None)
+        if close is not None:
+            close()
+    return len(keys)
+
+
+def release(client, prefix: str) -> None:
+    """Drop every value a run held on the workers (its keys start with ``prefix``)."""
+    try:
+        client.run(_drop, prefix)
+    except Exception:  # a worker gone: its memory went with it
+        pass
+
+
+def pinned(client, address: str, fn, *args):
+    """``client.submit`` on the worker at ``address`` only (where ``hold`` kept the state)."""
+    if address:
+        return client.submit(fn, *args, workers=[address], allow_other_workers=False, pure=False)
+    return client.submit(fn, *args, pure=False)
+
+
+def run_token() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
 
 
 def _partitions(client, requested: int | None) -> int:

@@ -1,0 +1,188 @@
+"""Handle blocking keys as 64-bit integers, computed by a compiled kernel.
+
+``handles.blocking_keys`` spells the keys of a handle as strings — ``"d:" + skeleton``,
+``"d:" + skeleton`` with one character removed (skeletons of 5+ characters) and
+``"s:" + sorted(skeleton)`` — and a KeyIndex only ever compares them for equality. Here the
+same keys are hashed straight from the skeletons' code points (numba, cached on disk): no
+key string is built, so a million suspended accounts cost one Python ``skeleton()`` call
+per distinct handle and nothing per key.
+
+The hash is FNV-1a over the code points, seeded by the key's kind and length, then a
+splitmix64 finaliser; ``key_hash`` is the same function in plain Python (the tests check
+the kernel against it over ``blocking_keys``). Two different key strings share a hash with
+probability ~2^-64 per pair, as with Python's own ``hash`` used before; 0 is never a key
+(KeyIndex drops 0 as "no key").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from hydrawatch.linking.handles import MIN_DELETE_KEY_LEN, skeleton
+
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_M64 = (1 << 64) - 1
+KIND_D, KIND_S = 1, 2  # "d:" keys (skeleton and its deletions), "s:" (sorted letters)
+
+
+def _mix(h: int) -> int:
+    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & _M64
+    return h ^ (h >> 31)
+
+
+def key_hash(key: str) -> int:
+    """The int64 hash of one key string as ``blocking_keys`` spells it ("d:..." / "s:...")."""
+    kind = KIND_D if key.startswith("d:") else KIND_S
+    body = key[2:]
+    h = _FNV_OFFSET ^ (kind * 0x9E3779B97F4A7C15 & _M64) ^ len(body)
+    for ch in body:
+        h = ((h ^ ord(ch)) * _FNV_PRIME) & _M64
+    h = _mix(h) or 1
+    return h - (1 << 64) if h >= 1 << 63 else h
+
+
+@njit(cache=True)
+def _finish(h):
+    h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    h = h ^ (h >> np.uint64(31))
+    if h == np.uint64(0):
+        h = np.uint64(1)
+    return h
+
+
+@njit(cache=True)
+def _seed(kind, length):
+    return (np.uint64(_FNV_OFFSET) ^ (np.uint64(kind) * np.uint64(0x9E3779B97F4A7C15))
+            ^ np.uint64(length))
+
+
+@njit(cache=True)
+def _count_keys(lengths, min_delete):
+    total = 0
+    for L in lengths:
+        if L == 0:
+            continue
+        total += 1
+        if L >= min_delete:
+            total += L + 1
+    return total
+
+
+@njit(cache=True)
+def _keys_kernel(cps, lengths, rows, min_delete, out_rows, out_keys):
+    """Every key of every skeleton (row i: code points cps[i, :lengths[i]])."""
+    prime = np.uint64(_FNV_PRIME)
+    buf = np.empty(cps.shape[1], np.uint32)
+    k = 0
+    for i in range(cps.shape[0]):
+        L = lengths[i]
+        if L == 0:
+            continue
+        r = rows[i]
+        h = _seed(1, L)
+        for j in range(L):
+            h = (h ^ np.uint64(cps[i, j])) * prime
+        out_rows[k] = r
+        out_keys[k] = _finish(h)
+        k += 1
+        if L < min_delete:
+            continue
+        for d in range(L):  # the skeleton with character d removed
+            h = _seed(1, L - 1)
+            for j in range(L):
+                if j != d:
+                    h = (h ^ np.uint64(cps[i, j])) * prime
+            out_rows[k] = r
+            out_keys[k] = _finish(h)
+            k += 1
+        for j in range(L):  # sorted letters
+            buf[j] = cps[i, j]
+        srt = np.sort(buf[:L])
+        h = _seed(2, L)
+        for j in range(L):
+            h = (h ^ np.uint64(srt[j])) * prime
+        out_rows[k] = r
+        out_keys[k] = _finish(h)
+        k += 1
+    return k
+
+
+def skeleton_codes(skeletons: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(n, w) uint32 code points of the strings (zero-padded) and their lengths."""
+    lengths = np.fromiter((len(s) for s in skeletons), np.int64, len(skeletons))
+    width = int(lengths.max()) if len(lengths) else 0
+    if width == 0:
+        return np.zeros((len(skeletons), 1), np.uint32), lengths
+    arr = np.array(skeletons, dtype=f"<U{width}")
+    return arr.view(np.uint32).reshape(len(skeletons), width), lengths
+
+
+def skeleton_keys(skeletons: list[str], rows: np.ndarray,
+                  chunk: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, int64 key hashes): the hashed ``blocking_keys`` of each skeleton, with the row
+    it belongs to (the same (row, key) set as hashing ``blocking_keys`` of the handles)."""
+    rows = np.asarray(rows, np.int64)
+    r_parts, k_parts = [], []
+    for lo in range(0, len(skeletons), chunk):
+        cps, lengths = skeleton_codes(skeletons[lo: lo + chunk])
+        n = _count_keys(lengths, MIN_DELETE_KEY_LEN)
+        out_r = np.empty(n, np.int64)
+        out_k = np.empty(n, np.uint64)
+        _keys_kernel(cps, lengths, rows[lo: lo + chunk], MIN_DELETE_KEY_LEN, out_r, out_k)
+        r_parts.append(out_r)
+        k_parts.append(out_k.view(np.int64))
+    if not r_parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(r_parts), np.concatenate(k_parts)
+
+
+def handle_keys(lists_of_handles) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, int64 key hashes) of the blocking keys of every handle of every row; one
+    ``skeleton()`` call per distinct handle."""
+    skel_of: dict[str, str] = {}
+    skels: list[str] = []
+    rows: list[int] = []
+    for r, hs in enumerate(lists_of_handles):
+        for h in hs:
+            sk = skel_of.get(h)
+            if sk is None:
+                sk = skel_of[h] = skeleton(h)
+            if sk:
+                skels.append(sk)
+                rows.append(r)
+    return skeleton_keys(skels, np.array(rows, np.int64))
+
+
+@njit(cache=True)
+def minhash_rows(codes, mask, a, b, out):
+    """MinHash of each row's 3-gram codes (minhash.signatures_numpy's arithmetic, without
+    its (n, w, NUM_PERM) temporaries): out[i, p] = min over the row's 3-grams of
+    ((x * a[p] + b[p]) >> 16) & 0xFFFFFFFF, x the folded code; rows whose first position
+    is no 3-gram keep their EMPTY signature."""
+    n, w = codes.shape
+    m = a.shape[0]
+    mask31 = np.uint64(0x7FFFFFFF)
+    mask32 = np.uint64(0xFFFFFFFF)
+    s16 = np.uint64(16)
+    s29 = np.uint64(29)
+    best = np.empty(m, np.uint64)
+    for i in range(n):
+        if not mask[i, 0]:
+            continue
+        for p in range(m):
+            best[p] = mask32 + np.uint64(1)
+        for j in range(w):
+            if not mask[i, j]:
+                continue
+            c = codes[i, j]
+            x = (c ^ (c >> s29)) & mask31
+            for p in range(m):
+                h = ((x * a[p] + b[p]) >> s16) & mask32
+                if h < best[p]:
+                    best[p] = h
+        for p in range(m):
+            out[i, p] = np.uint32(best[p])

@@ -1,0 +1,191 @@
+"""The fast paths of linking at scale give exactly what the plain paths give.
+
+Each optimisation (compiled handle keys, ...) is checked twice: kernel against its plain
+Python definition, and the whole linker on a small synthetic world (the scale benchmark's
+generator) against the same linker with the plain path patched back in.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hydrawatch.linking import candidates as cand_mod
+from hydrawatch.linking import engine, features
+from hydrawatch.linking.candidates import SuspendedIndex, _hashed_keys
+from hydrawatch.linking.engine import avatar_density, find_links
+from hydrawatch.linking.handles import blocking_keys, skeleton
+from hydrawatch.linking.keyhash import handle_keys, key_hash
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+HANDLES = ["abu_xyz2", "new_Abu_Xyz3", "ab0u_xyz", "theabuxyz", "abuxyz_back", "al_qasim", "x", "ab",
+           "abcd", "abcde", "1234567", "____", "", "@News_Front", "ÄBÜ_ÇEM", "أبو_محمد", "абу_зайд",
+           "aaabbbccc", "voice.of.dawn", "sword-lion-99", "𝐚𝐛𝐮𝐱𝐲𝐳", "ｆｕｌｌｗｉｄｔｈ", "a b c d e f",
+           "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "real_official_news_backup", "ii_iii", "o0o0o0o0"]
+
+
+def _string_keys(lists_of_handles):
+    """The plain path: every key string of every handle, through the Python key hash."""
+    rows, keys = [], []
+    for r, hs in enumerate(lists_of_handles):
+        for h in hs:
+            for k in blocking_keys(h):
+                rows.append(r)
+                keys.append(key_hash(k))
+    return np.array(rows, np.int64), np.array(keys, np.int64)
+
+
+def _plain_avatar_matches(self, avatars):
+    """Avatar hits as they were found: hex strings in, (payload, distance) lists out."""
+    qa = [i for i, a in enumerate(avatars) if a]
+    hits = self.avatars.search([avatars[i] for i in qa])
+    return (np.array([qa[k] for k, hs in enumerate(hits) for _ in hs], np.int64),
+            np.array([row for hs in hits for row, _d in hs], np.int64))
+
+
+def _plain_overlap(new_rag, sus_rag, q, s, n_ids):
+    """features._overlap as it was: the whole suspended side's matrices on every call."""
+    from hydrawatch.linking.candidates import MAX_HUB, neighbour_matrix
+    from hydrawatch.linking.features import OVERLAP_CHUNK, adamic_adar_weights
+
+    for rag in (new_rag, sus_rag):
+        if len(rag.values):
+            n_ids = max(n_ids, int(rag.values.max()) + 1)
+    a, b = neighbour_matrix(new_rag, n_ids), neighbour_matrix(sus_rag, n_ids)
+    degree = np.bincount(b.indices, minlength=b.shape[1])
+    if (degree > MAX_HUB).any():
+        b.data[degree[b.indices] > MAX_HUB] = 0
+        b.eliminate_zeros()
+    bw = b.copy()
+    bw.data = adamic_adar_weights(degree[bw.indices]).astype(np.float64)
+    shared = np.zeros(len(q))
+    aa = np.zeros(len(q))
+    for lo in range(0, len(q), OVERLAP_CHUNK):
+        qq, ss = q[lo: lo + OVERLAP_CHUNK], s[lo: lo + OVERLAP_CHUNK]
+        aq = a[qq]
+        shared[lo: lo + len(qq)] = np.asarray(aq.multiply(b[ss]).sum(axis=1)).ravel()
+        aa[lo: lo + len(qq)] = np.asarray(aq.multiply(bw[ss]).sum(axis=1)).ravel()
+    size = np.asarray(a.sum(axis=1)).ravel()[q]
+    return np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared
+
+
+def _plain_avatar(new, sus, q, s):
+    """features._avatar as it was: the hexes decoded pair by pair."""
+    from hydrawatch.media.pdq import hamming, to_codes
+
+    dist = np.full(len(q), 256, np.int32)
+    have = np.fromiter((bool(new.avatars[i]) and bool(sus.avatars[j]) for i, j in zip(q, s)), bool, len(q))
+    if have.any():
+        idx = np.flatnonzero(have)
+        dist[idx] = hamming(to_codes([new.avatars[q[k]] for k in idx]), to_codes([sus.avatars[s[k]] for k in idx]))
+    return dist
+
+
+def _pairs(rows, keys):
+    return sorted(set(zip(rows.tolist(), keys.tolist())))
+
+
+def test_key_kernel_hashes_exactly_the_blocking_key_strings():
+    rng = np.random.default_rng(5)
+    extra = ["".join(rng.choice(list("abcdeilos0135_."), rng.integers(1, 16))) for _ in range(500)]
+    lists = [(h,) for h in HANDLES + extra] + [tuple(HANDLES[:4]), ()]
+    assert _pairs(*handle_keys(lists)) == _pairs(*_string_keys(lists))
+    # no two different key strings of the corpus share a hash
+    strings = {k for hs in lists for h in hs for k in blocking_keys(h)}
+    assert len({key_hash(k) for k in strings}) == len(strings)
+    assert 0 not in {key_hash(k) for k in strings}
+
+
+def test_key_hash_separates_kinds_and_lengths():
+    skel = skeleton("abuxyz")
+    assert key_hash("d:" + skel) != key_hash("s:" + skel)
+    assert key_hash("d:abc") != key_hash("d:abc\x00")
+
+
+@pytest.fixture(scope="module")
+def world():
+    from bench_link_scale import make_world
+
+    new, sus, truth, _decoys, _s, pool = make_world(400, 4000, seed=3)
+    # a logo shared by many suspended accounts (some a few bits off), worn by re-entries too:
+    # the avatar density of the predecessors is then more than 1
+    logo = sus.avatars[truth[min(truth)]] or "ab" * 32
+    for j in range(0, 4000, 97):
+        sus.avatars[j] = logo[:-2] + format(j % 16, "02x")
+    for i in list(truth)[:10]:
+        new.avatars[i] = logo
+    return new, sus, pool
+
+
+def _result(new, sus, pool):
+    return find_links(new, sus, n_ids=pool, index=SuspendedIndex(sus, pool))
+
+
+def _same(a, b):
+    assert a.candidates == b.candidates
+    for f in ("q", "s", "sources", "rank"):
+        np.testing.assert_array_equal(getattr(a, f), getattr(b, f))
+    for f in ("confidence", "features", "linkable_at"):
+        np.testing.assert_array_equal(getattr(a, f), getattr(b, f))
+    assert a.reasons == b.reasons
+
+
+def test_fast_linker_equals_plain_paths(world, monkeypatch):
+    new, sus, pool = world
+    fast_index = SuspendedIndex(sus, pool)
+    fast_cand = fast_index.candidates(new)
+    fast = _result(new, sus, pool)
+    density = avatar_density(fast_index, sus, np.unique(fast_cand.s))
+    rows = engine.density_rows(new, sus, fast_cand)  # the rows whose density can count
+    assert len(rows) < len(np.unique(fast_cand.s)) and density[rows].max() >= 40
+    # the string path as it was: every key string, Python's hash
+    monkeypatch.setattr(cand_mod, "handle_keys", lambda lists: _hashed_keys(lists, blocking_keys))
+    monkeypatch.setattr(SuspendedIndex, "avatar_matches", _plain_avatar_matches)
+    monkeypatch.setattr(features, "_overlap", _plain_overlap)
+    monkeypatch.setattr(features, "_avatar", _plain_avatar)
+    monkeypatch.setattr(engine, "density_rows", lambda new, sus, cand: np.unique(cand.s))
+    plain_cand = SuspendedIndex(sus, pool).candidates(new)
+    plain = _result(new, sus, pool)
+    for f in ("q", "s", "sources"):
+        np.testing.assert_array_equal(getattr(fast_cand, f), getattr(plain_cand, f))
+    assert len(fast_cand.q) > 1000
+    for bit in (cand_mod.HANDLE, cand_mod.AVATAR):
+        assert (fast_cand.sources & bit).any()
+
+    _same(fast, plain)
+
+
+def test_compiled_minhash_equals_numpy_minhash():
+    from hydrawatch.linking import minhash
+
+    rng = np.random.default_rng(2)
+    strings = HANDLES + ["", " ", "ab", "abc", "Abu Zaid Media", "x" * 90, "a\x00b\x00cde", "ü" * 3]
+    strings += ["".join(rng.choice(list("abc deéأبو"), rng.integers(0, 50))) for _ in range(300)]
+    np.testing.assert_array_equal(minhash.signatures(strings, chunk=64),
+                                  minhash.signatures_numpy(strings, chunk=64))
+
+
+def test_repeat_collapse_equals_the_template_substitution():
+    from hydrawatch.linking.handles import _REPEATED, _REPEATS
+
+    rng = np.random.default_rng(4)
+    alpha = list("aabbcc__..--  \t\n\n00112233@éÉß") + ["ﬁ", "𝐚", "İ", "ǅ"]
+    corpus = ["".join(rng.choice(alpha, rng.integers(0, 14))) for _ in range(20_000)] + HANDLES
+    for text in corpus:
+        assert _REPEATED.sub("", text) == _REPEATS.sub(r"\1", text), text
+
+
+def test_ragged_rows_and_degrees():
+    from hydrawatch.linking.batch import Ragged
+    from hydrawatch.linking.features import neighbour_degrees, ragged_rows
+
+    rag = Ragged.from_lists([[1, 2, 2], [], [3], [2, 5]], [[1.0, 2.0, 3.0], [], [4.0], [5.0, 6.0]])
+    sub = ragged_rows(rag, np.array([3, 1, 0]))
+    assert [sub.row(i).tolist() for i in range(3)] == [[2, 5], [], [1, 2, 2]]
+    assert sub.row_times(0).tolist() == [5.0, 6.0]
+    assert neighbour_degrees(rag, 7).tolist() == [0, 1, 2, 1, 0, 1, 0]
+    assert neighbour_degrees(rag, 7) is neighbour_degrees(rag, 7)
