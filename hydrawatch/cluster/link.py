@@ -27,7 +27,7 @@ import copy
 
 import numpy as np
 
-from hydrawatch.cluster import _HELD, _partitions, held, hold, pinned, release, run_token
+from hydrawatch.cluster import _HELD, LAST_RUN, Timer, _partitions, held, hold, pinned, release, run_token
 
 
 def _index(key: str, sus, n_ids: int):
@@ -56,29 +56,34 @@ def _propose(key, index_key, url, platform, part, parts, sus, intern_ids, after,
     from hydrawatch.perfutil import frozen_gc
     from hydrawatch.store import open_store
 
+    clock = Timer()
     store = open_store(url, init=False)
     try:
         with frozen_gc(), store.session(readonly=True) as db:
             intern = storeio.Interner()
             intern.ids = dict(intern_ids)  # neighbours known to the suspended side keep their ids
             new = storeio.load_new(db, platform, intern, after=after, since=since, part=(part, parts))
+            loaded = clock()
             index = _index(index_key, sus, len(intern_ids))
+            indexed = clock()
             mine = replace(sus, posts=PostRows.empty(len(sus)))  # this partition's candidates' posts
             cand, x, freq = propose(new, mine, n_ids=len(intern), index=index, freq=copy.copy(freq),
                                     prepare=lambda rows: storeio.fill_suspended_posts(db, platform, mine, rows))
     finally:
         store.dispose()
     address = hold(key, (new, mine, freq, len(intern), cand, x))
-    return address, new.ids, cand.q, cand.s, cand.sources, x
+    return address, new.ids, cand.q, cand.s, cand.sources, x, (loaded, indexed, clock())
 
 
 def _describe(key, pairs, conf, riv, model, date_links):
     """Stage 3 over the kept pairs of one partition (indices into its candidate pairs)."""
     from hydrawatch.linking.engine import describe
 
+    clock = Timer()
     new, mine, freq, n_ids, cand, x = held(key, pop=True)
-    return describe(new, mine, cand.q[pairs], cand.s[pairs], x[pairs], cand.sources[pairs],
-                    conf, riv, model, n_ids, freq, date_links)
+    out = describe(new, mine, cand.q[pairs], cand.s[pairs], x[pairs], cand.sources[pairs],
+                   conf, riv, model, n_ids, freq, date_links)
+    return out, clock()
 
 
 def find_links_on(client, url: str, platform: str, intern, sus, new_ids: list[str], *, after, since,
@@ -105,7 +110,7 @@ def find_links_on(client, url: str, platform: str, intern, sus, new_ids: list[st
         # pairs in the order stage 1 produced them
         pos = {a: i for i, a in enumerate(new_ids)}
         cols: dict[str, list] = {k: [] for k in ("q", "s", "src", "x", "part", "local")}
-        for p, (_, ids, q, s, src, x) in enumerate(firsts):
+        for p, (_, ids, q, s, src, x, _t) in enumerate(firsts):
             g = np.fromiter((pos[a] for a in ids), np.int64, len(ids))
             cols["q"].append(g[q])
             cols["s"].append(s)
@@ -132,6 +137,16 @@ def find_links_on(client, url: str, platform: str, intern, sus, new_ids: list[st
             for p, first in enumerate(firsts)])
     finally:
         release(client, token)
+    LAST_RUN.extend([{"stage": "link", "platform": platform, "part": p, "new": len(first[1]),
+                    "pairs": len(first[2]), "kept": len(sel[p]),
+                    "load_s": first[6][0][0], "load_cpu": first[6][0][1],
+                    # the index is built by the first task on each worker (0 on the others)
+                    "index_s": round(first[6][1][0] - first[6][0][0], 3),
+                    "index_cpu": round(first[6][1][1] - first[6][0][1], 3),
+                    "propose_s": first[6][2][0], "propose_cpu": first[6][2][1],
+                    "describe_s": second[1][0], "describe_cpu": second[1][1]}
+                   for p, (first, second) in enumerate(zip(firsts, described))])
+    described = [out for out, _ in described]
     n = len(d.idx)
     linkable = np.full(n, np.nan)
     weights: list = [None] * n
