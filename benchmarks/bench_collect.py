@@ -42,6 +42,8 @@ def main() -> None:
     ap.add_argument("--budget-factor", type=float, default=3.0)
     ap.add_argument("--hops", type=int, default=2)
     ap.add_argument("--world", default=None, help="an existing world directory (else one is generated)")
+    ap.add_argument("--rescore-every", type=int, default=None,
+                    help="re-prioritise the queue every N finished accounts (default: budget/20, at least 5; 0: never)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_collect_"))
@@ -56,7 +58,7 @@ def main() -> None:
     store = open_store(f"sqlite:///{tmp}/collect.db")
     t1 = time.perf_counter()
     res = sim_collect(world, store, seeds=seeds, budget=budget, out=tmp / "collection", hops=args.hops,
-                      limits=Limits(posts_pages=1, list_pages=5))
+                      limits=Limits(posts_pages=1, list_pages=5), rescore_every=args.rescore_every)
     t2 = time.perf_counter()
     d = res.as_dict()
     world_seed, n_accounts = truth.get("seed", args.seed), len(truth["accounts"])
@@ -69,7 +71,9 @@ def main() -> None:
           f"({res.seeds} seeds), budget {budget} accounts, {args.hops} hops")
     print(f"collected {res.collected_accounts} accounts in {res.requests} requests ({res.pages} pages kept)")
     print(f"movement collected: {res.collected}/{res.movement} = {d['share_collected']:.1%} "
-          f"(of the {res.reachable} within {args.hops} hops: {d['share_of_reachable']:.1%})")
+          f"(of the {res.reachable} within {args.hops} hops: {d['share_of_reachable']:.1%}; of the "
+          f"{res.reachable_live} a crawler can reach, not suspended: "
+          f"{d['share_of_reachable_live'] or 0:.1%})")
     p = "n/a" if res.p_at_k is None else f"{res.p_at_k:.3f}"
     print(f"ranking of the collected accounts: P@K {p} (K={res.k}), hard negatives in top K: "
           f"{res.hard_negatives_top_k}")

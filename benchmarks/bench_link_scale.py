@@ -5,10 +5,17 @@ with handles, names, avatars (PDQ), followers and followees drawn from a heavy-t
 population; new accounts of which a share are re-entries (a mutated handle, the same
 avatar a few bits off, some returning followers, sometimes a shout-out), a share
 look-alike decoys (a mutated handle and nothing else) and the rest unrelated. Prints
-build/query time, candidate pairs, peak RSS, and precision/recall of the links found.
+build/query time (wall and CPU), candidate pairs, peak RSS, and precision/recall of the
+links found.
 
     python benchmarks/bench_link_scale.py                 # 100,000 vs 1,000,000
     python benchmarks/bench_link_scale.py --new 10000 --suspended 100000
+
+Then, in the same run, the all-pairs linker of bench_link_allpairs.py on a small world
+(``--small 200 2000``): the ratio of its time to the blocking linker's there, and the
+all-pairs time of the big run extrapolated from its per-pair rate. Memory "beyond the
+input" is the peak RSS after the synthesised batches (Linux: the peak mark is reset once
+they exist) minus their RSS.
 """
 
 from __future__ import annotations
@@ -38,6 +45,35 @@ H = 3600.0
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _status_mb(field: str) -> float | None:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak() -> float | None:
+    """Reset the kernel's peak-RSS mark (Linux: ``clear_refs`` 5) and return the current RSS,
+    so the next ``peak_since_mb`` is the linker's own peak over the synthesised input."""
+    import gc
+
+    gc.collect()
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return None
+    return _status_mb("VmRSS")
+
+
+def peak_since_mb() -> float | None:
+    return _status_mb("VmHWM")
 
 
 def random_handles(rng: np.random.Generator, n: int) -> list[str]:
@@ -160,31 +196,67 @@ def main(argv=None) -> None:
     ap.add_argument("--new", type=int, default=100_000)
     ap.add_argument("--suspended", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--small", type=int, nargs=2, default=(200, 2000), metavar=("NEW", "SUSPENDED"),
+                    help="the small world the all-pairs linker runs on (default 200 x 2,000)")
+    ap.add_argument("--no-allpairs", action="store_true", help="skip the all-pairs baseline")
     args = ap.parse_args(argv)
+    from hydrawatch.linking.model import default_model
+
+    default_model()  # loaded once, outside the timings
     new, sus, truth, decoys, gen_s, pool = make_world(args.new, args.suspended, args.seed)
-    rss_data = peak_rss_mb()
+    rss_data = reset_peak()
     print(f"synthesised {args.new:,} new + {args.suspended:,} suspended accounts in {gen_s:.1f} s "
-          f"(peak RSS so far {rss_data:,.0f} MB)")
-    t0 = time.perf_counter()
+          f"(peak RSS so far {peak_rss_mb():,.0f} MB; input RSS {rss_data or 0:,.0f} MB)")
+    t0, c0 = time.perf_counter(), time.process_time()
     index = SuspendedIndex(sus, pool)
-    t_build = time.perf_counter() - t0
-    print(f"index build (suspended side, once per run): {t_build:.1f} s, peak RSS {peak_rss_mb():,.0f} MB")
-    t0 = time.perf_counter()
+    t_build, c_build = time.perf_counter() - t0, time.process_time() - c0
+    print(f"index build (suspended side, once per run): {t_build:.1f} s ({c_build:.1f} CPU s), "
+          f"peak RSS {peak_rss_mb():,.0f} MB")
+    t0, c0 = time.perf_counter(), time.process_time()
     res = find_links(new, sus, n_ids=pool, index=index)
-    t_query = time.perf_counter() - t0
+    t_query, c_query = time.perf_counter() - t0, time.process_time() - c0
     acc = res.accepted()
     found = {int(q): int(s) for q, s in zip(res.q[acc], res.s[acc])}
     tp = sum(1 for q, s in found.items() if truth.get(q) == s)
     decoy_linked = sum(1 for d in decoys if int(d) in found)
     prec = tp / max(len(found), 1)
     rec = tp / max(len(truth), 1)
-    total = t_build + t_query
+    total, cpu = t_build + t_query, c_build + c_query
     print(f"query (new side: candidates, features, model, ranking, dating): {t_query:.1f} s "
-          f"= {args.new / t_query:,.0f} new accounts/s")
+          f"({c_query:.1f} CPU s) = {args.new / t_query:,.0f} new accounts/s")
     print(f"candidate pairs scored: {res.candidates:,} ({res.candidates / max(args.new, 1):.1f} per new account; "
           f"all pairs would be {args.new * args.suspended:,})")
     print(f"links: {len(found):,}  precision {prec:.4f}  recall {rec:.4f}  decoys linked {decoy_linked}")
-    print(f"total link time {total:.1f} s ({total / 60:.1f} min), peak RSS {peak_rss_mb():,.0f} MB")
+    peak = peak_since_mb()
+    beyond = f", {peak - rss_data:,.0f} MB beyond the input" if peak is not None and rss_data else ""
+    print(f"total link time {total:.1f} s ({total / 60:.1f} min; {cpu:.1f} CPU s = {cpu / 60:.2f} min per core), "
+          f"peak RSS {peak_rss_mb():,.0f} MB{beyond}")
+    if not args.no_allpairs:
+        allpairs_ratio(cpu, args.new * args.suspended, *args.small)
+
+
+def allpairs_ratio(cpu: float, pairs: int, n_new: int, n_sus: int) -> None:
+    """The all-pairs linker (bench_link_allpairs.py) and the blocking linker on one small
+    world, in this run: their time ratio there, and the all-pairs time of this run's size
+    extrapolated from its per-pair rate."""
+    sys.path.insert(0, os.path.dirname(__file__))
+    from bench_link_allpairs import all_pairs
+
+    new, sus, _truth, _decoys, _s, pool = make_world(n_new, n_sus, seed=1)
+    c0 = time.process_time()
+    res = find_links(new, sus, n_ids=pool, index=SuspendedIndex(sus, pool), date_links=False)
+    c_block = time.process_time() - c0
+    acc = res.accepted()
+    blocked = {(int(a), int(b)) for a, b in zip(res.q[acc], res.s[acc])}
+    c0 = time.process_time()
+    brute, n_pairs = all_pairs(new, sus, pool)
+    c_all = time.process_time() - c0
+    print(f"all pairs on a {n_new:,} x {n_sus:,} world: {n_pairs:,} pairs in {c_all:.2f} CPU s vs blocking "
+          f"{c_block:.2f} CPU s (ratio {c_all / max(c_block, 1e-9):.0f}x); same links {len(blocked & brute)} "
+          f"of {len(blocked | brute)}")
+    est = c_all / max(n_pairs, 1) * pairs
+    print(f"all pairs at this run's size ({pairs:,} pairs) at that rate: ~{est / 3600:,.0f} CPU h "
+          f"= {est / max(cpu, 1e-9):,.0f}x this run's {cpu:.1f} CPU s")
 
 
 if __name__ == "__main__":

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from hydrawatch.act.loop import sim_env
 from hydrawatch.evaluate import load_truth
+from hydrawatch.scoring.policy import load_policy
 from hydrawatch.sim import generate_world
 from hydrawatch.sim.platform_data import collection_world
 from hydrawatch.sim.platform_server import ServerConfig, running
 from hydrawatch.store import open_store
-from hydrawatch.store.schema import Account, CrawlAccount, CrawlPage, Edge, Post, Status
+from hydrawatch.store.schema import Account, Crawl, CrawlAccount, CrawlPage, Edge, Post, Status
 from tests.conftest import _fresh_db
 
 
@@ -42,7 +43,7 @@ def world(tmp_path_factory):
 def crawl_cmd(seeds, out, db_url):
     return [sys.executable, "-m", "hydrawatch", "collect", "--from", str(seeds), "--out", str(out),
             "--max-accounts", "14", "--hops", "2", "--page-size", "15", "--list-pages", "3",
-            "--no-after", "--no-progress", "--json", "--db", db_url]
+            "--rescore-every", "3", "--no-after", "--no-progress", "--json", "--db", db_url]
 
 
 def run_crawl(cmd, env):
@@ -74,8 +75,10 @@ def test_kill_9_mid_crawl_then_resume(world, tmp_path, _pg_template):
     for sub in ("a", "b"):
         (tmp_path / sub).mkdir()
     url_a, url_b = (_fresh_db(tmp_path / sub, _pg_template, sub) for sub in ("a", "b"))
-    for url in (url_a, url_b):
-        open_store(url).dispose()   # created and migrated before the crawls start
+    for url in (url_a, url_b):   # created and migrated, with a policy pack so the crawl
+        store = open_store(url)     # re-scores and re-orders its queue as it goes
+        load_policy(store, seeds.parent / "policy.json")
+        store.dispose()
     with running(sim_world, ServerConfig(rate_limit=100000, hold_at=23)) as server:
         env = {**os.environ, **sim_env(server.url)}
         proc = subprocess.Popen(crawl_cmd(seeds, tmp_path / "out_a", url_a), env=env,
@@ -101,3 +104,8 @@ def test_kill_9_mid_crawl_then_resume(world, tmp_path, _pg_template):
     assert a["crawl"] and any(s == "done" for _, _, s, _ in a["crawl"])
     for key in a:
         assert a[key] == b[key], key
+    for url in (url_a, url_b):   # the queue was re-ordered from scores, at the same points
+        store = open_store(url)
+        with store.session(readonly=True) as db:
+            assert db.scalar(select(Crawl.config))["rescored_at"] >= 3
+        store.dispose()

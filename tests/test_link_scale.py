@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from hydrawatch.linking import candidates as cand_mod
+from hydrawatch.linking import engine, features
 from hydrawatch.linking.candidates import SuspendedIndex, _hashed_keys
 from hydrawatch.linking.engine import avatar_density, find_links
 from hydrawatch.linking.handles import blocking_keys, skeleton
@@ -44,6 +45,44 @@ def _plain_avatar_matches(self, avatars):
     hits = self.avatars.search([avatars[i] for i in qa])
     return (np.array([qa[k] for k, hs in enumerate(hits) for _ in hs], np.int64),
             np.array([row for hs in hits for row, _d in hs], np.int64))
+
+
+def _plain_overlap(new_rag, sus_rag, q, s, n_ids):
+    """features._overlap as it was: the whole suspended side's matrices on every call."""
+    from hydrawatch.linking.candidates import MAX_HUB, neighbour_matrix
+    from hydrawatch.linking.features import OVERLAP_CHUNK, adamic_adar_weights
+
+    for rag in (new_rag, sus_rag):
+        if len(rag.values):
+            n_ids = max(n_ids, int(rag.values.max()) + 1)
+    a, b = neighbour_matrix(new_rag, n_ids), neighbour_matrix(sus_rag, n_ids)
+    degree = np.bincount(b.indices, minlength=b.shape[1])
+    if (degree > MAX_HUB).any():
+        b.data[degree[b.indices] > MAX_HUB] = 0
+        b.eliminate_zeros()
+    bw = b.copy()
+    bw.data = adamic_adar_weights(degree[bw.indices]).astype(np.float64)
+    shared = np.zeros(len(q))
+    aa = np.zeros(len(q))
+    for lo in range(0, len(q), OVERLAP_CHUNK):
+        qq, ss = q[lo: lo + OVERLAP_CHUNK], s[lo: lo + OVERLAP_CHUNK]
+        aq = a[qq]
+        shared[lo: lo + len(qq)] = np.asarray(aq.multiply(b[ss]).sum(axis=1)).ravel()
+        aa[lo: lo + len(qq)] = np.asarray(aq.multiply(bw[ss]).sum(axis=1)).ravel()
+    size = np.asarray(a.sum(axis=1)).ravel()[q]
+    return np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared
+
+
+def _plain_avatar(new, sus, q, s):
+    """features._avatar as it was: the hexes decoded pair by pair."""
+    from hydrawatch.media.pdq import hamming, to_codes
+
+    dist = np.full(len(q), 256, np.int32)
+    have = np.fromiter((bool(new.avatars[i]) and bool(sus.avatars[j]) for i, j in zip(q, s)), bool, len(q))
+    if have.any():
+        idx = np.flatnonzero(have)
+        dist[idx] = hamming(to_codes([new.avatars[q[k]] for k in idx]), to_codes([sus.avatars[s[k]] for k in idx]))
+    return dist
 
 
 def _pairs(rows, keys):
@@ -100,9 +139,15 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     fast_index = SuspendedIndex(sus, pool)
     fast_cand = fast_index.candidates(new)
     fast = _result(new, sus, pool)
+    density = avatar_density(fast_index, sus, np.unique(fast_cand.s))
+    rows = engine.density_rows(new, sus, fast_cand)  # the rows whose density can count
+    assert len(rows) < len(np.unique(fast_cand.s)) and density[rows].max() >= 40
     # the string path as it was: every key string, Python's hash
     monkeypatch.setattr(cand_mod, "handle_keys", lambda lists: _hashed_keys(lists, blocking_keys))
     monkeypatch.setattr(SuspendedIndex, "avatar_matches", _plain_avatar_matches)
+    monkeypatch.setattr(features, "_overlap", _plain_overlap)
+    monkeypatch.setattr(features, "_avatar", _plain_avatar)
+    monkeypatch.setattr(engine, "density_rows", lambda new, sus, cand: np.unique(cand.s))
     plain_cand = SuspendedIndex(sus, pool).candidates(new)
     plain = _result(new, sus, pool)
     for f in ("q", "s", "sources"):
@@ -110,8 +155,7 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     assert len(fast_cand.q) > 1000
     for bit in (cand_mod.HANDLE, cand_mod.AVATAR):
         assert (fast_cand.sources & bit).any()
-    density = avatar_density(fast_index, sus, np.unique(fast_cand.s))
-    assert density.max() >= 40
+
     _same(fast, plain)
 
 
@@ -133,3 +177,15 @@ def test_repeat_collapse_equals_the_template_substitution():
     corpus = ["".join(rng.choice(alpha, rng.integers(0, 14))) for _ in range(20_000)] + HANDLES
     for text in corpus:
         assert _REPEATED.sub("", text) == _REPEATS.sub(r"\1", text), text
+
+
+def test_ragged_rows_and_degrees():
+    from hydrawatch.linking.batch import Ragged
+    from hydrawatch.linking.features import neighbour_degrees, ragged_rows
+
+    rag = Ragged.from_lists([[1, 2, 2], [], [3], [2, 5]], [[1.0, 2.0, 3.0], [], [4.0], [5.0, 6.0]])
+    sub = ragged_rows(rag, np.array([3, 1, 0]))
+    assert [sub.row(i).tolist() for i in range(3)] == [[2, 5], [], [1, 2, 2]]
+    assert sub.row_times(0).tolist() == [5.0, 6.0]
+    assert neighbour_degrees(rag, 7).tolist() == [0, 1, 2, 1, 0, 1, 0]
+    assert neighbour_degrees(rag, 7) is neighbour_degrees(rag, 7)

@@ -35,6 +35,9 @@ def collect(platform: list[str] = typer.Option(None, "--platform",
                                          help="Nominate at most this many top-scoring new accounts."),
             min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0,
                                             help="Nominate only accounts scoring at least this."),
+            rescore_every: int = typer.Option(None, "--rescore-every", min=0,
+                                              help="Score what was collected and re-order the queue every N "
+                                                   "accounts (default: budget/20, at least 5; 0: never)."),
             after: bool = typer.Option(True, "--after/--no-after", help="Score, link and nominate afterwards."),
             progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
             as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -54,7 +57,7 @@ def collect(platform: list[str] = typer.Option(None, "--platform",
     seeds = seeds_from_store(store, platforms) if source == "verified" else seeds_from_file(source, platforms)
     limits = Limits(posts_pages=posts_pages, list_pages=list_pages, posts_size=page_size, list_size=page_size)
     config = CollectConfig(out=out, hops=hops, max_accounts=max_accounts, platforms=platforms,
-                           limits=limits, progress=progress and not as_json)
+                           limits=limits, progress=progress and not as_json, rescore_every=rescore_every)
     if dry_run:
         import httpx
 

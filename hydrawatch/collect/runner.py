@@ -40,6 +40,14 @@ class CollectConfig:
     platforms: tuple[str, ...] = ("x", "mastodon", "bluesky")
     limits: Limits = field(default_factory=Limits)
     progress: bool = False
+    # re-score the collected accounts and re-prioritise the queue every N finished accounts:
+    # None picks max(5, max_accounts // 20); 0 never (the queue keeps its first order)
+    rescore_every: int | None = None
+
+    def rescore_interval(self) -> int:
+        if self.rescore_every is None:
+            return max(5, self.max_accounts // 20)
+        return max(0, self.rescore_every)
 
 
 @dataclass
@@ -80,6 +88,7 @@ class Crawler:
         self.store, self.config, self.fetchers, self.sleep = store, config, fetchers, sleep
         self.writer = PageWriter(config.out)
         self.fetched = 0
+        self.rescore_failed: str | None = None
         self.progress = CrawlProgress(config.progress, config.max_accounts)
 
     # -- start and resume ---------------------------------------------------------------------
@@ -119,6 +128,7 @@ class Crawler:
         platforms = sorted(self.fetchers)
         with self.progress:
             while True:
+                self._maybe_rescore()
                 with self.store.session() as db:
                     row = st.next_account(db, self.crawl_id, platforms)
                     if row is None or (row.state == st.QUEUED
@@ -131,6 +141,38 @@ class Crawler:
             with self.store.session() as db:
                 self.progress.update(st.counts(db, self.crawl_id))
         self.writer.close()
+
+    def _maybe_rescore(self) -> None:
+        """Every ``rescore_interval`` finished accounts: score the collected accounts (their
+        scores only; every account in the store is read as context) and set each queued
+        account's priority from the scores of the collected accounts it is linked to. The
+        point is a count of finished accounts kept in the crawl, so a resumed crawl
+        re-scores at the same points as an uninterrupted one."""
+        every = self.config.rescore_interval()
+        if not every or self.rescore_failed:
+            return
+        with self.store.session(readonly=True) as db:
+            finished = st.finished_count(db, self.crawl_id)
+            if finished - st.rescored_at(db, self.crawl_id) < every:
+                return
+            collected = set(st.collected(db, self.crawl_id))
+            seeds = set(st.seeds_of(db, self.crawl_id))
+        from hydrawatch.errors import HydrawatchError
+        from hydrawatch.scoring.pipeline import score_store
+
+        from hydrawatch.verification.lists import resolve_nominations
+
+        with self.store.session() as db:   # list entries the crawl has brought in
+            resolve_nominations(db)
+        try:
+            if collected - seeds:
+                score_store(self.store, only=collected - seeds)
+        except HydrawatchError as exc:   # e.g. no policy pack yet: keep the first order
+            self.rescore_failed = str(exc)
+            return
+        with self.store.session() as db:
+            st.prioritise(db, self.crawl_id)
+            st.set_rescored_at(db, self.crawl_id, finished)
 
     def _account(self, row_id: int, platform: str, account_id: str, handle: str | None, hop: int) -> None:
         fetcher = self.fetchers[platform]

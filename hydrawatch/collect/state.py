@@ -182,3 +182,68 @@ def collected(db, crawl_id: int, states=(DONE,)) -> list[tuple[str, str]]:
         CrawlAccount.crawl_id == crawl_id, CrawlAccount.state.in_(states),
         or_(CrawlAccount.account_id.not_like(HANDLE_PREFIX + "%"))).order_by(
         CrawlAccount.platform, CrawlAccount.account_id))]
+
+
+# -- re-prioritising the queue from the scores of what was collected -------------------------
+
+def _chunks(ids: list, size: int = 500):
+    return (ids[i:i + size] for i in range(0, len(ids), size))
+
+
+def finished_count(db, crawl_id: int) -> int:
+    """Accounts of the crawl whose fetch is over (done, gone or failed)."""
+    return db.scalar(select(func.count()).where(CrawlAccount.crawl_id == crawl_id,
+                                                CrawlAccount.state.in_((DONE, GONE, FAILED)))) or 0
+
+
+def rescored_at(db, crawl_id: int) -> int:
+    """How many accounts were finished when the queue was last re-prioritised."""
+    crawl = db.get(Crawl, crawl_id)
+    return int((crawl.config or {}).get("rescored_at", 0))
+
+
+def set_rescored_at(db, crawl_id: int, finished: int) -> None:
+    crawl = db.get(Crawl, crawl_id)
+    crawl.config = {**(crawl.config or {}), "rescored_at": int(finished)}
+
+
+def prioritise(db, crawl_id: int) -> int:
+    """Set each queued account's priority to the score mass of the collected accounts it is
+    linked to: the sum of their current scores over its follows edges in either direction
+    (an account followed by or following several high-scoring collected accounts comes
+    first; one linked only to a seed's ordinary audience comes later), never below the score
+    the store already gives it. Returns how many queued accounts changed priority."""
+    done = {(p, a): float(s or 0.0) for p, a, s in db.execute(
+        select(CrawlAccount.platform, CrawlAccount.account_id, Account.score)
+        .join(Account, (Account.platform == CrawlAccount.platform)
+              & (Account.account_id == CrawlAccount.account_id))
+        .where(CrawlAccount.crawl_id == crawl_id, CrawlAccount.state == DONE))}
+    queued = {(r.platform, r.account_id): r for r in db.scalars(select(CrawlAccount).where(
+        CrawlAccount.crawl_id == crawl_id, CrawlAccount.state == QUEUED))}
+    if not done or not queued:
+        return 0
+    mass: Counter = Counter()
+    known: dict = {}
+    for platform in sorted({p for p, _ in queued}):
+        for chunk in _chunks(sorted(a for p, a in done if p == platform)):
+            for src, dst in db.execute(select(Edge.src, Edge.dst).where(
+                    Edge.platform == platform, Edge.type == "follows",
+                    or_(Edge.src.in_(chunk), Edge.dst.in_(chunk)))):
+                for a, b in ((src, dst), (dst, src)):   # a collected, b queued
+                    if (platform, a) in done and (platform, b) in queued and a != b:
+                        mass[(platform, b)] += done[(platform, a)]
+        for chunk in _chunks(sorted(a for p, a in queued if p == platform)):
+            known.update(((platform, a), float(s or 0.0)) for a, s in db.execute(
+                select(Account.account_id, Account.score).where(
+                    Account.platform == platform, Account.account_id.in_(chunk))))
+    changed = 0
+    for key, row in queued.items():
+        value = round(max(known.get(key, 0.0), mass.get(key, 0.0)), 9)
+        if row.score != value:
+            row.score, changed = value, changed + 1
+    return changed
+
+
+def seeds_of(db, crawl_id: int) -> list[tuple[str, str]]:
+    return [tuple(r) for r in db.execute(select(CrawlAccount.platform, CrawlAccount.account_id).where(
+        CrawlAccount.crawl_id == crawl_id, CrawlAccount.hop == 0))]

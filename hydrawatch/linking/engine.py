@@ -103,7 +103,7 @@ def propose(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
         prepare(np.unique(cand.s))
     freq = freq if freq is not None else Frequencies.of_batches(new, suspended)
     if freq.avatar_near is None:
-        freq.avatar_near = avatar_density(index, suspended, np.unique(cand.s))
+        freq.avatar_near = avatar_density(index, suspended, density_rows(new, suspended, cand))
     return cand, pair_features(new, suspended, cand.q, cand.s, n_ids, freq), freq
 
 
@@ -151,6 +151,16 @@ def describe(new: AccountBatch, suspended: AccountBatch, q: np.ndarray, s: np.nd
     reasons = [pair_reasons(new, suspended, int(q[k]), int(s[k]), x[k], int(sources[k])) + [weight_line(weights[k])]
                for k in range(len(q))]
     return linkable, weights, reasons
+
+
+def density_rows(new: AccountBatch, suspended: AccountBatch, cand: Candidates) -> np.ndarray:
+    """The candidate suspended rows whose avatar density can change a feature: those in a
+    pair whose avatars are both known and less than 128 bits apart. For any other pair
+    avatar_sim is 0 or NaN, so avatar_rare (avatar_sim x rarity) is 0 or NaN whatever the
+    density; the PDQ searches of those rows would be wasted."""
+    from hydrawatch.linking.features import _avatar
+
+    return np.unique(cand.s[_avatar(new, suspended, cand.q, cand.s) < 128])
 
 
 def avatar_density(index: SuspendedIndex, suspended: AccountBatch, rows: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ same new account (in a chain A -> B -> C, C's true predecessor is B, the most re
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -163,6 +164,37 @@ def adamic_adar_weights(degree: np.ndarray) -> np.ndarray:
     return 1.0 / np.log(np.maximum(degree, 1) + 1.0)
 
 
+def ragged_rows(rag: Ragged, rows: np.ndarray) -> Ragged:
+    """The given rows of ``rag`` (in that order) as a Ragged of their own."""
+    rows = np.asarray(rows, np.int64)
+    starts = rag.indptr[rows]
+    lengths = rag.indptr[rows + 1] - starts
+    indptr = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    idx = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1], dtype=np.int64)
+    return Ragged(indptr, rag.values[idx], rag.times[idx])
+
+
+_DEGREES: dict[int, tuple] = {}
+
+
+def neighbour_degrees(rag: Ragged, n_ids: int) -> np.ndarray:
+    """For each neighbour id, how many rows of ``rag`` hold it (once per row) -- kept per
+    (rag, n_ids) while ``rag`` lives, as every pair_features call of a run (features, link
+    dating; each cluster partition) needs the same degrees of the whole suspended side."""
+    from hydrawatch.linking.candidates import neighbour_matrix
+
+    key = id(rag)
+    hit = _DEGREES.get(key)
+    if hit is not None and hit[0]() is rag and hit[1:3] == (n_ids, len(rag.values)):
+        return hit[3]
+    b = neighbour_matrix(rag, n_ids)
+    degree = np.bincount(b.indices, minlength=b.shape[1])
+    _DEGREES[key] = (weakref.ref(rag, lambda _r, k=key: _DEGREES.pop(k, None)), n_ids, len(rag.values),
+                     degree)
+    return degree
+
+
 def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
     """Shared neighbours of each pair: (log1p(count), share of the new account's,
     log1p(Adamic-Adar sum), count). A hub — a neighbour adjacent to more than MAX_HUB
@@ -174,8 +206,12 @@ def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
     for rag in (new_rag, sus_rag):
         if len(rag.values):
             n_ids = max(n_ids, int(rag.values.max()) + 1)
-    a, b = neighbour_matrix(new_rag, n_ids), neighbour_matrix(sus_rag, n_ids)
-    degree = np.bincount(b.indices, minlength=b.shape[1])
+    a = neighbour_matrix(new_rag, n_ids)
+    degree = neighbour_degrees(sus_rag, n_ids)
+    # only the suspended rows the pairs name: the matrix rows are row-local, the degrees
+    # (the whole suspended side's) are computed once per batch
+    us, s = np.unique(s, return_inverse=True)
+    b = neighbour_matrix(ragged_rows(sus_rag, us), n_ids)
     if (degree > MAX_HUB).any():
         b.data[degree[b.indices] > MAX_HUB] = 0
         b.eliminate_zeros()
@@ -193,15 +229,32 @@ def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
     return np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared
 
 
+def _row_codes(avatars: list, rows: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """(len(rows), 32) uint8 codes of the avatars of ``rows`` (zeros where not ``used``)."""
+    out = np.zeros((len(rows), 32), np.uint8)
+    out[used] = to_codes([avatars[r] for r in rows[used].tolist()])
+    return out
+
+
 def _avatar(new: AccountBatch, sus: AccountBatch, q, s) -> np.ndarray:
+    """PDQ distance of each pair's avatars (256: either is missing); each row's hex is
+    decoded once, not once per pair."""
     dist = np.full(len(q), 256, np.int32)
-    have = np.fromiter((bool(new.avatars[i]) and bool(sus.avatars[j]) for i, j in zip(q, s)),
-                       bool, len(q))
+    if not len(q):
+        return dist
+    uq, iq = np.unique(q, return_inverse=True)
+    us, is_ = np.unique(s, return_inverse=True)
+    hq = np.fromiter((bool(new.avatars[i]) for i in uq.tolist()), bool, len(uq))
+    hs = np.fromiter((bool(sus.avatars[j]) for j in us.tolist()), bool, len(us))
+    have = hq[iq] & hs[is_]
     if have.any():
         idx = np.flatnonzero(have)
-        a = to_codes([new.avatars[q[k]] for k in idx])
-        b = to_codes([sus.avatars[s[k]] for k in idx])
-        dist[idx] = hamming(a, b)
+        uq_used = np.zeros(len(uq), bool)
+        uq_used[iq[idx]] = True
+        us_used = np.zeros(len(us), bool)
+        us_used[is_[idx]] = True
+        a, b = _row_codes(new.avatars, uq, uq_used), _row_codes(sus.avatars, us, us_used)
+        dist[idx] = hamming(a[iq[idx]], b[is_[idx]])
     return dist
 
 

@@ -500,7 +500,9 @@ class CrawlAccount(Base):
     handle: Mapped[str | None] = mapped_column(String(320))
     hop: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(16))
-    score: Mapped[float] = mapped_column(Float)        # the store's score when queued
+    # queue priority: the store's score when queued, then (each re-scoring) the score mass
+    # of the collected accounts it is linked to
+    score: Mapped[float] = mapped_column(Float)
     seed_links: Mapped[int] = mapped_column(Integer)   # seeds it follows or is followed by
     links: Mapped[int] = mapped_column(Integer)        # fetched accounts it is linked to
     error: Mapped[str | None] = mapped_column(Text)
