@@ -126,3 +126,20 @@ def test_explain_shows_the_calibration_step_and_adds_up(store, calibrated):
         logit = math.fsum(f["contribution"] for f in steps["features"]) + info["signals"]["intercept"]
         assert values[0] == pytest.approx(logit, abs=1e-12)
         assert values[-1] == info["score"]
+
+
+def test_a_far_tail_of_others_does_not_make_everyone_a_member():
+    """Others with a far-left tail, members spread widely, seeds at the top: the members'
+    wider component must not claim the tail (and, through monotonicity, everyone)."""
+    rng = np.random.default_rng(6)
+    others = np.concatenate([rng.normal(-8.5, 0.5, 1900), rng.normal(-11.5, 0.6, 40)])
+    members = rng.uniform(-6.5, 3.0, 105)
+    seeds_u = rng.normal(1.3, 0.8, 24)
+    u = np.concatenate([seeds_u, members, others])
+    seeds = np.zeros(len(u), dtype=bool)
+    seeds[:24] = True
+    cal = combine.calibrate_to_store(u, seeds)
+    assert cal is not None
+    assert cal.expected_members == pytest.approx(105, abs=8)
+    p = cal.apply(combine._sigmoid(u))
+    assert (p[24:129] >= 0.5).mean() >= 0.9 and (p[129:] >= 0.5).sum() <= 5

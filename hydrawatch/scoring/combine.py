@@ -155,6 +155,22 @@ def _weighted_moments(x: np.ndarray, w: np.ndarray) -> tuple[float, float]:
     return mu, max(float(np.sqrt(w @ (x - mu) ** 2 / total)), _SD_FLOOR)
 
 
+def _monotone(z: np.ndarray, order: np.ndarray, r: np.ndarray, mu0: float, mu1: float) -> np.ndarray:
+    """Posteriors made non-decreasing in ``z``: below the others' mean none is above the
+    posterior there, above the members' mean none is below the posterior there (a wider
+    component does not claim the far tail of the other), then the closest non-decreasing
+    sequence (pool-adjacent-violators)."""
+    from sklearn.isotonic import isotonic_regression
+
+    lo_cap = float(np.interp(mu0, z[order], r[order]))
+    hi_floor = float(np.interp(mu1, z[order], r[order]))
+    r = np.where(z < mu0, np.minimum(r, lo_cap), r)
+    r = np.where(z > mu1, np.maximum(r, hi_floor), r)
+    out = np.empty_like(r)
+    out[order] = np.clip(isotonic_regression(r[order]), 0.0, 1.0)
+    return out
+
+
 def calibrate_to_store(u: np.ndarray, seeds: np.ndarray, negatives: np.ndarray | None = None,
                        max_iter: int = 200) -> Calibration | None:
     """Fit the map from the uncalibrated log-odds ``u`` (one per active account) to
@@ -171,8 +187,8 @@ def calibrate_to_store(u: np.ndarray, seeds: np.ndarray, negatives: np.ndarray |
        seeds as members of known label (and reviewer-rejected accounts, ``negatives``, as
        known non-members); the members' component starts from the seeds, the others' from
        the unlabelled median. Each E-step keeps the posteriors monotone in ``u`` (an
-       account never has a lower posterior than one with lower log-odds), so a wide
-       component cannot claim the far tail of the other.
+       account never has a lower posterior than one with lower log-odds; ``_monotone``),
+       so a wide component cannot claim the far tail of the other.
     2. Platt scaling of those posteriors, ``sigmoid(slope * u + intercept)`` with
        ``slope > 0``, fitted on Platt's smoothed targets (``(N+ + 1) / (N+ + 2)`` and
        ``1 / (N- + 2)``, so a clean separation cannot send the slope to infinity): a
@@ -199,8 +215,7 @@ def calibrate_to_store(u: np.ndarray, seeds: np.ndarray, negatives: np.ndarray |
     for it in range(1, max_iter + 1):
         l1 = np.log(pi) + _normal_logpdf(zu, mu1, sd1)
         l0 = np.log1p(-pi) + _normal_logpdf(zu, mu0, sd0)
-        rn = _sigmoid(np.clip(l1 - l0, -50, 50))
-        rn[order] = np.maximum.accumulate(rn[order])  # monotone in u
+        rn = _monotone(zu, order, _sigmoid(np.clip(l1 - l0, -50, 50)), mu0, mu1)
         done = r is not None and float(np.max(np.abs(rn - r))) < 1e-7
         r = rn
         pi = float(np.clip(r.mean(), 1e-4, 1 - 1e-4))
