@@ -43,6 +43,10 @@ def score(fmt: Format = FormatOption,
         err.print(
         f"scored {summary.accounts_scored:,} accounts ({summary.seeds} verified seeds, "
         f"{summary.posts:,} posts, mode {summary.mode})")
+        if summary.calibration:
+            err.print(f"calibrated to this store: about {summary.calibration['expected_members']:,.0f} "
+                      f"members expected among the unverified accounts (estimated share "
+                      f"{summary.calibration['base_rate']:.1%})", highlight=False)
     rows = ranked_accounts(store, limit=limit, min_score=min_score)
     if fmt is Format.csv:  # the columns programs read: one field per value
         columns = {"platform": lambda r: r["platform"], "id": lambda r: r["id"],
