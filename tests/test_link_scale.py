@@ -148,6 +148,9 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     monkeypatch.setattr(features, "_overlap", _plain_overlap)
     monkeypatch.setattr(features, "_avatar", _plain_avatar)
     monkeypatch.setattr(engine, "density_rows", lambda new, sus, cand: np.unique(cand.s))
+    from hydrawatch.linking.model import LinkModel
+
+    monkeypatch.setattr(LinkModel, "explain", _plain_explain)
     plain_cand = SuspendedIndex(sus, pool).candidates(new)
     plain = _result(new, sus, pool)
     for f in ("q", "s", "sources"):
@@ -189,3 +192,41 @@ def test_ragged_rows_and_degrees():
     assert sub.row_times(0).tolist() == [5.0, 6.0]
     assert neighbour_degrees(rag, 7).tolist() == [0, 1, 2, 1, 0, 1, 0]
     assert neighbour_degrees(rag, 7) is neighbour_degrees(rag, 7)
+
+
+def _plain_explain(self, x, r):
+    """LinkModel.explain as it was: every field summed row by row."""
+    from hydrawatch.linking.model import CONTEXT, FIELDS, context_features
+
+    contrib = self.base.contributions(x)
+    lg = self.base_logit(x)
+    if self.context is not None:
+        c = self.context
+        slope = sum(c.coef[CONTEXT.index(k)] / c.scale[CONTEXT.index(k)]
+                    for k in ("base_logit", "margin", "pred_margin"))
+        final = self.context.logit(context_features(lg, r, self.null_logit))
+    else:
+        slope, final = 1.0, lg
+    index = {f: i for i, f in enumerate(self.features)}
+    out = []
+    for k in range(len(lg)):
+        fields = {name: round(float(slope * sum(contrib[k, index[f]] for f in feats)), 4)
+                  for name, feats in FIELDS.items()}
+        prior = round(float(slope * self.base.intercept), 4)
+        rest = round(float(final[k]) - sum(fields.values()) - prior, 4)
+        out.append({"fields": fields, "prior": prior, "rivals": rest, "log_odds": round(float(final[k]), 4)})
+    return out
+
+
+def test_explain_equals_the_row_by_row_sums(world):
+    from hydrawatch.linking.model import LinkModel, default_model, rivals
+
+    new, sus, pool = world
+    model = default_model()
+    res = _result(new, sus, pool)
+    x = res.features
+    riv = rivals(res.q, res.s, model.base_logit(x))
+    fast = model.explain(x, riv)
+    assert fast == _plain_explain(model, x, riv)
+    no_context = LinkModel(**{**model.__dict__, "context": None})
+    assert no_context.explain(x, riv) == _plain_explain(no_context, x, riv)
