@@ -230,3 +230,22 @@ def test_explain_equals_the_row_by_row_sums(world):
     assert fast == _plain_explain(model, x, riv)
     no_context = LinkModel(**{**model.__dict__, "context": None})
     assert no_context.explain(x, riv) == _plain_explain(no_context, x, riv)
+
+
+@pytest.mark.parametrize("kind", ["hashes", "tied_prefixes", "small", "duplicates"])
+def test_stable_argsort_equals_numpy(kind):
+    from hydrawatch.linking.keyhash import stable_argsort
+
+    rng = np.random.default_rng(9)
+    n = 200_000
+    keys = rng.integers(-2**63, 2**63 - 1, n, dtype=np.int64)
+    if kind == "tied_prefixes":  # high bits shared by a few runs, low bits differing
+        keys[: n // 2000] = (keys[: n // 2000] >> 20 << 20) | 5
+        keys[n // 2000: n // 1000] = (keys[: n // 2000] >> 20 << 20) | 3
+    elif kind == "small":
+        keys = rng.integers(-50, 50, n).astype(np.int64)
+    elif kind == "duplicates":
+        keys = keys[rng.integers(0, 1000, n)]
+    np.testing.assert_array_equal(stable_argsort(keys), np.argsort(keys, kind="stable"))
+    for m in (0, 1, 2, 3):
+        np.testing.assert_array_equal(stable_argsort(keys[:m]), np.argsort(keys[:m], kind="stable"))

@@ -83,7 +83,9 @@ class KeyIndex:
     def __init__(self, keys: np.ndarray, rows: np.ndarray, max_bucket: int = MAX_BUCKET):
         keep = keys != 0
         keys, rows = keys[keep], rows[keep]
-        order = np.argsort(keys, kind="stable")
+        from hydrawatch.linking.keyhash import stable_argsort
+
+        order = stable_argsort(keys)  # == np.argsort(keys, kind="stable"), for hash keys
         keys, rows = keys[order], rows[order]
         # one (key, row) once: an account with two handles sharing a key counts once
         if len(keys):

@@ -186,3 +186,32 @@ def minhash_rows(codes, mask, a, b, out):
                     best[p] = h
         for p in range(m):
             out[i, p] = np.uint32(best[p])
+
+
+def stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for int64 *hash* keys, about 5x faster: numpy's
+    vectorised ``sort`` of words packing each key's high bits with its position, then the
+    rare runs whose high bits tie are ordered by their full keys. Exact for any keys; fast
+    when they are spread over the 64 bits (keys with few distinct high bits fall back)."""
+    keys = np.ascontiguousarray(keys, np.int64)
+    n = len(keys)
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    b = max(1, (n - 1).bit_length())
+    u = keys.view(np.uint64) ^ np.uint64(1 << 63)  # signed order as unsigned
+    low = np.uint64((1 << b) - 1)
+    packed = u & ~low
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    order = (packed & low).astype(np.int64)
+    su = u[order]
+    descents = np.flatnonzero(su[1:] < su[:-1])
+    if len(descents) == 0:
+        return order
+    if len(descents) > n // 1000:  # not hash-like: the plain sort
+        return np.argsort(keys, kind="stable")
+    prefix = packed & ~low  # sorted
+    for p in np.unique(prefix[descents]):
+        lo, hi = np.searchsorted(prefix, p, "left"), np.searchsorted(prefix, p, "right")
+        order[lo:hi] = order[lo:hi][np.argsort(su[lo:hi], kind="stable")]
+    return order
