@@ -146,6 +146,7 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     monkeypatch.setattr(cand_mod, "handle_keys", lambda lists: _hashed_keys(lists, blocking_keys))
     monkeypatch.setattr(SuspendedIndex, "avatar_matches", _plain_avatar_matches)
     monkeypatch.setattr(features, "_overlap", _plain_overlap)
+    monkeypatch.setattr(cand_mod.CoNeighbourIndex, "query", cand_mod.CoNeighbourIndex.query_sparse)
     monkeypatch.setattr(features, "_avatar", _plain_avatar)
     monkeypatch.setattr(engine, "density_rows", lambda new, sus, cand: np.unique(cand.s))
     from hydrawatch.linking.model import LinkModel
@@ -249,3 +250,16 @@ def test_stable_argsort_equals_numpy(kind):
     np.testing.assert_array_equal(stable_argsort(keys), np.argsort(keys, kind="stable"))
     for m in (0, 1, 2, 3):
         np.testing.assert_array_equal(stable_argsort(keys[:m]), np.argsort(keys[:m], kind="stable"))
+
+
+def test_co_neighbour_kernel_equals_the_sparse_product(world):
+    new, sus, pool = world
+    index = SuspendedIndex(sus, pool)
+    for inv, rag in ((index.followers, new.followers), (index.following, new.following)):
+        fast, plain = inv.query(rag), inv.query_sparse(rag, chunk=97)
+        assert len(fast[0]) > 100
+        for f, p in zip(fast, plain):
+            np.testing.assert_array_equal(f, p)
+        for top in (1, 3):
+            for f, p in zip(inv.query(rag, top=top), inv.query_sparse(rag, top=top)):
+                np.testing.assert_array_equal(f, p)

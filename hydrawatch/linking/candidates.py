@@ -153,8 +153,23 @@ class CoNeighbourIndex:
 
     def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
               chunk: int = 5_000):
-        """Top co-neighbour suspended accounts per row, a chunk of rows at a time (the
-        product of a chunk with the inverse index is the largest temporary)."""
+        """Top co-neighbour suspended accounts per row: (rows, suspended rows), by row, most
+        shared neighbours first. Compiled (keyhash.co_neighbour_top): the same pairs, in
+        the same order, as ``query_sparse`` gives from the sparse product, without it
+        (``chunk`` is kept for callers; the kernel needs no chunks)."""
+        from hydrawatch.linking.keyhash import co_neighbour_top
+
+        a = neighbour_matrix(rag, self.n_ids)
+        inv = self.inverse
+        out_r = np.empty(a.shape[0] * top, np.int64)
+        out_c = np.empty(a.shape[0] * top, np.int64)
+        n = co_neighbour_top(a.indptr, a.indices, a.data, inv.indptr, inv.indices, inv.data,
+                             inv.shape[1], top, out_r, out_c)
+        return out_r[:n], out_c[:n]
+
+    def query_sparse(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
+                     chunk: int = 5_000):
+        """``query`` by sparse products, a chunk of rows at a time (the reference)."""
         a = neighbour_matrix(rag, self.n_ids)
         qs, ss = [], []
         for lo in range(0, a.shape[0], chunk):

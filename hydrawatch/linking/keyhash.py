@@ -215,3 +215,46 @@ def stable_argsort(keys: np.ndarray) -> np.ndarray:
         lo, hi = np.searchsorted(prefix, p, "left"), np.searchsorted(prefix, p, "right")
         order[lo:hi] = order[lo:hi][np.argsort(su[lo:hi], kind="stable")]
     return order
+
+
+@njit(cache=True)
+def co_neighbour_top(a_indptr, a_indices, a_data, b_indptr, b_indices, b_data, n_col, top,
+                     out_r, out_c):
+    """Per row i of the sparse product A @ B, the ``top`` columns of largest value -- what
+    ``_top_per_row(A @ B, top)`` gives, without the product matrix: the row is accumulated
+    exactly as scipy's csr_matmat does (float32 sums, columns listed in reverse order of
+    first touch), then ordered by value, ties kept in that listing order (stable)."""
+    nxt = np.full(n_col, -1, np.int64)
+    sums = np.zeros(n_col, b_data.dtype)
+    buf_c = np.empty(n_col, np.int64)
+    buf_v = np.empty(n_col, b_data.dtype)
+    k_out = 0
+    for i in range(len(a_indptr) - 1):
+        head = -2
+        length = 0
+        for jj in range(a_indptr[i], a_indptr[i + 1]):
+            j = a_indices[jj]
+            v = a_data[jj]
+            for kk in range(b_indptr[j], b_indptr[j + 1]):
+                k = b_indices[kk]
+                sums[k] += v * b_data[kk]
+                if nxt[k] == -1:
+                    nxt[k] = head
+                    head = k
+                    length += 1
+        m = 0
+        for _ in range(length):
+            if sums[head] != 0:
+                buf_c[m] = head
+                buf_v[m] = sums[head]
+                m += 1
+            temp = head
+            head = nxt[head]
+            nxt[temp] = -1
+            sums[temp] = 0
+        order = np.argsort(-buf_v[:m], kind="mergesort")
+        for t in range(min(top, m)):
+            out_r[k_out] = i
+            out_c[k_out] = buf_c[order[t]]
+            k_out += 1
+    return k_out
