@@ -136,6 +136,7 @@ def _same(a, b):
 
 def test_fast_linker_equals_plain_paths(world, monkeypatch):
     new, sus, pool = world
+    monkeypatch.setattr(SuspendedIndex, "SEARCH_SECONDS", 1.0)  # the self-join path, even this small
     fast_index = SuspendedIndex(sus, pool)
     fast_cand = fast_index.candidates(new)
     fast = _result(new, sus, pool)
@@ -146,6 +147,7 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     monkeypatch.setattr(cand_mod, "handle_keys", lambda lists: _hashed_keys(lists, blocking_keys))
     monkeypatch.setattr(SuspendedIndex, "avatar_matches", _plain_avatar_matches)
     monkeypatch.setattr(features, "_overlap", _plain_overlap)
+    monkeypatch.setattr(SuspendedIndex, "avatar_densities", lambda self, queries=None: None)
     monkeypatch.setattr(cand_mod.CoNeighbourIndex, "query", cand_mod.CoNeighbourIndex.query_sparse)
     monkeypatch.setattr(features, "_avatar", _plain_avatar)
     monkeypatch.setattr(engine, "density_rows", lambda new, sus, cand: np.unique(cand.s))
@@ -263,3 +265,43 @@ def test_co_neighbour_kernel_equals_the_sparse_product(world):
         for top in (1, 3):
             for f, p in zip(inv.query(rag, top=top), inv.query_sparse(rag, top=top)):
                 np.testing.assert_array_equal(f, p)
+
+
+def _clustered_codes(seed=11, n=3000):
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 2**63, (n, 4), dtype=np.int64).astype(np.uint64) * np.uint64(2) + \
+        rng.integers(0, 2, (n, 4)).astype(np.uint64)
+    base = codes[0].copy()
+    for r in range(1, 400):  # a logo with 0..40 bits flipped, and exact copies
+        c = base.copy()
+        for bit in rng.choice(256, rng.integers(0, 41), replace=False):
+            c[bit // 64] ^= np.uint64(1) << np.uint64(bit % 64)
+        codes[r] = c
+    codes[400:450] = codes[450]
+    return codes
+
+
+def test_avatar_self_join_equals_brute_force():
+    from hydrawatch.linking.density import densities
+    from hydrawatch.media.index import brute_force
+
+    codes = _clustered_codes()
+    for maxd in (31, 16, 0):
+        q, _i, _d = brute_force(codes, codes, maxd)
+        np.testing.assert_array_equal(densities(codes, maxd), np.bincount(q, minlength=len(codes)))
+    assert densities(codes).max() > 50
+
+
+def test_avatar_densities_equal_the_index_search(world):
+    new, sus, pool = world
+    index = SuspendedIndex(sus, pool)
+    rows = np.arange(len(sus))
+    index.SEARCH_SECONDS = 0.0  # searching is always cheaper: the index search path
+    searched = avatar_density(index, sus, rows)
+    assert index.avatar_densities(queries=len(rows)) is None
+    del index.SEARCH_SECONDS
+    every = index.avatar_densities()
+    have = np.array([bool(a) for a in sus.avatars])
+    np.testing.assert_array_equal(every[have], searched[have])
+    assert (every[~have] == 0).all() and every.max() >= 40
+    np.testing.assert_array_equal(avatar_density(index, sus, rows), searched)  # the kept join

@@ -207,6 +207,7 @@ class SuspendedIndex:
         self.following = CoNeighbourIndex(suspended.following, n_ids, max_hub)
         have = [i for i, a in enumerate(suspended.avatars) if a]
         self.avatar_rows = np.array(have, np.int64)  # bank row -> suspended row
+        self._densities = None
         self.avatars = PDQIndex.from_codes(codes_from_hex([suspended.avatars[i] for i in have]), have)
 
     def avatar_matches(self, avatars: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -217,6 +218,25 @@ class SuspendedIndex:
         rows = np.array([i for i, a in enumerate(avatars) if a], np.int64)
         qi, bi, _d = self.avatars.search_codes(codes_from_hex([avatars[i] for i in rows]))
         return rows[qi], self.avatar_rows[bi]
+
+    SEARCH_SECONDS = 1e-4     # one avatar searched in the index (~1M avatars, one core)
+    PAIR_CHECK_SECONDS = 8e-9  # one pair checked by the self-join (density.py)
+
+    def avatar_densities(self, queries: int | None = None) -> np.ndarray | None:
+        """Per suspended row, how many suspended avatars lie within the match distance of its
+        own (itself included; 0 without an avatar), by one self-join of every avatar
+        (density.py), computed once and kept. With ``queries``: None instead when searching
+        that many rows in the index would be cheaper than the self-join."""
+        from hydrawatch.linking import density
+
+        if self._densities is None:
+            if queries is not None and (queries * self.SEARCH_SECONDS
+                                        < density.self_join_cost(len(self.avatars)) * self.PAIR_CHECK_SECONDS):
+                return None
+            out = np.zeros(len(self.batch), np.int64)
+            out[self.avatar_rows] = density.densities(self.avatars.codes)
+            self._densities = out
+        return self._densities
 
     @staticmethod
     def _lsh(strings: list[str], max_bucket: int) -> KeyIndex:
