@@ -25,6 +25,17 @@ def world(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def small_world(tmp_path_factory):
+    """For the CLI tests, whose cluster is worker processes started by the command."""
+    from hydrawatch.sim import generate_world
+
+    out = tmp_path_factory.mktemp("small")
+    generate_world(out, seed=6, accounts=120, days=8, formats=("canonical",),
+                   suspension_per_day={"hub": 0.3, "member": 0.2, "spammer": 0.2}, decoy_prob=0.5)
+    return out
+
+
+@pytest.fixture(scope="module")
 def client():
     with cluster.client_for(workers=2, processes=False) as c:
         yield c
@@ -89,7 +100,7 @@ def test_scoring_on_a_cluster_equals_single_process(store, world, tmp_path, clie
         _close(_scores(store), single)
 
 
-def test_score_cli_with_workers(db_url, store, world, tmp_path):
+def test_score_cli_with_workers(db_url, store, small_world, tmp_path):
     """`hydrawatch score --workers 2` (a LocalCluster of worker processes, started and
     stopped by the command) prints and stores what the single-process command does."""
     import json
@@ -98,7 +109,7 @@ def test_score_cli_with_workers(db_url, store, world, tmp_path):
 
     from hydrawatch.cli import app
 
-    _fill(store, world, tmp_path)
+    _fill(store, small_world, tmp_path)
     runner = CliRunner()
     base = ["score", "--format", "json", "--db", db_url]
     one = runner.invoke(app, base)
@@ -139,7 +150,7 @@ def test_linking_on_a_cluster_equals_single_process(store, world, tmp_path, clie
             assert _links(store) == single
 
 
-def test_link_cli_with_workers(db_url, store, world, tmp_path):
+def test_link_cli_with_workers(db_url, store, small_world, tmp_path):
     """`hydrawatch link --workers 2` prints and stores what the single-process command does."""
     import json
 
@@ -147,7 +158,7 @@ def test_link_cli_with_workers(db_url, store, world, tmp_path):
 
     from hydrawatch.cli import app
 
-    _fill(store, world, tmp_path)
+    _fill(store, small_world, tmp_path)
     runner = CliRunner()
     base = ["link", "--format", "json", "--db", db_url]
     one = runner.invoke(app, base)

@@ -59,6 +59,25 @@ def client_for(cluster: str | None = None, workers: int | None = None,
 # worker that holds it, and ``release`` drops whatever a failed run left behind.
 _HELD: dict[str, object] = {}
 
+# Per-partition figures of scoring/linking runs on this driver (benchmarks/bench_cluster.py,
+# docs/scale.md): one dict per partition, with its tasks' wall and thread-CPU seconds;
+# appended to (clear it before a run).
+LAST_RUN: list[dict] = []
+
+
+class Timer:
+    """Wall and CPU seconds of this thread (a worker runs one task per thread)."""
+
+    def __init__(self):
+        import time
+
+        self._time = time
+        self.wall, self.cpu = time.perf_counter(), time.thread_time()
+
+    def __call__(self) -> tuple[float, float]:
+        return (round(self._time.perf_counter() - self.wall, 3),
+                round(self._time.thread_time() - self.cpu, 3))
+
 
 def hold(key: str, value) -> str:
     """Keep ``value`` on this worker under ``key``; returns this worker's address."""

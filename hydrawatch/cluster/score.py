@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hydrawatch.cluster import _partitions, held, hold, pinned, release, run_token
+from hydrawatch.cluster import LAST_RUN, Timer, _partitions, held, hold, pinned, release, run_token
 
 
 def _pass1(key, url, part, parts, accounts, positive, negative, fold, matcher, batch_size):
@@ -32,6 +32,7 @@ def _pass1(key, url, part, parts, accounts, positive, negative, fold, matcher, b
     from hydrawatch.scoring.textpass import TextPass
     from hydrawatch.store import open_store
 
+    clock = Timer()
     text = TextPass(positive, negative, fold, FOLDS, len(accounts))
     store = open_store(url, init=False)
     try:
@@ -43,14 +44,15 @@ def _pass1(key, url, part, parts, accounts, positive, negative, fold, matcher, b
     finally:
         store.dispose()
     address = hold(key, text)
-    return address, counts, text.sums, text.n_pos, text.n_neg, text.seen
+    return address, counts, text.sums, text.n_pos, text.n_neg, text.seen, clock()
 
 
 def _pass2(key, model):
     """Pass 2 over the batches pass 1 spilled: (logit sum, dose, posts) per account."""
+    clock = Timer()
     text = held(key, pop=True)
     try:
-        return None if model is None else text.totals(model)
+        return (None if model is None else text.totals(model)), clock()
     finally:
         text.close()
 
@@ -76,7 +78,7 @@ def score_posts(client, url: str, accounts, matcher, seeds: np.ndarray, active: 
         counts = ContentCounts(n=n, n_tags=len(matcher.tags), n_phrases=len(matcher.phrases))
         sums = None
         n_pos = n_neg = seen = 0
-        for r, (_, part_counts, part_sums, pos, neg, part_seen) in zip(rows, firsts):
+        for r, (_, part_counts, part_sums, pos, neg, part_seen, _t) in zip(rows, firsts):
             counts.merge(part_counts, r)
             sums = part_sums.copy() if sums is None else sums + part_sums
             n_pos, n_neg, seen = n_pos + pos, n_neg + neg, seen + part_seen
@@ -86,6 +88,11 @@ def score_posts(client, url: str, accounts, matcher, seeds: np.ndarray, active: 
                                 for p, first in enumerate(firsts)])
     finally:
         release(client, token)
+    LAST_RUN.extend([{"stage": "score", "part": p, "accounts": len(r), "posts": first[5],
+                    "pass1_s": first[6][0], "pass1_cpu": first[6][1],
+                    "pass2_s": second[1][0], "pass2_cpu": second[1][1]}
+                   for p, (r, first, second) in enumerate(zip(rows, firsts, totals))])
+    totals = [t for t, _ in totals]
     if model is None:
         signal = (np.zeros(n), np.zeros(n), False)
     else:

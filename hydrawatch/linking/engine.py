@@ -117,18 +117,28 @@ class Decision:
     riv: Rivals
 
 
-def decide(cand: Candidates, x: np.ndarray, model: LinkModel, *, keep: int = KEEP_PER_SUCCESSOR,
-           calibrate: bool = False, labels: np.ndarray | None = None) -> Decision:
+def pair_scores(model: LinkModel, x: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What ``decide`` needs of the features: each pair's base logit, and whether ``cap``
+    leaves it alone (computed within each new account's pairs, so partition by partition)."""
+    return model.base_logit(x), model.eligible(x, q)
+
+
+def decide(cand: Candidates, x: np.ndarray | None, model: LinkModel, *, keep: int = KEEP_PER_SUCCESSOR,
+           calibrate: bool = False, labels: np.ndarray | None = None,
+           scored: tuple[np.ndarray, np.ndarray] | None = None) -> Decision:
     """Stage 2, over every candidate pair at once: (calibration,) base logits, rivals,
-    confidence, rank within each new account, and which pairs are kept."""
+    confidence, rank within each new account, and which pairs are kept. ``scored``:
+    ``pair_scores`` already computed where the features are (then ``x`` is needed only
+    to calibrate)."""
     calibration = None
     if calibrate:
         from hydrawatch.linking.calibrate import calibrate as em
 
         model, calibration = em(model, x, cand.q, cand.s, labels)
-    base = model.base_logit(x)
+        scored = None
+    base, eligible = pair_scores(model, x, cand.q) if scored is None else scored
     riv = rivals(cand.q, cand.s, base)
-    conf = model.cap(model.confidence(base, riv), x, cand.q)
+    conf = model.cap(model.confidence(base, riv), None, eligible=eligible)
     order, rank = rank_within(cand.q, conf)
     # A new account replaces one account: only its best candidate can be a link. The
     # runners-up stay (for review and MRR) just under the threshold at most.

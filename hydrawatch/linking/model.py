@@ -229,7 +229,8 @@ class LinkModel:
         idx = [self.features.index(f) for k in IDENTITY_FIELDS for f in FIELDS[k]]
         return self.base.contributions(x)[:, idx].sum(axis=1) if len(x) else np.zeros(0)
 
-    def cap(self, conf: np.ndarray, x: np.ndarray, q: np.ndarray | None = None) -> np.ndarray:
+    def cap(self, conf: np.ndarray, x: np.ndarray | None, q: np.ndarray | None = None,
+            eligible: np.ndarray | None = None) -> np.ndarray:
         """Pairs stay just under the auto threshold, whatever the model says (they can
         still reach the review queue), when
 
@@ -238,8 +239,11 @@ class LinkModel:
           account that has identity evidence too has at least as much identity evidence
           (``identity_score`` within ID_MARGIN): two suspended accounts that look equally
           like the new one — siblings of a spam cluster, members of one community sharing
-          a logo — are for a reviewer, not for community overlap, to tell apart."""
-        return np.where(self.eligible(x, q), conf, np.minimum(conf, self.threshold - CAP_GAP))
+          a logo — are for a reviewer, not for community overlap, to tell apart.
+
+        ``eligible``: ``self.eligible(x, q)`` when already computed (then ``x`` may be None)."""
+        ok = self.eligible(x, q) if eligible is None else eligible
+        return np.where(ok, conf, np.minimum(conf, self.threshold - CAP_GAP))
 
     def eligible(self, x: np.ndarray, q: np.ndarray | None = None) -> np.ndarray:
         """The pairs ``cap`` leaves alone: those that may be automatic links."""
