@@ -305,3 +305,13 @@ def test_avatar_densities_equal_the_index_search(world):
     np.testing.assert_array_equal(every[have], searched[have])
     assert (every[~have] == 0).all() and every.max() >= 40
     np.testing.assert_array_equal(avatar_density(index, sus, rows), searched)  # the kept join
+
+
+def test_stable_order_equals_numpy():
+    from hydrawatch.linking.candidates import stable_order
+
+    rng = np.random.default_rng(3)
+    for key in (rng.integers(0, 1000, 50_000), rng.integers(0, 2**40, 50_000), rng.integers(0, 2**62, 1000),
+                np.zeros(0, np.int64), np.array([5]), np.array([3, 3, 1, 3])):
+        key = key.astype(np.int64)
+        np.testing.assert_array_equal(stable_order(key), np.argsort(key, kind="stable"))

@@ -103,10 +103,19 @@ def densities(codes: np.ndarray, max_distance: int = 31) -> np.ndarray:
         raise ValueError(f"the self-join is exact only up to distance {2 * N_BANDS - 1}")
     if not len(codes):
         return np.zeros(0, np.int64)
-    uniq, inverse, mult = np.unique(np.ascontiguousarray(codes, np.uint64), axis=0,
-                                    return_inverse=True, return_counts=True)
-    counts = self_join_counts(np.ascontiguousarray(uniq), mult.astype(np.int64), int(max_distance))
-    return (counts + mult)[inverse.ravel()]
+    codes = np.ascontiguousarray(codes, np.uint64)
+    # identical rows merged (a lexsort of the four words: np.unique(axis=0) is far slower)
+    order = np.lexsort((codes[:, 3], codes[:, 2], codes[:, 1], codes[:, 0]))
+    sc = codes[order]
+    new = np.ones(len(sc), bool)
+    new[1:] = (sc[1:] != sc[:-1]).any(axis=1)
+    starts = np.flatnonzero(new)
+    mult = np.diff(np.r_[starts, len(sc)]).astype(np.int64)
+    group = np.cumsum(new) - 1
+    counts = self_join_counts(np.ascontiguousarray(sc[starts]), mult, int(max_distance))
+    out = np.empty(len(codes), np.int64)
+    out[order] = (counts + mult)[group]
+    return out
 
 
 def self_join_cost(n: int) -> float:
