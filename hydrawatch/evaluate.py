@@ -21,8 +21,12 @@ import orjson
 
 from hydrawatch.errors import ConfigError
 
-METRICS = ("p_at_k", "hard_negatives_top_k", "auc", "link_precision", "link_recall", "link_mrr",
-           "posts_to_flag_median")
+METRICS = ("p_at_k", "hard_negatives_top_k", "auc", "score_precision", "score_recall",
+           "link_precision", "link_recall", "link_mrr", "posts_to_flag_median")
+# ``score_precision`` / ``score_recall``: of the non-seed accounts scoring at least this,
+# the share that are the movement's, and the share of the movement's that do (scores are
+# calibrated probabilities, so 0.5 is "more likely a member than not").
+SCORE_THRESHOLD = 0.5
 SEED_ORG = "eval-seeds"
 PIPELINE_ADMIN = "hydrawatch-eval"  # the admin eval and demo act as on their own stores
 
@@ -78,6 +82,15 @@ def roc_auc(scores: Mapping[str, float | None], positives: set[str]) -> float | 
         return None
     ranks = rankdata([scores[k] or 0.0 for k in keys])
     return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def precision_recall_at(scores: Mapping[str, float | None], positives: set[str], threshold: float
+                        ) -> tuple[float | None, float | None]:
+    """Of the keys scoring at least ``threshold`` (a missing score counts as 0), the share
+    in ``positives`` (None when none does), and the share of ``positives`` that do."""
+    flagged = {k for k, v in scores.items() if (v or 0.0) >= threshold}
+    hits = len(flagged & positives)
+    return (hits / len(flagged) if flagged else None, hits / len(positives) if positives else None)
 
 
 def link_precision_recall(output: Iterable[tuple[str, str]], truth: Iterable[tuple[str, str]]
@@ -185,7 +198,7 @@ def run_pipeline(store, world_dir, truth: dict, seeds: Sequence[str], *, progres
 
 def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool = True,
             linked: bool = True) -> dict:
-    """The seven metrics, read from the store and compared with the truth."""
+    """The metrics (METRICS), read from the store and compared with the truth."""
     from sqlalchemy import select
 
     from hydrawatch.store.schema import Account, Link, Post
@@ -206,6 +219,8 @@ def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool = True,
         metrics["p_at_k"] = precision_at_k(ranked, positives, k)
         metrics["hard_negatives_top_k"] = hard_negatives_in_top_k(ranked, hard, k)
         metrics["auc"] = roc_auc(scores, positives)
+        metrics["score_precision"], metrics["score_recall"] = precision_recall_at(
+            scores, positives, SCORE_THRESHOLD)
     if linked:
         from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD as threshold
 

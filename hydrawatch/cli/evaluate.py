@@ -20,7 +20,7 @@ def _fmt(value) -> str:
 @app.command("eval")
 def eval_world(world: Path = typer.Argument(..., help="A world directory written by `hydrawatch sim generate`."),
                fmt: Format = FormatOption,
-               as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the seven metrics (--format json)."),
+               as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the metrics (--format json)."),
                seeds_fraction: float = typer.Option(0.25, "--seeds-fraction",
                                                     help="Share of the movement's original accounts given as verified seeds."),
                db: str = typer.Option(None, "--db", help="Use this (empty) database instead of a temporary SQLite file."),

@@ -96,9 +96,138 @@ def fit_combiner(F: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Combiner |
 
 
 def learned_scores(comb: Combiner, F: np.ndarray) -> np.ndarray:
-    """P(member | x) = P(seed | x) / c, capped at 1."""
+    """The model's P(member | x) before calibration to the store: the seed log-odds
+    shifted by the label frequency, ``sigmoid(logit - log c)`` (``P(seed | x) / c`` for
+    small values, as Elkan & Noto; it saturates towards 1 instead of being capped, so the
+    strongest accounts keep their order)."""
     logit = comb.contributions(F).sum(axis=1) + comb.intercept
-    return np.minimum(1.0, 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50))) / comb.label_frequency)
+    return _sigmoid(np.clip(logit - np.log(comb.label_frequency), -50, 50))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def log_odds(p: np.ndarray) -> np.ndarray:
+    """logit(p), with p kept inside [1e-12, 1 - 1e-12]."""
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return np.log(p) - np.log1p(-p)
+
+
+# -- calibration to the store ---------------------------------------------------------------
+
+CALIBRATION_MIN_ACCOUNTS = 200   # unlabelled active accounts needed to fit the mixture
+_SD_FLOOR = 0.25                 # log-odds: neither component may collapse onto a spike
+
+
+@dataclass
+class Calibration:
+    """``P(member) = sigmoid(slope * u + intercept)``, u the log-odds of the uncalibrated
+    score, fitted on one store. ``base_rate``: the estimated share of members among the
+    store's unlabelled accounts (the mixture weight); ``members`` / ``others``: the two
+    mixture components (mean, sd of u); ``expected_members``: their estimated number."""
+    slope: float
+    intercept: float
+    base_rate: float
+    members: tuple[float, float]
+    others: tuple[float, float]
+    expected_members: float
+    iterations: int
+
+    def apply(self, p: np.ndarray) -> np.ndarray:
+        return _sigmoid(np.clip(self.slope * log_odds(p) + self.intercept, -50, 50))
+
+    def as_dict(self) -> dict:
+        return {"slope": round(self.slope, 6), "intercept": round(self.intercept, 6),
+                "base_rate": round(self.base_rate, 6),
+                "members": [round(v, 4) for v in self.members],
+                "others": [round(v, 4) for v in self.others],
+                "expected_members": round(self.expected_members, 2), "iterations": self.iterations}
+
+
+def _normal_logpdf(x: np.ndarray, mu: float, sd: float) -> np.ndarray:
+    return -0.5 * ((x - mu) / sd) ** 2 - np.log(sd) - 0.5 * np.log(2 * np.pi)
+
+
+def _weighted_moments(x: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    total = max(float(w.sum()), 1e-12)
+    mu = float(w @ x) / total
+    return mu, max(float(np.sqrt(w @ (x - mu) ** 2 / total)), _SD_FLOOR)
+
+
+def calibrate_to_store(u: np.ndarray, seeds: np.ndarray, negatives: np.ndarray | None = None,
+                       max_iter: int = 200) -> Calibration | None:
+    """Fit the map from the uncalibrated log-odds ``u`` (one per active account) to
+    P(member) on this store's own accounts.
+
+    The model is fitted on seeds against everyone else, so its output is P(seed | x)
+    (shifted by the label frequency), which depends on how many seeds there are and on
+    which members they resemble (seeds are older, louder accounts; successors and quiet
+    members look less like them) -- not on how many members the store holds. Its
+    *ranking* is what the fit gets right: members and other accounts form two groups of
+    log-odds. So the store's own distribution says where the line between them lies:
+
+    1. a two-component Gaussian mixture over ``u`` by EM -- members and others -- with the
+       seeds as members of known label (and reviewer-rejected accounts, ``negatives``, as
+       known non-members); the members' component starts from the seeds, the others' from
+       the unlabelled median. Each E-step keeps the posteriors monotone in ``u`` (an
+       account never has a lower posterior than one with lower log-odds), so a wide
+       component cannot claim the far tail of the other.
+    2. Platt scaling of those posteriors, ``sigmoid(slope * u + intercept)`` with
+       ``slope > 0``, fitted on Platt's smoothed targets (``(N+ + 1) / (N+ + 2)`` and
+       ``1 / (N- + 2)``, so a clean separation cannot send the slope to infinity): a
+       strictly increasing map, so the ranking is the model's, unchanged.
+
+    None (keep the uncalibrated score) when the store is too small or the mixture does
+    not separate (members' mean not above the others')."""
+    from scipy.optimize import minimize
+
+    u = np.asarray(u, dtype=float)
+    seeds = np.asarray(seeds, dtype=bool)
+    known_neg = np.zeros(len(u), dtype=bool) if negatives is None else np.asarray(negatives, bool) & ~seeds
+    free = ~seeds & ~known_neg
+    zu, zs = u[free], u[seeds]
+    if len(zu) < CALIBRATION_MIN_ACCOUNTS or len(zs) < MIN_SEEDS:
+        return None
+    order = np.argsort(zu, kind="stable")
+    mu1, sd1 = float(zs.mean()), max(float(zs.std()), _SD_FLOOR)
+    mu0 = float(np.median(zu))
+    sd0 = max(1.4826 * float(np.median(np.abs(zu - mu0))), _SD_FLOOR)
+    zn = u[known_neg]
+    pi, r = 0.05, None
+    it = 0
+    for it in range(1, max_iter + 1):
+        l1 = np.log(pi) + _normal_logpdf(zu, mu1, sd1)
+        l0 = np.log1p(-pi) + _normal_logpdf(zu, mu0, sd0)
+        rn = _sigmoid(np.clip(l1 - l0, -50, 50))
+        rn[order] = np.maximum.accumulate(rn[order])  # monotone in u
+        done = r is not None and float(np.max(np.abs(rn - r))) < 1e-7
+        r = rn
+        pi = float(np.clip(r.mean(), 1e-4, 1 - 1e-4))
+        mu1, sd1 = _weighted_moments(np.concatenate([zu, zs]), np.concatenate([r, np.ones(len(zs))]))
+        mu0, sd0 = _weighted_moments(np.concatenate([zu, zn]), np.concatenate([1 - r, np.ones(len(zn))]))
+        if done:
+            break
+    if not mu1 > mu0:
+        return None
+    # Platt scaling of the posteriors (seeds 1, rejected 0), smoothed targets
+    z = np.concatenate([zu, zs, zn])
+    t = np.concatenate([r, np.ones(len(zs)), np.zeros(len(zn))])
+    n_pos = float(t.sum())
+    hi, lo = (n_pos + 1) / (n_pos + 2), 1 / (len(t) - n_pos + 2)
+    t = lo + (hi - lo) * t
+
+    def loss(theta):
+        m = theta[0] * z + theta[1]
+        value = float(np.sum(t * np.logaddexp(0, -m) + (1 - t) * np.logaddexp(0, m)))
+        g = _sigmoid(m) - t
+        return value, np.array([g @ z, g.sum()])
+
+    res = minimize(loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B",
+                   bounds=[(1e-3, None), (None, None)], options={"maxiter": 500})
+    slope, intercept = (float(v) for v in res.x)
+    return Calibration(slope=slope, intercept=intercept, base_rate=pi, members=(mu1, sd1),
+                       others=(mu0, sd0), expected_members=float(r.sum()), iterations=it)
 
 
 def avatar_evidence(sig: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:

@@ -2,10 +2,12 @@
 ``hydrawatch explain`` shows follows from the ones above it:
 
     learned:      feature contributions + intercept = logit
-                  sigmoid(logit)                      = P(seed | features)
-                  min(1, P(seed) / c)                 = P(member)        (c: label frequency)
+                  sigmoid(logit - log c)              = P(member), before calibration
+                                                        (c: label frequency)
                   x (1 - counter-stance)              = stance-gated
                   noisy-OR with the avatar evidence   = with avatar
+                  sigmoid(a x logit(that) + b)        = calibrated to the store
+                                                        (a, b: combine.calibrate_to_store)
     policy-only:  noisy-OR of text, avatar and media evidence
     then:         max with the standing inherited from a verified predecessor; 1 for a
                   verified seed; rounded to 6 decimals = the stored score.
@@ -16,6 +18,12 @@ Pure arithmetic over the stored ``score_signals`` row: no numpy, no database.
 from __future__ import annotations
 
 import math
+
+
+def _sigmoid(x: float) -> float:
+    """As combine._sigmoid: 0.5 (1 + tanh(x / 2)), so the step values match the stored
+    score to the last bit."""
+    return 0.5 * (1.0 + math.tanh(0.5 * x))
 
 
 def _step(steps: list, name: str, formula: str, value: float) -> float:
@@ -42,12 +50,18 @@ def explain_steps(info: dict) -> dict | None:
         logit = _step(steps, "logit", f"sum of {len(features)} contributions "
                       f"{sum(contributions.values()):+.6f} + intercept {intercept:+.6f}",
                       math.fsum(contributions.values()) + intercept)
-        clipped = min(max(logit, -50.0), 50.0)
-        p_seed = _step(steps, "P(seed)", f"1 / (1 + exp({-clipped:+.6f}))",
-                       1.0 / (1.0 + math.exp(-clipped)))
         c = parts["label_frequency"]
-        value = _step(steps, "P(member) (calibrated)", f"min(1, {p_seed:.6f} / {c:.6f})",
-                      min(1.0, p_seed / c))
+        if "prior_shift" in parts:
+            shifted = min(max(logit - math.log(c), -50.0), 50.0)
+            value = _step(steps, "P(member) (before calibration)",
+                          f"1 / (1 + exp(-({logit:+.6f} - log c {c:.6f})))",
+                          _sigmoid(shifted))
+        else:  # scored before the store calibration: P(seed) / c, capped at 1
+            clipped = min(max(logit, -50.0), 50.0)
+            p_seed = _step(steps, "P(seed)", f"1 / (1 + exp({-clipped:+.6f}))",
+                           1.0 / (1.0 + math.exp(-clipped)))
+            value = _step(steps, "P(member) (calibrated)", f"min(1, {p_seed:.6f} / {c:.6f})",
+                          min(1.0, p_seed / c))
         counter = parts["counter_stance"]
         value = _step(steps, "stance-gated", f"{value:.6f} x (1 - counter-stance {counter:.6f})",
                       value * (1 - counter))
@@ -55,6 +69,13 @@ def explain_steps(info: dict) -> dict | None:
         value = _step(steps, "with avatar evidence",
                       f"1 - (1 - {value:.6f}) x (1 - avatar {avatar:.6f})",
                       1 - (1 - value) * (1 - avatar))
+        if "calibration_slope" in parts:
+            a, b = parts["calibration_slope"], parts["calibration_intercept"]
+            p = min(max(value, 1e-12), 1 - 1e-12)
+            u = math.log(p) - math.log1p(-p)
+            value = _step(steps, "P(member) (calibrated to this store)",
+                          f"1 / (1 + exp(-({a:.6f} x logit {u:+.6f} {b:+.6f})))",
+                          _sigmoid(min(max(a * u + b, -50.0), 50.0)))
     else:
         p_text, p_avatar, p_media = parts["p_text"], parts["p_avatar"], parts["p_media"]
         value = _step(steps, "policy evidence",

@@ -45,6 +45,8 @@ class ScoreSummary:
     text_model: bool = False
     inherited: int = 0
     coefficients: dict[str, float] = field(default_factory=dict)  # the combiner's, per feature
+    # the store calibration (combine.Calibration.as_dict()); empty when not fitted
+    calibration: dict = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -243,13 +245,24 @@ def _score_store(store, progress: bool, random_state: int, only=None, client=Non
         learned = combine.learned_scores(comb, F) * (1 - sig["counter_stance"])
         avatar = combine.avatar_evidence(sig, policy.weights)
         score = 1 - (1 - learned) * (1 - avatar)
+        # Calibrated to this store: the score's log-odds mapped to P(member) by a mixture
+        # fitted on the store's own accounts (combine.calibrate_to_store); a strictly
+        # increasing map, so the order stays the model's.
+        calibration = combine.calibrate_to_store(combine.log_odds(score[rows]), seeds[rows],
+                                                 rejected[rows])
+        if calibration is not None:
+            score = calibration.apply(score)
         contrib = comb.contributions(F)
         # what `hydrawatch explain` needs to redo the arithmetic (scoring/explain.py)
         parts = {"label_frequency": comb.label_frequency, "avatar_evidence": avatar,
-                 "counter_stance": sig["counter_stance"]}
+                 "counter_stance": sig["counter_stance"], "prior_shift": 1.0}
+        if calibration is not None:
+            parts["calibration_slope"] = calibration.slope
+            parts["calibration_intercept"] = calibration.intercept
     else:
         score = combine.policy_only_scores(sig, policy.weights)
         contrib = None
+        calibration = None
         parts = dict(zip(("p_text", "p_avatar", "p_media"),
                          combine.policy_only_parts(sig, policy.weights)))
     standing, inherited = _inherit(links, seeds, accounts.status, n)
@@ -268,7 +281,8 @@ def _score_store(store, progress: bool, random_state: int, only=None, client=Non
                            edges=int(edges.count.sum()), policy_packs=len(policy.packs),
                            mode=comb.mode if comb else "policy-only", text_model=has_text_model,
                            inherited=len(inherited),
-                           coefficients={k: round(v, 3) for k, v in (comb.coef if comb else {}).items()})
+                           coefficients={k: round(v, 3) for k, v in (comb.coef if comb else {}).items()},
+                           calibration=calibration.as_dict() if calibration is not None else {})
     _write(store, accounts, rows, sig, score, contrib, comb, seeds, inherited, policy, matcher,
            (tag_acc, tag_id), (phrase_acc, phrase_id), banks_of, parts,
            written=written if only is not None else None)
