@@ -190,3 +190,13 @@ def test_cli_on_a_running_scheduler(db_url, store, small_world, tmp_path, client
         assert _links(store) == before[0]
         _close(_scores(store), before[1])
     assert client.submit(sum, [1, 2]).result() == 3  # still up
+
+
+def test_a_lost_worker_fails_the_run_instead_of_hanging(client):
+    """A task pinned to a worker that has left can run nowhere: the run stops with an error."""
+    live = next(iter(client.scheduler_info()["workers"]))
+    gone = "tcp://127.0.0.1:9"
+    futures = [cluster.pinned(client, live, sum, [1, 2]), cluster.pinned(client, gone, sum, [3])]
+    with pytest.raises(RuntimeError, match="left during the run"):
+        cluster.gather_pinned(client, futures, [live, gone], poll=0.2)
+    assert cluster.gather_pinned(client, futures[:1], [live]) == [3]

@@ -121,6 +121,25 @@ def pinned(client, address: str, fn, *args):
     return client.submit(fn, *args, pure=False)
 
 
+def gather_pinned(client, futures: list, addresses: list[str], poll: float = 2.0) -> list:
+    """``client.gather`` of tasks pinned to workers (``pinned``), which fails instead of
+    waiting for ever when one of those workers has left the cluster (its task can run
+    nowhere else: what it needs was held in that worker's memory)."""
+    from distributed import wait
+
+    while True:
+        try:
+            wait(futures, timeout=poll)
+            return client.gather(futures)
+        except TimeoutError:
+            alive = set(client.scheduler_info().get("workers", {}))
+            lost = sorted({a for a, f in zip(addresses, futures) if a and a not in alive and not f.done()})
+            if lost:
+                client.cancel([f for f in futures if not f.done()])
+                raise RuntimeError(f"cluster: worker(s) {', '.join(lost)} left during the run, with "
+                                   "the partitions they held; re-run") from None
+
+
 def run_token() -> str:
     import uuid
 
