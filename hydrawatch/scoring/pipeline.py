@@ -201,11 +201,17 @@ def _score_store(store, progress: bool, random_state: int, only=None, client=Non
         if client is None:
             counts, text_signal, seen = _posts_pass(db, accounts, matcher, seeds, active, fold)
         else:
+            from hydrawatch.cluster import LAST_RUN
             from hydrawatch.cluster.score import score_posts
 
+            mark = len(LAST_RUN)
             counts, text_signal, seen = score_posts(client, store.url, accounts, matcher, seeds,
                                                     active, fold, partitions=partitions,
                                                     batch_size=POST_BATCH)
+            for r in LAST_RUN[mark:] if progress else ():
+                print(f"score: partition {r['part']}: {r['accounts']} accounts, {r['posts']} posts, "
+                      f"pass 1 {r['pass1_s']:.2f}s ({r['pass1_cpu']:.2f}s CPU), "
+                      f"pass 2 {r['pass2_s']:.2f}s ({r['pass2_cpu']:.2f}s CPU)", file=sys.stderr)
         clock.lap("posts", f"({seen} posts)")
 
     sig: dict[str, np.ndarray] = {k: v.astype(float) for k, v in counts.counts.items()}
