@@ -2,7 +2,9 @@
 
 A thin layer: every task calls the same pure functions the single-process commands use,
 on one partition, and the results are combined so that they equal the single-process
-answer exactly (tests/test_cluster.py checks that on a LocalCluster).
+answer (exactly; scores to float rounding: one account's post logits may be summed in
+another order) -- tests/test_cluster.py and tests/test_cluster_score_link.py check that on
+a LocalCluster.
 
 - ``--cluster ADDRESS`` connects to a running scheduler (``tcp://host:8786``): the workers
   open the store by URL themselves, so it must be a database they all reach (PostgreSQL);

@@ -76,7 +76,7 @@ class _Clock:
 def read_posts(db, accounts, matcher, text, batch_size: int | None = None,
                part: tuple[int, int] | None = None) -> content.ContentCounts:
     """Content counters and pass 1 of the text model, batch by batch (bounded memory):
-    over every post, or over one partition's (``part``; hydrawatch/cluster.py)."""
+    over every post, or over one partition's (``part``; hydrawatch/cluster/score.py)."""
     counts = content.ContentCounts(n=len(accounts), n_tags=len(matcher.tags),
                                    n_phrases=len(matcher.phrases))
     for batch in data.iter_posts(db, accounts, batch_size or POST_BATCH, part=part):
@@ -174,7 +174,7 @@ def score_store(store, *, progress: bool = False, random_state: int = 0,
     """Score every account with at least one post or edge and store score and reasons.
     ``only`` (a set of (platform, account_id)) writes the scores of those accounts alone,
     e.g. the new accounts of a crawl; every account is still read, as their context.
-    ``client`` (a ``distributed.Client``, hydrawatch/cluster.py): read and score the posts
+    ``client`` (a ``distributed.Client``, hydrawatch/cluster/score.py): read and score the posts
     on its workers, ``partitions`` partitions of the accounts (default: one per worker)."""
     with frozen_gc():
         return _score_store(store, progress, random_state, only, client, partitions)
