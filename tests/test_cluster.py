@@ -1,4 +1,4 @@
-"""The Dask layer (hydrawatch/cluster.py) gives the single-process answers, on a
+"""The Dask layer (hydrawatch/cluster/) gives the single-process answers, on a
 distributed LocalCluster."""
 
 from __future__ import annotations

@@ -168,3 +168,35 @@ def test_link_cli_with_workers(db_url, store, small_world, tmp_path):
     assert two.exit_code == 0, two.output
     assert json.loads(two.stdout) == json.loads(one.stdout) != []
     assert _links(store) == single
+
+
+def test_cli_on_a_running_scheduler(db_url, store, small_world, tmp_path, client):
+    """`--cluster ADDRESS` connects to a scheduler that is already running (here the
+    module's in-process LocalCluster) and leaves it running."""
+    from typer.testing import CliRunner
+
+    from hydrawatch.cli import app
+
+    _fill(store, small_world, tmp_path)
+    runner = CliRunner()
+    address = client.scheduler.address
+    for command in ("link", "score"):
+        base = [command, "--format", "json", "--db", db_url]
+        one = runner.invoke(app, base)
+        assert one.exit_code == 0, one.output
+        before = _links(store), _scores(store)
+        two = runner.invoke(app, base + ["--cluster", address])
+        assert two.exit_code == 0, two.output
+        assert _links(store) == before[0]
+        _close(_scores(store), before[1])
+    assert client.submit(sum, [1, 2]).result() == 3  # still up
+
+
+def test_a_lost_worker_fails_the_run_instead_of_hanging(client):
+    """A task pinned to a worker that has left can run nowhere: the run stops with an error."""
+    live = next(iter(client.scheduler_info()["workers"]))
+    gone = "tcp://127.0.0.1:9"
+    futures = [cluster.pinned(client, live, sum, [1, 2]), cluster.pinned(client, gone, sum, [3])]
+    with pytest.raises(RuntimeError, match="left during the run"):
+        cluster.gather_pinned(client, futures, [live, gone], poll=0.2)
+    assert cluster.gather_pinned(client, futures[:1], [live]) == [3]

@@ -136,6 +136,7 @@ def _same(a, b):
 
 def test_fast_linker_equals_plain_paths(world, monkeypatch):
     new, sus, pool = world
+    monkeypatch.setattr(SuspendedIndex, "SEARCH_SECONDS", 1.0)  # the self-join path, even this small
     fast_index = SuspendedIndex(sus, pool)
     fast_cand = fast_index.candidates(new)
     fast = _result(new, sus, pool)
@@ -146,8 +147,13 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     monkeypatch.setattr(cand_mod, "handle_keys", lambda lists: _hashed_keys(lists, blocking_keys))
     monkeypatch.setattr(SuspendedIndex, "avatar_matches", _plain_avatar_matches)
     monkeypatch.setattr(features, "_overlap", _plain_overlap)
+    monkeypatch.setattr(SuspendedIndex, "avatar_densities", lambda self, queries=None: None)
+    monkeypatch.setattr(cand_mod.CoNeighbourIndex, "query", cand_mod.CoNeighbourIndex.query_sparse)
     monkeypatch.setattr(features, "_avatar", _plain_avatar)
     monkeypatch.setattr(engine, "density_rows", lambda new, sus, cand: np.unique(cand.s))
+    from hydrawatch.linking.model import LinkModel
+
+    monkeypatch.setattr(LinkModel, "explain", _plain_explain)
     plain_cand = SuspendedIndex(sus, pool).candidates(new)
     plain = _result(new, sus, pool)
     for f in ("q", "s", "sources"):
@@ -189,3 +195,123 @@ def test_ragged_rows_and_degrees():
     assert sub.row_times(0).tolist() == [5.0, 6.0]
     assert neighbour_degrees(rag, 7).tolist() == [0, 1, 2, 1, 0, 1, 0]
     assert neighbour_degrees(rag, 7) is neighbour_degrees(rag, 7)
+
+
+def _plain_explain(self, x, r):
+    """LinkModel.explain as it was: every field summed row by row."""
+    from hydrawatch.linking.model import CONTEXT, FIELDS, context_features
+
+    contrib = self.base.contributions(x)
+    lg = self.base_logit(x)
+    if self.context is not None:
+        c = self.context
+        slope = sum(c.coef[CONTEXT.index(k)] / c.scale[CONTEXT.index(k)]
+                    for k in ("base_logit", "margin", "pred_margin"))
+        final = self.context.logit(context_features(lg, r, self.null_logit))
+    else:
+        slope, final = 1.0, lg
+    index = {f: i for i, f in enumerate(self.features)}
+    out = []
+    for k in range(len(lg)):
+        fields = {name: round(float(slope * sum(contrib[k, index[f]] for f in feats)), 4)
+                  for name, feats in FIELDS.items()}
+        prior = round(float(slope * self.base.intercept), 4)
+        rest = round(float(final[k]) - sum(fields.values()) - prior, 4)
+        out.append({"fields": fields, "prior": prior, "rivals": rest, "log_odds": round(float(final[k]), 4)})
+    return out
+
+
+def test_explain_equals_the_row_by_row_sums(world):
+    from hydrawatch.linking.model import LinkModel, default_model, rivals
+
+    new, sus, pool = world
+    model = default_model()
+    res = _result(new, sus, pool)
+    x = res.features
+    riv = rivals(res.q, res.s, model.base_logit(x))
+    fast = model.explain(x, riv)
+    assert fast == _plain_explain(model, x, riv)
+    no_context = LinkModel(**{**model.__dict__, "context": None})
+    assert no_context.explain(x, riv) == _plain_explain(no_context, x, riv)
+
+
+@pytest.mark.parametrize("kind", ["hashes", "tied_prefixes", "small", "duplicates"])
+def test_stable_argsort_equals_numpy(kind):
+    from hydrawatch.linking.keyhash import stable_argsort
+
+    rng = np.random.default_rng(9)
+    n = 200_000
+    keys = rng.integers(-2**63, 2**63 - 1, n, dtype=np.int64)
+    if kind == "tied_prefixes":  # high bits shared by a few runs, low bits differing
+        keys[: n // 2000] = (keys[: n // 2000] >> 20 << 20) | 5
+        keys[n // 2000: n // 1000] = (keys[: n // 2000] >> 20 << 20) | 3
+    elif kind == "small":
+        keys = rng.integers(-50, 50, n).astype(np.int64)
+    elif kind == "duplicates":
+        keys = keys[rng.integers(0, 1000, n)]
+    np.testing.assert_array_equal(stable_argsort(keys), np.argsort(keys, kind="stable"))
+    for m in (0, 1, 2, 3):
+        np.testing.assert_array_equal(stable_argsort(keys[:m]), np.argsort(keys[:m], kind="stable"))
+
+
+def test_co_neighbour_kernel_equals_the_sparse_product(world):
+    new, sus, pool = world
+    index = SuspendedIndex(sus, pool)
+    for inv, rag in ((index.followers, new.followers), (index.following, new.following)):
+        fast, plain = inv.query(rag), inv.query_sparse(rag, chunk=97)
+        assert len(fast[0]) > 100
+        for f, p in zip(fast, plain):
+            np.testing.assert_array_equal(f, p)
+        for top in (1, 3):
+            for f, p in zip(inv.query(rag, top=top), inv.query_sparse(rag, top=top)):
+                np.testing.assert_array_equal(f, p)
+
+
+def _clustered_codes(seed=11, n=3000):
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 2**63, (n, 4), dtype=np.int64).astype(np.uint64) * np.uint64(2) + \
+        rng.integers(0, 2, (n, 4)).astype(np.uint64)
+    base = codes[0].copy()
+    for r in range(1, 400):  # a logo with 0..40 bits flipped, and exact copies
+        c = base.copy()
+        for bit in rng.choice(256, rng.integers(0, 41), replace=False):
+            c[bit // 64] ^= np.uint64(1) << np.uint64(bit % 64)
+        codes[r] = c
+    codes[400:450] = codes[450]
+    return codes
+
+
+def test_avatar_self_join_equals_brute_force():
+    from hydrawatch.linking.density import densities
+    from hydrawatch.media.index import brute_force
+
+    codes = _clustered_codes()
+    for maxd in (31, 16, 0):
+        q, _i, _d = brute_force(codes, codes, maxd)
+        np.testing.assert_array_equal(densities(codes, maxd), np.bincount(q, minlength=len(codes)))
+    assert densities(codes).max() > 50
+
+
+def test_avatar_densities_equal_the_index_search(world):
+    new, sus, pool = world
+    index = SuspendedIndex(sus, pool)
+    rows = np.arange(len(sus))
+    index.SEARCH_SECONDS = 0.0  # searching is always cheaper: the index search path
+    searched = avatar_density(index, sus, rows)
+    assert index.avatar_densities(queries=len(rows)) is None
+    del index.SEARCH_SECONDS
+    every = index.avatar_densities()
+    have = np.array([bool(a) for a in sus.avatars])
+    np.testing.assert_array_equal(every[have], searched[have])
+    assert (every[~have] == 0).all() and every.max() >= 40
+    np.testing.assert_array_equal(avatar_density(index, sus, rows), searched)  # the kept join
+
+
+def test_stable_order_equals_numpy():
+    from hydrawatch.linking.candidates import stable_order
+
+    rng = np.random.default_rng(3)
+    for key in (rng.integers(0, 1000, 50_000), rng.integers(0, 2**40, 50_000), rng.integers(0, 2**62, 1000),
+                np.zeros(0, np.int64), np.array([5]), np.array([3, 3, 1, 3])):
+        key = key.astype(np.int64)
+        np.testing.assert_array_equal(stable_order(key), np.argsort(key, kind="stable"))

@@ -2,7 +2,9 @@
 
 A thin layer: every task calls the same pure functions the single-process commands use,
 on one partition, and the results are combined so that they equal the single-process
-answer exactly (tests/test_cluster.py checks that on a LocalCluster).
+answer (exactly; scores to float rounding: one account's post logits may be summed in
+another order) -- tests/test_cluster.py and tests/test_cluster_score_link.py check that on
+a LocalCluster.
 
 - ``--cluster ADDRESS`` connects to a running scheduler (``tcp://host:8786``): the workers
   open the store by URL themselves, so it must be a database they all reach (PostgreSQL);
@@ -119,6 +121,25 @@ def pinned(client, address: str, fn, *args):
     if address:
         return client.submit(fn, *args, workers=[address], allow_other_workers=False, pure=False)
     return client.submit(fn, *args, pure=False)
+
+
+def gather_pinned(client, futures: list, addresses: list[str], poll: float = 2.0) -> list:
+    """``client.gather`` of tasks pinned to workers (``pinned``), which fails instead of
+    waiting for ever when one of those workers has left the cluster (its task can run
+    nowhere else: what it needs was held in that worker's memory)."""
+    from distributed import wait
+
+    while True:
+        try:
+            wait(futures, timeout=poll)
+            return client.gather(futures)
+        except TimeoutError:
+            alive = set(client.scheduler_info().get("workers", {}))
+            lost = sorted({a for a, f in zip(addresses, futures) if a and a not in alive and not f.done()})
+            if lost:
+                client.cancel([f for f in futures if not f.done()])
+                raise RuntimeError(f"cluster: worker(s) {', '.join(lost)} left during the run, with "
+                                   "the partitions they held; re-run") from None
 
 
 def run_token() -> str:

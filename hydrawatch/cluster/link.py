@@ -29,7 +29,8 @@ import copy
 
 import numpy as np
 
-from hydrawatch.cluster import _HELD, LAST_RUN, Timer, _partitions, held, hold, pinned, release, run_token
+from hydrawatch.cluster import (_HELD, LAST_RUN, Timer, _partitions, gather_pinned, held, hold, pinned,
+                                release, run_token)
 
 
 def _index(key: str, sus, n_ids: int):
@@ -144,10 +145,10 @@ def find_links_on(client, url: str, platform: str, intern, sus, new_ids: list[st
         kept_part, kept_local = part[d.idx], local[d.idx]
         shared = client.scatter(d.model, broadcast=True, hash=False)
         sel = [np.flatnonzero(kept_part == p) for p in range(parts)]
-        described = client.gather([
+        described = gather_pinned(client, [
             pinned(client, first[0], _describe, f"{token}{p}", kept_local[sel[p]], d.conf[sel[p]],
                    d.riv.take(sel[p]), shared, date_links)
-            for p, first in enumerate(firsts)])
+            for p, first in enumerate(firsts)], [f[0] for f in firsts])
     finally:
         release(client, token)
     LAST_RUN.extend([{"stage": "link", "platform": platform, "part": p, "new": len(first[1]),

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from hydrawatch.cluster import LAST_RUN, Timer, _partitions, held, hold, pinned, release, run_token
+from hydrawatch.cluster import (LAST_RUN, Timer, _partitions, gather_pinned, held, hold, pinned, release,
+                                run_token)
 
 
 def _pass1(key, url, part, parts, accounts, positive, negative, fold, matcher, batch_size):
@@ -84,8 +85,8 @@ def score_posts(client, url: str, accounts, matcher, seeds: np.ndarray, active: 
             n_pos, n_neg, seen = n_pos + pos, n_neg + neg, seen + part_seen
         model = model_from_sums(sums, n_pos, n_neg, FOLDS)
         shared = client.scatter(model, broadcast=True, hash=False) if model is not None else None
-        totals = client.gather([pinned(client, first[0], _pass2, f"{token}{p}", shared)
-                                for p, first in enumerate(firsts)])
+        totals = gather_pinned(client, [pinned(client, first[0], _pass2, f"{token}{p}", shared)
+                                        for p, first in enumerate(firsts)], [f[0] for f in firsts])
     finally:
         release(client, token)
     LAST_RUN.extend([{"stage": "score", "part": p, "accounts": len(r), "posts": first[5],

@@ -83,7 +83,9 @@ class KeyIndex:
     def __init__(self, keys: np.ndarray, rows: np.ndarray, max_bucket: int = MAX_BUCKET):
         keep = keys != 0
         keys, rows = keys[keep], rows[keep]
-        order = np.argsort(keys, kind="stable")
+        from hydrawatch.linking.keyhash import stable_argsort
+
+        order = stable_argsort(keys)  # == np.argsort(keys, kind="stable"), for hash keys
         keys, rows = keys[order], rows[order]
         # one (key, row) once: an account with two handles sharing a key counts once
         if len(keys):
@@ -99,8 +101,12 @@ class KeyIndex:
         return len(self.keys)
 
     def query(self, qkeys: np.ndarray, qrows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        lo = np.searchsorted(self.keys, qkeys, "left")
-        hi = np.searchsorted(self.keys, qkeys, "right")
+        # looked up in key order (each search starts near the last: far fewer cache misses)
+        by_key = np.argsort(qkeys)
+        lo = np.empty(len(qkeys), np.int64)
+        hi = np.empty(len(qkeys), np.int64)
+        lo[by_key] = np.searchsorted(self.keys, qkeys[by_key], "left")
+        hi[by_key] = np.searchsorted(self.keys, qkeys[by_key], "right")
         n = hi - lo
         total = int(n.sum())
         q = np.repeat(qrows, n)
@@ -151,8 +157,23 @@ class CoNeighbourIndex:
 
     def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
               chunk: int = 5_000):
-        """Top co-neighbour suspended accounts per row, a chunk of rows at a time (the
-        product of a chunk with the inverse index is the largest temporary)."""
+        """Top co-neighbour suspended accounts per row: (rows, suspended rows), by row, most
+        shared neighbours first. Compiled (keyhash.co_neighbour_top): the same pairs, in
+        the same order, as ``query_sparse`` gives from the sparse product, without it
+        (``chunk`` is kept for callers; the kernel needs no chunks)."""
+        from hydrawatch.linking.keyhash import co_neighbour_top
+
+        a = neighbour_matrix(rag, self.n_ids)
+        inv = self.inverse
+        out_r = np.empty(a.shape[0] * top, np.int64)
+        out_c = np.empty(a.shape[0] * top, np.int64)
+        n = co_neighbour_top(a.indptr, a.indices, a.data, inv.indptr, inv.indices, inv.data,
+                             inv.shape[1], top, out_r, out_c)
+        return out_r[:n], out_c[:n]
+
+    def query_sparse(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
+                     chunk: int = 5_000):
+        """``query`` by sparse products, a chunk of rows at a time (the reference)."""
         a = neighbour_matrix(rag, self.n_ids)
         qs, ss = [], []
         for lo in range(0, a.shape[0], chunk):
@@ -190,6 +211,7 @@ class SuspendedIndex:
         self.following = CoNeighbourIndex(suspended.following, n_ids, max_hub)
         have = [i for i, a in enumerate(suspended.avatars) if a]
         self.avatar_rows = np.array(have, np.int64)  # bank row -> suspended row
+        self._densities = None
         self.avatars = PDQIndex.from_codes(codes_from_hex([suspended.avatars[i] for i in have]), have)
 
     def avatar_matches(self, avatars: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -200,6 +222,25 @@ class SuspendedIndex:
         rows = np.array([i for i, a in enumerate(avatars) if a], np.int64)
         qi, bi, _d = self.avatars.search_codes(codes_from_hex([avatars[i] for i in rows]))
         return rows[qi], self.avatar_rows[bi]
+
+    SEARCH_SECONDS = 1e-4     # one avatar searched in the index (~1M avatars, one core)
+    PAIR_CHECK_SECONDS = 8e-9  # one pair checked by the self-join (density.py)
+
+    def avatar_densities(self, queries: int | None = None) -> np.ndarray | None:
+        """Per suspended row, how many suspended avatars lie within the match distance of its
+        own (itself included; 0 without an avatar), by one self-join of every avatar
+        (density.py), computed once and kept. With ``queries``: None instead when searching
+        that many rows in the index would be cheaper than the self-join."""
+        from hydrawatch.linking import density
+
+        if self._densities is None:
+            if queries is not None and (queries * self.SEARCH_SECONDS
+                                        < density.self_join_cost(len(self.avatars)) * self.PAIR_CHECK_SECONDS):
+                return None
+            out = np.zeros(len(self.batch), np.int64)
+            out[self.avatar_rows] = density.densities(self.avatars.codes)
+            self._densities = out
+        return self._densities
 
     @staticmethod
     def _lsh(strings: list[str], max_bucket: int) -> KeyIndex:
@@ -256,7 +297,7 @@ def combine(q, s, bits, new: AccountBatch, suspended: AccountBatch,
             max_candidates: int = MAX_CANDIDATES) -> Candidates:
     n_s = max(len(suspended), 1)
     key = q * n_s + s
-    order = np.argsort(key, kind="stable")
+    order = stable_order(key)
     key, bits = key[order], bits[order]
     if len(key) == 0:
         z = np.zeros(0, np.int64)
@@ -279,6 +320,18 @@ def combine(q, s, bits, new: AccountBatch, suspended: AccountBatch,
     starts = np.searchsorted(q, q, "left")
     keep = (np.arange(len(q)) - starts) < max_candidates
     return Candidates(q[keep], s[keep], ubits[keep])
+
+
+def stable_order(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` of non-negative int64 keys: when key and position
+    fit one 63-bit word together, numpy's vectorised sort of (key << b | position) words."""
+    n = len(key)
+    b = max(1, (n - 1).bit_length()) if n > 1 else 1
+    if n < 2 or key.min() < 0 or int(key.max()) >= (1 << (63 - b)):
+        return np.argsort(key, kind="stable")
+    packed = (key.astype(np.int64) << b) | np.arange(n, dtype=np.int64)
+    packed.sort()
+    return packed & ((1 << b) - 1)
 
 
 def timing_ok(new_start: np.ndarray, last_alive: np.ndarray, suspended_at: np.ndarray) -> np.ndarray:

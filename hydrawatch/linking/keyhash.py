@@ -186,3 +186,75 @@ def minhash_rows(codes, mask, a, b, out):
                     best[p] = h
         for p in range(m):
             out[i, p] = np.uint32(best[p])
+
+
+def stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for int64 *hash* keys, about 5x faster: numpy's
+    vectorised ``sort`` of words packing each key's high bits with its position, then the
+    rare runs whose high bits tie are ordered by their full keys. Exact for any keys; fast
+    when they are spread over the 64 bits (keys with few distinct high bits fall back)."""
+    keys = np.ascontiguousarray(keys, np.int64)
+    n = len(keys)
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    b = max(1, (n - 1).bit_length())
+    u = keys.view(np.uint64) ^ np.uint64(1 << 63)  # signed order as unsigned
+    low = np.uint64((1 << b) - 1)
+    packed = u & ~low
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    order = (packed & low).astype(np.int64)
+    su = u[order]
+    descents = np.flatnonzero(su[1:] < su[:-1])
+    if len(descents) == 0:
+        return order
+    if len(descents) > n // 1000:  # not hash-like: the plain sort
+        return np.argsort(keys, kind="stable")
+    prefix = packed & ~low  # sorted
+    for p in np.unique(prefix[descents]):
+        lo, hi = np.searchsorted(prefix, p, "left"), np.searchsorted(prefix, p, "right")
+        order[lo:hi] = order[lo:hi][np.argsort(su[lo:hi], kind="stable")]
+    return order
+
+
+@njit(cache=True)
+def co_neighbour_top(a_indptr, a_indices, a_data, b_indptr, b_indices, b_data, n_col, top,
+                     out_r, out_c):
+    """Per row i of the sparse product A @ B, the ``top`` columns of largest value -- what
+    ``_top_per_row(A @ B, top)`` gives, without the product matrix: the row is accumulated
+    exactly as scipy's csr_matmat does (float32 sums, columns listed in reverse order of
+    first touch), then ordered by value, ties kept in that listing order (stable)."""
+    nxt = np.full(n_col, -1, np.int64)
+    sums = np.zeros(n_col, b_data.dtype)
+    buf_c = np.empty(n_col, np.int64)
+    buf_v = np.empty(n_col, b_data.dtype)
+    k_out = 0
+    for i in range(len(a_indptr) - 1):
+        head = -2
+        length = 0
+        for jj in range(a_indptr[i], a_indptr[i + 1]):
+            j = a_indices[jj]
+            v = a_data[jj]
+            for kk in range(b_indptr[j], b_indptr[j + 1]):
+                k = b_indices[kk]
+                sums[k] += v * b_data[kk]
+                if nxt[k] == -1:
+                    nxt[k] = head
+                    head = k
+                    length += 1
+        m = 0
+        for _ in range(length):
+            if sums[head] != 0:
+                buf_c[m] = head
+                buf_v[m] = sums[head]
+                m += 1
+            temp = head
+            head = nxt[head]
+            nxt[temp] = -1
+            sums[temp] = 0
+        order = np.argsort(-buf_v[:m], kind="mergesort")
+        for t in range(min(top, m)):
+            out_r[k_out] = i
+            out_c[k_out] = buf_c[order[t]]
+            k_out += 1
+    return k_out

@@ -271,14 +271,20 @@ class LinkModel:
         else:
             slope, final = 1.0, lg
         index = {f: i for i, f in enumerate(self.features)}
+        # each field's column at once, added in the same order as a per-row sum() would
+        cols = []
+        for feats in FIELDS.values():
+            acc = 0
+            for f in feats:
+                acc = acc + contrib[:, index[f]]
+            cols.append([round(v, 4) for v in np.broadcast_to(slope * acc, len(lg)).tolist()])
+        names = list(FIELDS)
+        prior = round(float(slope * self.base.intercept), 4)
         out = []
-        for k in range(len(lg)):
-            fields = {name: round(float(slope * sum(contrib[k, index[f]] for f in feats)), 4)
-                      for name, feats in FIELDS.items()}
-            prior = round(float(slope * self.base.intercept), 4)
-            rest = round(float(final[k]) - sum(fields.values()) - prior, 4)
-            out.append({"fields": fields, "prior": prior, "rivals": rest,
-                        "log_odds": round(float(final[k]), 4)})
+        for k, fin in enumerate(final.tolist()):
+            fields = {name: col[k] for name, col in zip(names, cols)}
+            rest = round(fin - sum(fields.values()) - prior, 4)
+            out.append({"fields": fields, "prior": prior, "rivals": rest, "log_odds": round(fin, 4)})
         return out
 
     def predict(self, x: np.ndarray, q: np.ndarray, s: np.ndarray) -> np.ndarray:

@@ -95,11 +95,18 @@ def link_store(store: Store, *, since: datetime | str | None = None,
                                     freq=storeio.frequencies(db, platform), calibrate=calibrate,
                                     decisions=decisions)
             else:
+                from hydrawatch.cluster import LAST_RUN
                 from hydrawatch.cluster.link import find_links_on
 
+                mark = len(LAST_RUN)
                 result = find_links_on(client, store.url, platform, intern, sus, new.ids,
                                        after=after, since=since, freq=storeio.frequencies(db, platform),
                                        calibrate=calibrate, decisions=decisions, partitions=partitions)
+                for r in LAST_RUN[mark:] if progress else ():
+                    print(f"link {platform}: partition {r['part']}: {r['new']:,} new accounts, "
+                          f"{r['pairs']:,} pairs, {r['kept']:,} kept; stage 1 {r['propose_s']:.2f}s "
+                          f"(load {r['load_s']:.2f}s, index {r['index_s']:.2f}s), "
+                          f"stage 3 {r['describe_s']:.2f}s")
             if result.calibration is not None:
                 summary.calibration[platform] = result.calibration
             summary.candidates += result.candidates

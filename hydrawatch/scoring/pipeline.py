@@ -76,7 +76,7 @@ class _Clock:
 def read_posts(db, accounts, matcher, text, batch_size: int | None = None,
                part: tuple[int, int] | None = None) -> content.ContentCounts:
     """Content counters and pass 1 of the text model, batch by batch (bounded memory):
-    over every post, or over one partition's (``part``; hydrawatch/cluster.py)."""
+    over every post, or over one partition's (``part``; hydrawatch/cluster/score.py)."""
     counts = content.ContentCounts(n=len(accounts), n_tags=len(matcher.tags),
                                    n_phrases=len(matcher.phrases))
     for batch in data.iter_posts(db, accounts, batch_size or POST_BATCH, part=part):
@@ -174,7 +174,7 @@ def score_store(store, *, progress: bool = False, random_state: int = 0,
     """Score every account with at least one post or edge and store score and reasons.
     ``only`` (a set of (platform, account_id)) writes the scores of those accounts alone,
     e.g. the new accounts of a crawl; every account is still read, as their context.
-    ``client`` (a ``distributed.Client``, hydrawatch/cluster.py): read and score the posts
+    ``client`` (a ``distributed.Client``, hydrawatch/cluster/score.py): read and score the posts
     on its workers, ``partitions`` partitions of the accounts (default: one per worker)."""
     with frozen_gc():
         return _score_store(store, progress, random_state, only, client, partitions)
@@ -201,11 +201,17 @@ def _score_store(store, progress: bool, random_state: int, only=None, client=Non
         if client is None:
             counts, text_signal, seen = _posts_pass(db, accounts, matcher, seeds, active, fold)
         else:
+            from hydrawatch.cluster import LAST_RUN
             from hydrawatch.cluster.score import score_posts
 
+            mark = len(LAST_RUN)
             counts, text_signal, seen = score_posts(client, store.url, accounts, matcher, seeds,
                                                     active, fold, partitions=partitions,
                                                     batch_size=POST_BATCH)
+            for r in LAST_RUN[mark:] if progress else ():
+                print(f"score: partition {r['part']}: {r['accounts']} accounts, {r['posts']} posts, "
+                      f"pass 1 {r['pass1_s']:.2f}s ({r['pass1_cpu']:.2f}s CPU), "
+                      f"pass 2 {r['pass2_s']:.2f}s ({r['pass2_cpu']:.2f}s CPU)", file=sys.stderr)
         clock.lap("posts", f"({seen} posts)")
 
     sig: dict[str, np.ndarray] = {k: v.astype(float) for k, v in counts.counts.items()}
