@@ -255,7 +255,8 @@ def allpairs_ratio(cpu: float, pairs: int, n_new: int, n_sus: int) -> None:
           f"{c_block:.2f} CPU s (ratio {c_all / max(c_block, 1e-9):.0f}x); same links {len(blocked & brute)} "
           f"of {len(blocked | brute)}")
     est = c_all / max(n_pairs, 1) * pairs
-    print(f"all pairs at this run's size ({pairs:,} pairs) at that rate: ~{est / 3600:,.0f} CPU h "
+    span = f"{est / 3600:,.1f} CPU h" if est >= 3600 else f"{est:,.0f} CPU s"
+    print(f"all pairs at this run's size ({pairs:,} pairs) at that rate: ~{span} "
           f"= {est / max(cpu, 1e-9):,.0f}x this run's {cpu:.1f} CPU s")
 
 

@@ -315,3 +315,15 @@ def test_stable_order_equals_numpy():
                 np.zeros(0, np.int64), np.array([5]), np.array([3, 3, 1, 3])):
         key = key.astype(np.int64)
         np.testing.assert_array_equal(stable_order(key), np.argsort(key, kind="stable"))
+
+
+def test_features_in_batches_equal_one_call(world):
+    from hydrawatch.linking.engine import batched_features
+    from hydrawatch.linking.features import Frequencies, pair_features
+
+    new, sus, pool = world
+    cand = SuspendedIndex(sus, pool).candidates(new)
+    freq = Frequencies.of_batches(new, sus)
+    whole = pair_features(new, sus, cand.q, cand.s, pool, freq)
+    for batch in (1, 7, 1000):
+        np.testing.assert_array_equal(batched_features(new, sus, cand.q, cand.s, pool, freq, batch=batch), whole)

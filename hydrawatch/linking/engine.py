@@ -104,7 +104,31 @@ def propose(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     freq = freq if freq is not None else Frequencies.of_batches(new, suspended)
     if freq.avatar_near is None:
         freq.avatar_near = avatar_density(index, suspended, density_rows(new, suspended, cand))
-    return cand, pair_features(new, suspended, cand.q, cand.s, n_ids, freq), freq
+    return cand, batched_features(new, suspended, cand.q, cand.s, n_ids, freq), freq
+
+
+PAIR_BATCH = 250_000  # candidate pairs whose features are computed at once (bounds memory)
+
+
+def batched_features(new: AccountBatch, suspended: AccountBatch, q: np.ndarray, s: np.ndarray,
+                     n_ids: int, freq: Frequencies | None, batch: int = PAIR_BATCH) -> np.ndarray:
+    """``pair_features`` of the pairs, ``batch`` pairs at a time, each batch ending at a new
+    account's last pair: a row depends only on its pair and the other pairs of the same new
+    account (latest_suspension), so the rows are the same as in one call, and the
+    temporaries (two dozen columns, strings, sparse rows) stay those of one batch."""
+    if len(q) <= batch or (np.diff(q) < 0).any():
+        return pair_features(new, suspended, q, s, n_ids, freq)
+    x = np.empty((len(q), len(FEATURES)))
+    lo = 0
+    while lo < len(q):
+        hi = min(lo + batch, len(q))
+        if hi < len(q):
+            hi = int(np.searchsorted(q, q[hi], "left"))  # q[hi]'s pairs go to the next batch
+            if hi <= lo:
+                hi = int(np.searchsorted(q, q[lo], "right"))
+        x[lo:hi] = pair_features(new, suspended, q[lo:hi], s[lo:hi], n_ids, freq)
+        lo = hi
+    return x
 
 
 @dataclass
