@@ -143,3 +143,17 @@ def test_a_far_tail_of_others_does_not_make_everyone_a_member():
     assert cal.expected_members == pytest.approx(105, abs=8)
     p = cal.apply(combine._sigmoid(u))
     assert (p[24:129] >= 0.5).mean() >= 0.9 and (p[129:] >= 0.5).sum() <= 5
+
+
+def test_explain_text_shows_the_calibration_step(store, db_url, calibrated, capsys):
+    from hydrawatch.cli import main
+
+    roles, _ = calibrated
+    aid = next(k for k in roles["member"] if k not in set(roles["seeds"]))
+    capsys.readouterr()
+    try:
+        main(["explain", f"x:{aid}", "--db", db_url])
+    except SystemExit as exc:
+        assert not exc.code
+    out = capsys.readouterr().out
+    assert "calibrated to this store" in out and "rounded" in out
