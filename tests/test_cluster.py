@@ -10,8 +10,6 @@ from hydrawatch import cluster
 from hydrawatch.media.banks import import_bank, match_hashes
 from hydrawatch.media.index import hex_from_codes
 
-pytest.importorskip("distributed")
-
 
 def _flip(hexval: str, bits: int, seed: int) -> str:
     rng = np.random.default_rng(seed)

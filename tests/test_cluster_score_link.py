@@ -11,8 +11,6 @@ from sqlalchemy import select
 from hydrawatch import cluster
 from hydrawatch.store import schema as s
 
-pytest.importorskip("distributed")
-
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
