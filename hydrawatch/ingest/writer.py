@@ -239,6 +239,8 @@ class BatchWriter:
         statement's ``ON CONFLICT`` clause, in key order (a stable lock order)."""
         if not rows:
             return
+        if self.dialect == "sqlite":
+            return self._sqlite_bulk(stmt, rows)
         table = stmt.table
         keys = list(rows[0])
         stage = self._stage(table, keys)
@@ -257,6 +259,34 @@ class BatchWriter:
             source = select(*[stage.c[k] for k in keys]).where(true()).order_by(*order)
             merged = _from_select(stmt, keys, source)
             cursor.execute(*_compiled(merged, self.db.get_bind().dialect))
+        finally:
+            cursor.close()
+
+    def _sqlite_bulk(self, stmt, rows: list[dict]) -> None:
+        """SQLite: the statement itself (``INSERT ... ON CONFLICT``, the same conflict
+        rules) run as one prepared executemany over tuples in conflict-key order -- the
+        order the staging merge used. A staging table would only add a second copy of every
+        row here (there is no ``COPY`` to win back)."""
+        keys = tuple(rows[0])
+        table = stmt.table
+        post = stmt._post_values_clause
+        cache_key = (table.name, keys, type(post).__name__)
+        plan = _SQLITE_PLANS.get(cache_key)
+        if plan is None:
+            compiled = stmt.compile(dialect=self.db.get_bind().dialect, column_keys=list(keys))
+            order = tuple(compiled.binds[n].key if n in compiled.binds else n
+                          for n in compiled.positiontup)
+            if sorted(order) != sorted(keys):
+                raise AssertionError(f"unexpected parameters for {table.name}: {order}")
+            sort_idx = [order.index(k) for k in _conflict_keys(stmt) if k in order]
+            plan = _SQLITE_PLANS[cache_key] = (str(compiled), self._row_maker(table, order),
+                                               operator.itemgetter(*sort_idx))
+        sql, maker, sort_key = plan
+        params = list(map(maker, rows))
+        params.sort(key=sort_key)
+        cursor = self.db.connection().connection.cursor()
+        try:
+            cursor.executemany(sql, params)
         finally:
             cursor.close()
 
@@ -402,6 +432,7 @@ class BatchWriter:
 
 
 _MAKERS: dict = {}
+_SQLITE_PLANS: dict = {}
 _UTC = timezone.utc
 
 
