@@ -255,17 +255,22 @@ def _read_file(path: Path, fmt, jsonl: bool, writer: BatchWriter, result: FileRe
 
         fast = decoder(fmt.NAME)
     add = writer.add
+    add_fields = writer.add_fields
     dropped = result.dropped
     for value, lineno in _values(path, jsonl, on_bytes):
         if fast is not None:
             recs = fast(value, lineno)
             if recs is not None:
                 for rec in recs:
-                    if type(rec) is Dropped:
+                    kind = type(rec)
+                    if kind is tuple:
+                        add_fields(rec)
+                    elif kind is Dropped:
                         dropped[rec.reason] += 1
+                        continue
                     else:
                         add(rec)
-                        result.records += 1
+                    result.records += 1
                 continue
         try:
             if jsonl:
