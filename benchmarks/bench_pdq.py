@@ -21,11 +21,16 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(__file__))
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
-from hydrawatch.media.index import PDQIndex, brute_force  # noqa: E402
+from hydrawatch.media.index import GROUP, PDQIndex, brute_force  # noqa: E402
+
+
+def as_set(q, i):
+    return set(zip(q.tolist(), i.tolist()))
 
 
 def rss_mb() -> float:
@@ -54,6 +59,9 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=10_000)
     ap.add_argument("--brute", type=int, default=100, help="queries checked by brute force")
     ap.add_argument("--faiss", action="store_true", help="also time faiss multi-hash")
+    ap.add_argument("--group", type=int, default=GROUP, help="queries a group of the search phases")
+    ap.add_argument("--baseline", type=int, default=10_000,
+                    help="queries timed on the old index (offset tables) in the same run; 0: skip")
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     bank = rng.integers(0, 2**64, (args.n, 4), dtype=np.uint64)
@@ -64,15 +72,30 @@ def main() -> None:
     base_rss = rss_mb()
     index = PDQIndex.from_codes(bank)
     _, build_s, _ = timed(index.build)
-    index.search_codes(queries[:5], 31)  # compile
-    (qi, bi, d), wall, cpu = timed(index.search_codes, queries, 31)
+    index.search_codes(queries[:5], 31)  # compile / load the kernels
+    (qi, bi, d), wall, cpu = timed(index.search_codes, queries, 31, args.group)
+    peak = rss_mb()
     print(f"bank {args.n:,} hashes: index {index.nbytes() / 1e6:,.0f} MB "
-          f"(peak RSS {rss_mb():,.0f} MB, {rss_mb() - base_rss:,.0f} MB over the bank), build {build_s:.1f}s")
-    print(f"index: {len(queries) / wall:,.0f} q/s wall, {len(queries) / cpu:,.0f} q/s per CPU-second, "
-          f"{len(qi):,} hits")
-    _, ewall, ecpu = timed(index._search_each, queries[:2000], 31)
-    print(f"per-query search (the path for < 64 queries): {2000 / ecpu:,.0f} q/s per CPU-second "
-          f"(batched / per-query: {(len(queries) / cpu) / (2000 / ecpu):.2f}x)")
+          f"(peak RSS {peak:,.0f} MB, {peak - base_rss:,.0f} MB over the bank and queries), "
+          f"build {build_s:.1f}s")
+    print(f"index (slot tables, {args.group} queries a group): {len(queries) / wall:,.0f} q/s wall, "
+          f"{len(queries) / cpu:,.0f} q/s per CPU-second, {len(qi):,} hits")
+    if args.baseline:
+        # the index before the slot tables, timed in this same run (builds ~0.9 GB more at 10M)
+        from pdq_baseline import BaselinePDQIndex
+        old = BaselinePDQIndex.from_codes(bank)
+        old.build()
+        old._search_each(queries[:5], 31)
+        old._search_batched(queries[:64], 31)
+        nb = min(len(queries), args.baseline)
+        (oq, oi, od), _, ocpu = timed(old._search_each, queries[:nb], 31)
+        (_, _, _), _, bcpu = timed(old._search_batched, queries[:nb], 31)
+        same = as_set(oq, oi) == as_set(*[x[qi < nb] for x in (qi, bi)])
+        new_rate = len(queries) / cpu
+        print(f"old index, same run, {nb:,} queries: per-query (phased) {nb / ocpu:,.0f} q/s per CPU-second "
+              f"(new / old: {new_rate / (nb / ocpu):.2f}x), batched {nb / bcpu:,.0f} "
+              f"(new / old: {new_rate / (nb / bcpu):.2f}x); same hits: {same}")
+        del old
     sample = queries[:args.brute]
     brute_force(bank[:10], sample[:1], 31)  # compile
     (bq, bb, bd), bwall, bcpu = timed(brute_force, bank, sample, 31)
