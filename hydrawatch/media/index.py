@@ -1,13 +1,14 @@
-"""An exact PDQ index: multi-index hashing over counting-sorted arrays with integer ids.
+"""An exact PDQ index: multi-index hashing over per-band slot tables with integer ids.
 
 ``PDQIndex`` holds the bank as an ``(n, 4)`` ``uint64`` array and, per band (see
-:mod:`hydrawatch.media.kernels`), a prefix-offset table and the row ids sorted by band key.
-Each table is keyed by the low ``bits`` bits of its band, ``bits`` ~ log2(n) capped at the
-band width, so a bucket holds about one row whatever the bank size; truncating a key never
-loses a match (a band within 2 flips stays within 2 flips on any subset of its bits).
-Results are exact for every distance up to 32 -- the tests check it against brute force.
+:mod:`hydrawatch.media.kernels`), a table with one ``uint32`` slot per key: empty, the one
+row with that key, or a pointer to an overflow run of the rows sharing it. Each table is
+keyed by the low ``bits`` bits of its band, ``bits`` ~ log2(n) capped at the band width,
+so a key holds about one row whatever the bank size; truncating a key never loses a match
+(a band within r flips stays within r flips on any subset of its bits). Results are exact
+for every distance up to 32 -- the tests check it against brute force.
 
-Memory at 10M hashes: codes 320 MB + ids 11 x 40 MB + offset tables ~450 MB ~ 1.2 GB.
+Memory at 10M hashes: codes 320 MB + slot tables 516 MB + overflow runs ~380 MB ~ 1.2 GB.
 """
 
 from __future__ import annotations
