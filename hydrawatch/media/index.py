@@ -8,7 +8,7 @@ so a key holds about one row whatever the bank size; truncating a key never lose
 (a band within r flips stays within r flips on any subset of its bits). Results are exact
 for every distance up to 32 -- the tests check it against brute force.
 
-Memory at 10M hashes: codes 320 MB + slot tables 516 MB + overflow runs ~380 MB ~ 1.2 GB.
+Memory at 10M hashes: codes 320 MB + slot tables 541 MB + overflow runs 357 MB ~ 1.22 GB.
 """
 
 from __future__ import annotations
