@@ -1,15 +1,18 @@
-"""PDQ bank lookup: the multi-index (hydrawatch.media.index) against brute force.
+"""PDQ bank lookup: the multi-index (hydrawatch.media.index) against brute force and
+against the index it replaced.
 
 Builds a bank of N random 256-bit hashes, queries it with hashes planted at every distance
 0..32 from bank rows plus unrelated ones, and prints: build time, index memory and peak
 RSS, queries per second (wall and per CPU-second of this process, which is what "per core"
-means on a shared machine), recall against brute force on a sample, and the speed-up over
-brute force measured in the same run (compiled scan: numba, same popcount). faiss'
-IndexBinaryMultiHash (16 maps of 16 bits, nflip=1; what the project used before) is timed
-too when faiss is installed.
+means on a shared machine), the old index (offset tables; per-query and batched search,
+benchmarks/pdq_baseline.py) timed on alternating chunks of the same queries with the
+ratios, recall against brute force on a sample, and the speed-up over brute force measured
+in the same run (compiled scan: numba, same popcount). faiss' IndexBinaryMultiHash (16
+maps of 16 bits, nflip=1; what the project used before) is timed too with --faiss.
 
     python benchmarks/bench_pdq.py                   # 1,000,000 hashes
-    python benchmarks/bench_pdq.py --n 10000000      # the issue's 10M bank (~1.3 GB)
+    python benchmarks/bench_pdq.py --n 10000000      # the issue's 10M bank (~1.4 GB; ~2.3 GB
+                                                     # with the old index; --baseline 0 skips it)
 """
 
 from __future__ import annotations

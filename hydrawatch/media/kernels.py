@@ -111,23 +111,6 @@ def band_keys(codes, start, width, bits):
 
 
 @njit(cache=True)
-def counting_sort(keys, n_buckets):
-    """(offsets[n_buckets + 1], ids sorted by key, stable)."""
-    offsets = np.zeros(n_buckets + 1, dtype=np.uint32)
-    for k in keys:
-        offsets[k + 1] += 1
-    for b in range(n_buckets):
-        offsets[b + 1] += offsets[b]
-    fill = offsets[:-1].copy()
-    ids = np.empty(len(keys), dtype=np.uint32)
-    for i in range(len(keys)):
-        k = keys[i]
-        ids[fill[k]] = i
-        fill[k] += 1
-    return offsets, ids
-
-
-@njit(cache=True)
 def brute_force(codes, queries, maxd):
     """Every (query, bank row, distance) within ``maxd``: the reference the index is
     tested and benchmarked against."""
@@ -152,22 +135,6 @@ def brute_force(codes, queries, maxd):
                 out_d[count] = d
                 count += 1
     return out_q[:count], out_i[:count], out_d[:count]
-
-
-@njit(cache=True)
-def nearest_brute(codes, queries):
-    """Nearest distance of each query to any bank row (brute force)."""
-    out = np.full(queries.shape[0], 257, dtype=np.int32)
-    for qi in range(queries.shape[0]):
-        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
-        best = 257
-        for i in range(codes.shape[0]):
-            d = (popcount64(codes[i, 0] ^ q0) + popcount64(codes[i, 1] ^ q1)
-                 + popcount64(codes[i, 2] ^ q2) + popcount64(codes[i, 3] ^ q3))
-            if d < best:
-                best = d
-        out[qi] = best
-    return out
 
 
 def flip_masks(bits, radii) -> tuple[np.ndarray, np.ndarray]:
