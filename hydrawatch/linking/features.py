@@ -340,6 +340,7 @@ def latest_suspension(q: np.ndarray, sus_at: np.ndarray) -> np.ndarray:
 NEAR_IDENTICAL = 0.9      # a display name or bio this similar (and rare) is the same person's
 AVATAR_NEAR = 1.0 - 16 / 128  # avatar_sim of a near copy (PDQ distance <= 16)
 FOLLOWEE_HANDLE = 0.6     # shared followees are identity only with a handle this close (or its number)
+VERY_RARE = 0.9           # a name this rare (a handful of accounts in any store) is identity on its own
 
 
 def _rarity(x: np.ndarray, rare: str, sim: str) -> np.ndarray:
@@ -371,13 +372,15 @@ def identity_evidence(x: np.ndarray) -> np.ndarray:
     f = {name: x[:, i] for i, name in enumerate(FEATURES)}
     avatar = ((np.nan_to_num(f["avatar_sim"]) >= AVATAR_NEAR)
               & (_rarity(x, "avatar_rare", "avatar_sim") >= RARE_ENOUGH))
-    name = (np.nan_to_num(f["name_sim"]) >= NEAR_IDENTICAL) & (_rarity(x, "name_rare", "name_sim") >= RARE_ENOUGH)
+    resembles = (f["handle_sim"] >= FOLLOWEE_HANDLE) | (f["digit_same"] > 0)
+    name_rarity = _rarity(x, "name_rare", "name_sim")
+    name = ((np.nan_to_num(f["name_sim"]) >= NEAR_IDENTICAL)
+            & ((name_rarity >= VERY_RARE) | ((name_rarity >= RARE_ENOUGH) & resembles)))
     bio = (np.nan_to_num(f["bio_sim"]) >= NEAR_IDENTICAL) & (_rarity(x, "bio_rare", "bio_sim") >= RARE_ENOUGH)
     # one shared followee is common ground (popular accounts), two are a pattern
     # one shared followee is common ground (popular accounts), two are a pattern — of the
     # owner's when the handle resembles too; with a fresh handle, of the community's
-    followees = ((f["following_shared"] >= np.log1p(2) - 1e-9)
-                 & ((f["handle_sim"] >= FOLLOWEE_HANDLE) | (f["digit_same"] > 0)))
+    followees = (f["following_shared"] >= np.log1p(2) - 1e-9) & resembles
     return avatar | name | bio | (f["shoutout"] > 0) | followees
 
 
