@@ -135,3 +135,27 @@ def test_scores_equal_those_of_the_plain_paths(store, tmp_path, monkeypatch):
     plain = score_mod.score_store(store)
     assert fast.text_model and fast.posts == plain.posts > 0
     assert first == _stored(store)
+
+
+def _mixed_strings(seed: int, n: int = 300) -> list[str]:
+    """Strings over every character the folding tables change, whitespace of all kinds
+    (the batch separator too), punctuation, ``_`` and ordinary letters."""
+    from hydrawatch import textnorm as tn
+
+    rng = np.random.default_rng(seed)
+    alphabet = ([chr(c) for c in tn._FOLD_TABLE] + list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003\u3000")
+                + list("__..,,!?#@-") + list("abcXYZ019") + ["ا", "ب", "é", "ß", "ﬁ", "𝒜", "🔥", "]", "^", "\\"])
+    return ["".join(rng.choice(alphabet, int(rng.integers(0, 40)))) for _ in range(n)]
+
+
+def test_batch_normalisation_steps_equal_their_plain_forms():
+    from hydrawatch import textnorm as tn
+
+    for seed in range(3):
+        for text in _mixed_strings(seed):
+            assert tn.translate_fold(text) == text.translate(tn._FOLD_TABLE)
+            assert tn.translate_fold(text, False) == text.translate(tn._BASE_TABLE)
+            assert tn._SPACE_RUNS.sub(" ", text) == re.sub(r"[^\S\x1e]+", " ", text)
+            assert content.match_subbed(text) == content._MATCH_SUB.sub(" ", text)
+        texts = [t.replace("\x1e", "") for t in _mixed_strings(seed + 10)]  # the batch path
+        assert tn.normalize_many(texts) == [tn.normalize(t) for t in texts]
