@@ -159,3 +159,22 @@ def test_batch_normalisation_steps_equal_their_plain_forms():
             assert content.match_subbed(text) == content._MATCH_SUB.sub(" ", text)
         texts = [t.replace("\x1e", "") for t in _mixed_strings(seed + 10)]  # the batch path
         assert tn.normalize_many(texts) == [tn.normalize(t) for t in texts]
+
+
+def test_hashtags_from_the_joined_batch_equal_those_found_post_by_post():
+    from hydrawatch.scoring.policy import Policy
+    from hydrawatch.textnorm import _HASHTAG_IN_TEXT, normalize_many
+
+    texts = ["#Ashen_Dawn rises", "no tags", "", "#a#b ＃c, #d. #e!#f", "#الفجر_الجديد و #x",
+             "end #", "## #ashendawn", None] * 5
+    column = [["AshenDawn"], None, [], ["x", 3], None, ["#e"], [], None] * 5
+    policy = Policy(packs=[], tag_keys={"ashendawn": "#AshenDawn", "a": "#a", "e": "#e",
+                                        "الفجرالجديد": "#الفجر_الجديد"},
+                    phrase_forms={}, weights={}, pdq={})
+    matcher = content.PolicyMatcher(policy)
+    norm = normalize_many(texts)
+    batch = data.PostBatch(account=np.arange(len(texts)), text=texts, hashtags=column,
+                           urls=[None] * len(texts), is_reshare=np.zeros(len(texts), dtype=bool))
+    got = content.analyse_posts(batch, matcher).tag_pairs
+    want = matcher.tag_pairs(column, list(map(_HASHTAG_IN_TEXT.findall, norm)), len(texts))
+    assert len(want) > 10 and np.array_equal(got, want)

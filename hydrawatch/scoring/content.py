@@ -60,13 +60,18 @@ class PolicyMatcher:
     def tag_pairs(self, column_tags: list, text_tags: list[list[str]], n: int) -> np.ndarray:
         """Distinct (post, tag id) pairs as an (m, 2) array: tags from the post's hashtag
         field and tags written in its text."""
+        text_owner = np.repeat(np.arange(n), np.fromiter(map(len, text_tags), dtype=np.int64, count=n))
+        return self.tag_pairs_flat(column_tags, list(chain.from_iterable(text_tags)), text_owner, n)
+
+    def tag_pairs_flat(self, column_tags: list, text_tags: list[str], text_owner: np.ndarray,
+                       n: int) -> np.ndarray:
+        """:meth:`tag_pairs` with the text's tags given flat, each with its post."""
         col = [t if isinstance(t, list) else [] for t in column_tags]
-        lens = np.fromiter(chain(map(len, col), map(len, text_tags)), dtype=np.int64, count=2 * n)
-        flat = [t if isinstance(t, str) else str(t) for t in chain(chain.from_iterable(col),
-                                                                   chain.from_iterable(text_tags))]
+        lens = np.fromiter(map(len, col), dtype=np.int64, count=n)
+        flat = [t if isinstance(t, str) else str(t) for t in chain(chain.from_iterable(col), text_tags)]
         if not flat or not self.tags:
             return np.zeros((0, 2), dtype=np.int64)
-        owner = np.repeat(np.concatenate([np.arange(n), np.arange(n)]), lens)
+        owner = np.concatenate([np.repeat(np.arange(n), lens), np.asarray(text_owner, dtype=np.int64)])
         ids = self._tag_ids(flat)
         keep = ids >= 0
         pairs = np.unique(owner[keep] * len(self.tags) + ids[keep])
@@ -105,8 +110,12 @@ def analyse_posts(batch, matcher: PolicyMatcher) -> PostAnalysis:
     norm = normalize_many(batch.text)
     norm = [t.replace("\n", " ") for t in norm] if any("\n" in t for t in norm) else norm
     norm_joined = "\n".join(norm)
-    text_tags = list(map(_HASHTAG_IN_TEXT.findall, norm))
-    tag_pairs = matcher.tag_pairs(batch.hashtags, text_tags, n)
+    # hashtags written in the text: one scan of the joined batch (a match never spans a
+    # newline, so each post's matches are its own ``findall``'s)
+    norm_starts = line_starts(norm_joined)
+    hits = [(m.start(), m.group(1)) for m in _HASHTAG_IN_TEXT.finditer(norm_joined)]
+    text_owner = posts_of([p for p, _ in hits], norm_starts) if hits else np.zeros(0, dtype=np.int64)
+    tag_pairs = matcher.tag_pairs_flat(batch.hashtags, [t for _, t in hits], text_owner, n)
     match_joined = match_subbed(norm_joined)
     match_starts = line_starts(match_joined)
     phrase_pairs, blanked = matcher.phrase_pairs(match_joined, match_starts)
@@ -116,7 +125,7 @@ def analyse_posts(batch, matcher: PolicyMatcher) -> PostAnalysis:
     # Stance cues on every post: on policy posts they decide endorsement; over all of an
     # account's posts they give its overall stance (counter-speech accounts mostly post
     # against the movement, with or without its slogans).
-    cues = stance_cues(blanked, match_starts, norm_joined, line_starts(norm_joined), batch.urls, n)
+    cues = stance_cues(blanked, match_starts, norm_joined, norm_starts, batch.urls, n)
     reporting, critical = cues["reporting"], cues["critical"]
     return PostAnalysis(account=batch.account, norm=norm, tag_pairs=tag_pairs,
                         phrase_pairs=phrase_pairs, policy=policy, reporting=reporting,
