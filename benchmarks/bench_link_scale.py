@@ -217,6 +217,9 @@ def main(argv=None) -> None:
           f"peak RSS {peak_rss_mb():,.0f} MB")
     t0, c0 = time.perf_counter(), time.process_time()
     res = find_links(new, sus, n_ids=pool, index=index)
+    made = 0
+    for _w, _r in zip(res.weights, res.reasons):  # every pair's weights and reasons made, as a
+        made += 1                                  # store writes them (a block at a time)
     t_query, c_query = time.perf_counter() - t0, time.process_time() - c0
     acc = res.accepted()
     found = {int(q): int(s) for q, s in zip(res.q[acc], res.s[acc])}
@@ -225,7 +228,8 @@ def main(argv=None) -> None:
     prec = tp / max(len(found), 1)
     rec = tp / max(len(truth), 1)
     total, cpu = t_build + t_query, c_build + c_query
-    print(f"query (new side: candidates, features, model, ranking, dating): {t_query:.1f} s "
+    print(f"query (new side: candidates, features, model, ranking, dating, weights and reasons of "
+          f"the {made:,} kept pairs): {t_query:.1f} s "
           f"({c_query:.1f} CPU s) = {args.new / t_query:,.0f} new accounts/s")
     print(f"candidate pairs scored: {res.candidates:,} ({res.candidates / max(args.new, 1):.1f} per new account; "
           f"all pairs would be {args.new * args.suspended:,})")
