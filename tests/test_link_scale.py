@@ -327,3 +327,76 @@ def test_features_in_batches_equal_one_call(world):
     whole = pair_features(new, sus, cand.q, cand.s, pool, freq)
     for batch in (1, 7, 1000):
         np.testing.assert_array_equal(batched_features(new, sus, cand.q, cand.s, pool, freq, batch=batch), whole)
+
+
+def _plain_inverse(rag, n_ids, max_hub):
+    """CoNeighbourIndex's inverse as it was built: transpose, hubs zeroed by a product."""
+    from scipy import sparse
+
+    from hydrawatch.linking.candidates import neighbour_matrix
+
+    inv = neighbour_matrix(rag, n_ids).T.tocsr()
+    hubs = np.diff(inv.indptr) > max_hub
+    if hubs.any():
+        inv = sparse.diags((~hubs).astype(np.float32)) @ inv
+        inv.eliminate_zeros()
+    return inv.tocsr()
+
+
+@pytest.mark.parametrize("max_hub", [0, 1, 3, 500, 10**6])
+def test_inverse_index_equals_the_transposed_matrix(world, max_hub):
+    from hydrawatch.linking.batch import Ragged
+    from hydrawatch.linking.candidates import CoNeighbourIndex
+
+    new, sus, pool = world
+    odd = Ragged.from_lists([[3, 3, 1], [], [1, 7, 3, 1], [9], [2, 1, 1]])  # repeats; 9 >= n_ids
+    for rag, n_ids in ((sus.followers, pool), (sus.following, pool), (odd, 8)):
+        fast = CoNeighbourIndex(rag, n_ids, max_hub)  # n_ids raised to the largest id + 1
+        plain = _plain_inverse(rag, fast.n_ids, max_hub)
+        np.testing.assert_array_equal(fast.indptr, plain.indptr)
+        np.testing.assert_array_equal(fast.indices, plain.indices)
+        assert (plain.data == 1).all() and fast.inverse.shape == plain.shape
+
+
+def test_pair_overlaps_kernel_equals_the_sparse_products(world):
+    new, sus, pool = world
+    cand = SuspendedIndex(sus, pool).candidates(new)
+    for a_rag, b_rag in ((new.followers, sus.followers), (new.following, sus.following)):
+        fast = features._overlap(a_rag, b_rag, cand.q, cand.s, pool)
+        plain = _plain_overlap(a_rag, b_rag, cand.q, cand.s, pool)
+        assert (fast[3] >= 3).sum() > 20  # sums of several weights
+        for f, p in zip(fast, plain):
+            np.testing.assert_array_equal(f, p)
+
+
+def test_pair_overlaps_kernel_long_rows():
+    """Rows sharing 0..600 ids: every branch of numpy's pairwise sum (< 8, <= 128, split)."""
+    from scipy import sparse
+
+    from hydrawatch.linking.keyhash import pair_overlaps
+
+    rng = np.random.default_rng(8)
+    n_ids, rows = 900, 60
+    dense_a = rng.random((rows, n_ids)) < rng.random((rows, 1))
+    dense_b = rng.random((rows, n_ids)) < rng.random((rows, 1))
+    a = sparse.csr_matrix(dense_a.astype(np.float32))
+    b = sparse.csr_matrix(dense_b.astype(np.float32))
+    bw = b.copy()
+    bw.data = rng.random(b.nnz) * 3
+    q = rng.integers(0, rows, 500)
+    s = rng.integers(0, rows, 500)
+    shared, aa = np.zeros(len(q)), np.zeros(len(q))
+    pair_overlaps(a.indptr, a.indices, b.indptr, b.indices, bw.data, q, s, shared, aa)
+    aq = a[q]
+    np.testing.assert_array_equal(shared, np.asarray(aq.multiply(b[s]).sum(axis=1)).ravel())
+    np.testing.assert_array_equal(aa, np.asarray(aq.multiply(bw[s]).sum(axis=1)).ravel())
+    assert shared.max() > 300 and (shared < 8).any()
+
+
+def test_pairwise_sum_equals_numpy_reduceat():
+    from hydrawatch.linking.keyhash import _pairwise_sum
+
+    rng = np.random.default_rng(12)
+    for n in list(range(1, 300)) + [511, 512, 1000, 1031, 4099]:
+        w = rng.random(n) * 10 ** rng.uniform(-3, 3, n)
+        assert w[0] + _pairwise_sum(w, 1, n - 1) == np.add.reduceat(w, [0])[0], n

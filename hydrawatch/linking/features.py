@@ -215,17 +215,17 @@ def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
     if (degree > MAX_HUB).any():
         b.data[degree[b.indices] > MAX_HUB] = 0
         b.eliminate_zeros()
-    bw = b.copy()  # the same matrix with each neighbour's rarity weight in place of its 1
-    # float64: the sums do not depend on the order the store returned the rows in
-    bw.data = adamic_adar_weights(degree[bw.indices]).astype(np.float64)
+    # each neighbour's rarity weight; float64: the sums do not depend on the order the store
+    # returned the rows in
+    weights = adamic_adar_weights(degree[b.indices]).astype(np.float64)
     shared = np.zeros(len(q))
     aa = np.zeros(len(q))
-    for lo in range(0, len(q), OVERLAP_CHUNK):  # row gathers of a chunk of pairs at a time
-        qq, ss = q[lo: lo + OVERLAP_CHUNK], s[lo: lo + OVERLAP_CHUNK]
-        aq = a[qq]
-        shared[lo: lo + len(qq)] = np.asarray(aq.multiply(b[ss]).sum(axis=1)).ravel()
-        aa[lo: lo + len(qq)] = np.asarray(aq.multiply(bw[ss]).sum(axis=1)).ravel()
-    size = np.asarray(a.sum(axis=1)).ravel()[q]
+    # per pair, the sorted rows merged (keyhash.pair_overlaps: the counts and sums of
+    # a[q].multiply(b[s]).sum(axis=1), in the same order, without gathering the rows)
+    from hydrawatch.linking.keyhash import pair_overlaps
+
+    pair_overlaps(a.indptr, a.indices, b.indptr, b.indices, weights, q, s, shared, aa)
+    size = np.diff(a.indptr)[q]  # a's values are all 1
     return np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared
 
 
