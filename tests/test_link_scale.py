@@ -400,3 +400,23 @@ def test_pairwise_sum_equals_numpy_reduceat():
     for n in list(range(1, 300)) + [511, 512, 1000, 1031, 4099]:
         w = rng.random(n) * 10 ** rng.uniform(-3, 3, n)
         assert w[0] + _pairwise_sum(w, 1, n - 1) == np.add.reduceat(w, [0])[0], n
+
+
+def test_content_similarity_in_chunks_equals_one_product(world, monkeypatch):
+    import copy
+
+    new, sus, pool = world
+    sus = copy.copy(sus)
+    rng = np.random.default_rng(6)
+    words = ["the", "old", "account", "media", "news", "front", "dawn", "light", "عدنا", "جديد", "voice"]
+    texts = [[" ".join(rng.choice(words, rng.integers(1, 30))) for _ in range(rng.integers(0, 4))]
+             for _ in range(len(sus))]
+    from hydrawatch.linking.batch import PostRows
+
+    sus.posts = PostRows([np.arange(len(t), dtype=float) for t in texts], texts,
+                                  [[()] * len(t) for t in texts])
+    cand = SuspendedIndex(sus, pool).candidates(new)
+    whole = features.content_similarity(new, sus, cand.q, cand.s)
+    assert np.isfinite(whole).sum() > 1000
+    monkeypatch.setattr(features, "CONTENT_CHUNK", 7)
+    np.testing.assert_array_equal(features.content_similarity(new, sus, cand.q, cand.s), whole)

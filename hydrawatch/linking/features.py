@@ -309,6 +309,9 @@ def shoutouts(new: AccountBatch, sus: AccountBatch, q, s) -> tuple[np.ndarray, n
     return plain, cue
 
 
+CONTENT_CHUNK = 50_000
+
+
 def content_similarity(new: AccountBatch, sus: AccountBatch, q, s) -> np.ndarray:
     if not len(q) or new.posts is None or sus.posts is None:
         return np.full(len(q), np.nan)
@@ -316,7 +319,10 @@ def content_similarity(new: AccountBatch, sus: AccountBatch, q, s) -> np.ndarray
     us, is_ = np.unique(s, return_inverse=True)
     ta, tb = [recent_text(new, i) for i in uq], [recent_text(sus, j) for j in us]
     a, b = text_vectors(ta), text_vectors(tb)
-    sim = np.asarray(a[iq].multiply(b[is_]).sum(axis=1)).ravel().astype(np.float64)
+    sim = np.empty(len(q))
+    for lo in range(0, len(q), CONTENT_CHUNK):  # row gathers of a chunk of pairs at a time (row-local sums)
+        part = slice(lo, lo + CONTENT_CHUNK)
+        sim[part] = np.asarray(a[iq[part]].multiply(b[is_[part]]).sum(axis=1)).ravel()
     empty_a = np.fromiter((not x for x in ta), bool, len(ta))
     empty_b = np.fromiter((not x for x in tb), bool, len(tb))
     sim[empty_a[iq] | empty_b[is_]] = np.nan
