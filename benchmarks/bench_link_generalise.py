@@ -134,11 +134,13 @@ def main(argv=None) -> None:
         total.update({"true": m["true"], "auto": m["auto"], "tp_auto": tp_auto, "queue": m["queue"],
                       "tp_all": round(m["recall_all"] * m["true"]), "decoys_auto": m["decoys_auto"],
                       "renames_auto": m["renames_auto"], "worlds": 1})
+        total["rr_sum"] += m["mrr"] * m["true"]
     if total["worlds"] > 1:
         print(f"all {total['worlds']} worlds: {total['true']} successions, auto precision "
               f"{total['tp_auto'] / max(total['auto'], 1):.3f}, auto recall {total['tp_auto'] / max(total['true'], 1):.3f}, "
               f"auto + queue recall {total['tp_all'] / max(total['true'], 1):.3f}, "
               f"auto + queue precision {total['tp_all'] / max(total['auto'] + total['queue'], 1):.3f}, "
+              f"MRR {total['rr_sum'] / max(total['true'], 1):.3f}, "
               f"decoys auto-linked {total['decoys_auto']}, renames auto-linked {total['renames_auto']}")
     def cause(n: str) -> str:
         if " false auto link " in n:

@@ -70,7 +70,9 @@ def _plain_overlap(new_rag, sus_rag, q, s, n_ids):
         shared[lo: lo + len(qq)] = np.asarray(aq.multiply(b[ss]).sum(axis=1)).ravel()
         aa[lo: lo + len(qq)] = np.asarray(aq.multiply(bw[ss]).sum(axis=1)).ravel()
     size = np.asarray(a.sum(axis=1)).ravel()[q]
-    return np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared
+    old_size = np.asarray(b.sum(axis=1)).ravel()[s]
+    return (np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared,
+            shared / np.maximum(old_size, 1))
 
 
 def _plain_avatar(new, sus, q, s):

@@ -32,6 +32,7 @@ import numpy as np
 from scipy import sparse
 
 from hydrawatch.linking import minhash, specs
+from hydrawatch.linking.handles import local_part
 from hydrawatch.linking.batch import AccountBatch, Ragged
 
 _BIT = specs.generator_bits()  # the generators, declared in specs.py
@@ -296,7 +297,8 @@ class SuspendedIndex:
 
 
 def _lsh_handles(batch: AccountBatch) -> list[str]:
-    return [h.replace("_", "") for h in batch.primary_handles()]
+    # the part of the handle its owner chose: an instance or hosting domain is not identity
+    return [local_part(h).replace("_", "") for h in batch.primary_handles()]
 
 
 def combine(q, s, bits, new: AccountBatch, suspended: AccountBatch,

@@ -23,7 +23,7 @@ from scipy import sparse
 
 from hydrawatch.linking.batch import AccountBatch, Ragged
 from hydrawatch.linking import specs
-from hydrawatch.linking.handles import skeleton
+from hydrawatch.linking.handles import local_part, skeleton
 from hydrawatch.media.pdq import hamming, to_codes
 
 FEATURES = specs.feature_names()  # the columns, declared in specs.py
@@ -197,7 +197,7 @@ def neighbour_degrees(rag: Ragged, n_ids: int) -> np.ndarray:
 
 def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
     """Shared neighbours of each pair: (log1p(count), share of the new account's,
-    log1p(Adamic-Adar sum), count). A hub — a neighbour adjacent to more than MAX_HUB
+    log1p(Adamic-Adar sum), count, share of the suspended account's). A hub — a neighbour adjacent to more than MAX_HUB
     suspended accounts, as the candidate generators prune it — is shared with everyone and
     carries no identity, so it is not counted (``sus_rag`` must be the whole suspended side
     for the degrees to be right)."""
@@ -225,8 +225,10 @@ def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
     from hydrawatch.linking.keyhash import pair_overlaps
 
     pair_overlaps(a.indptr, a.indices, b.indptr, b.indices, weights, q, s, shared, aa)
-    size = np.diff(a.indptr)[q]  # a's values are all 1
-    return np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared
+    size = np.diff(a.indptr)[q]  # a's and b's values are all 1: row sums are entry counts
+    old_size = np.diff(b.indptr)[s]
+    return (np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared,
+            shared / np.maximum(old_size, 1))
 
 
 def _row_codes(avatars: list, rows: np.ndarray, used: np.ndarray) -> np.ndarray:
@@ -343,6 +345,8 @@ def latest_suspension(q: np.ndarray, sus_at: np.ndarray) -> np.ndarray:
 
 NEAR_IDENTICAL = 0.9      # a display name or bio this similar (and rare) is the same person's
 AVATAR_NEAR = 1.0 - 16 / 128  # avatar_sim of a near copy (PDQ distance <= 16)
+FOLLOWEE_HANDLE = 0.6     # shared followees are identity only with a handle this close (or its number)
+VERY_RARE = 0.9           # a name this rare (a handful of accounts in any store) is identity on its own
 
 
 def _rarity(x: np.ndarray, rare: str, sim: str) -> np.ndarray:
@@ -361,7 +365,10 @@ def identity_evidence(x: np.ndarray) -> np.ndarray:
       name or bio (similarity >= 0.9 and rare in the store): a common name, a movement logo,
       a default avatar or a bio that merely reads alike is no identity;
     - a shout-out (the new account's posts mention a handle the old one held);
-    - two or more shared **followees**: whom an account follows is its owner's choice.
+    - two or more shared **followees** with a handle that resembles (edit similarity >=
+      FOLLOWEE_HANDLE, or the same number tag): whom an account follows is its owner's
+      choice, but a community's members follow the same accounts, so without the handle
+      it says which community, not which member.
 
     Returning **followers** alone are not counted: who follows an account is its audience's
     doing, and a look-alike handle draws the victim's community too (issue 13's decoys were
@@ -371,10 +378,16 @@ def identity_evidence(x: np.ndarray) -> np.ndarray:
     f = {name: x[:, i] for i, name in enumerate(FEATURES)}
     avatar = ((np.nan_to_num(f["avatar_sim"]) >= AVATAR_NEAR)
               & (_rarity(x, "avatar_rare", "avatar_sim") >= RARE_ENOUGH))
-    name = (np.nan_to_num(f["name_sim"]) >= NEAR_IDENTICAL) & (_rarity(x, "name_rare", "name_sim") >= RARE_ENOUGH)
+    resembles = (f["handle_sim"] >= FOLLOWEE_HANDLE) | (f["digit_same"] > 0)
+    name_rarity = _rarity(x, "name_rare", "name_sim")
+    name = ((np.nan_to_num(f["name_sim"]) >= NEAR_IDENTICAL)
+            & ((name_rarity >= VERY_RARE) | ((name_rarity >= RARE_ENOUGH) & resembles)))
     bio = (np.nan_to_num(f["bio_sim"]) >= NEAR_IDENTICAL) & (_rarity(x, "bio_rare", "bio_sim") >= RARE_ENOUGH)
     # one shared followee is common ground (popular accounts), two are a pattern
-    return avatar | name | bio | (f["shoutout"] > 0) | (f["following_shared"] >= np.log1p(2) - 1e-9)
+    # one shared followee is common ground (popular accounts), two are a pattern — of the
+    # owner's when the handle resembles too; with a fresh handle, of the community's
+    followees = (f["following_shared"] >= np.log1p(2) - 1e-9) & resembles
+    return avatar | name | bio | (f["shoutout"] > 0) | followees
 
 
 def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.ndarray,
@@ -384,10 +397,13 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     q = np.asarray(q, np.int64)
     s = np.asarray(s, np.int64)
     nh, sh = new.primary_handles(), sus.primary_handles()
+    # handles compared by the part their owners chose (no fediverse instance or hosting domain)
+    nh = {i: local_part(nh[i]) for i in set(q.tolist())}
+    sh = {j: local_part(sh[j]) for j in set(s.tolist())}
     a_h = [nh[i] for i in q]
     b_h = [sh[j] for j in s]
-    skel_new = {i: skeleton(nh[i]) for i in set(q.tolist())}
-    skel_sus = {j: skeleton(sh[j]) for j in set(s.tolist())}
+    skel_new = {i: skeleton(h) for i, h in nh.items()}
+    skel_sus = {j: skeleton(h) for j, h in sh.items()}
     a_k = [skel_new[i] for i in q]
     b_k = [skel_sus[j] for j in s]
     cols = {}
@@ -404,9 +420,9 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["avatar_match"] = (dist <= 31).astype(float)
     cols["avatar_sim"] = np.where(dist > 128, np.nan, np.clip(1.0 - dist / 128.0, 0.0, 1.0))
     (cols["followers_shared"], cols["followers_frac"], cols["followers_aa"],
-     _) = _overlap(new.followers, sus.followers, q, s, n_ids)
+     _, cols["followers_back"]) = _overlap(new.followers, sus.followers, q, s, n_ids)
     (cols["following_shared"], cols["following_frac"], cols["following_aa"],
-     _) = _overlap(new.following, sus.following, q, s, n_ids)
+     _, cols["following_back"]) = _overlap(new.following, sus.following, q, s, n_ids)
     gap = (new.created_at[q] - sus.suspended_at[s]) / 3600.0
     cols["gap_log_hours"] = np.log1p(np.clip(np.nan_to_num(gap, nan=24.0 * 30), 0, None))
     cols["latest_suspension"] = latest_suspension(q, sus.suspended_at[s])

@@ -27,6 +27,31 @@ _REPEATED = re.compile(r"(.)(?=\1)")  # a character the same one follows: deleti
 MIN_DELETE_KEY_LEN = 5  # shorter skeletons would share delete keys with far too many others
 
 
+# Shared hosting domains: a Bluesky handle "name.bsky.social" was chosen as "name".
+HOSTED_SUFFIXES = (".bsky.social",)
+
+
+def local_part(handle: str | None) -> str:
+    """The part of a handle its owner chose: without the fediverse instance of
+    ``name@instance`` (an account banned on one instance is re-created on another) or a
+    shared hosting suffix (``name.bsky.social``). Other handles are returned as they are.
+
+    >>> local_part("abu_x2@social.example"), local_part("@abu.bsky.social"), local_part("abu")
+    ('abu_x2', 'abu', 'abu')
+    """
+    if not handle:
+        return ""
+    h = handle.strip().lstrip("@")
+    at = h.find("@")
+    if at > 0:
+        return h[:at]
+    if h.endswith(HOSTED_SUFFIXES):
+        for suffix in HOSTED_SUFFIXES:
+            if h.endswith(suffix) and len(h) > len(suffix):
+                return h[: -len(suffix)]
+    return h
+
+
 def normalise_handle(handle: str | None) -> str:
     """Lowercase, without a leading @ or surrounding space (as handle_norm is stored)."""
     if not handle:
@@ -68,10 +93,13 @@ def skeleton(handle: str | None) -> str:
 
     >>> skeleton("new_Abu_Xyz2"), skeleton("abuxyz_3"), skeleton("ab0u_xyz")
     ('abuxyz', 'abuxyz', 'abouxyz')
+    >>> skeleton("abu_xyz@other.example")  # the instance is not part of it
+    'abuxyz'
     """
     if not handle:
         return ""
-    text = handle.strip().lstrip("@").lower() if handle.isascii() else normalise_handle(handle)
+    handle = local_part(handle)
+    text = handle.lower() if handle.isascii() else normalise_handle(handle)
     if "_" in text or "." in text or "-" in text or " " in text:
         parts = [p for p in _SEPARATORS.split(text) if p]
         # affix words given as separate parts first ("new_abu", "abu_back", "al_qasim")

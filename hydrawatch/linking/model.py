@@ -250,7 +250,10 @@ class LinkModel:
         ok = identity_evidence(x)
         if q is not None and len(x):
             score = self.identity_score(x)
-            best, _ = _best_other(np.asarray(q, np.int64), np.where(ok, score, -np.inf))
+            # every other candidate counts as a rival here, with or without identity evidence
+            # of its own: a handle that resembles several suspended accounts of one naming
+            # family ("cryptoboost5_ii", "cryptoboost50") says none of them is the owner
+            best, _ = _best_other(np.asarray(q, np.int64), score)
             ok &= score - best >= ID_MARGIN
         return ok
 

@@ -76,6 +76,11 @@ FEATURE_SPECS: tuple[LinkFeature, ...] = (
     LinkFeature("following_aa", "shared followees", NON_NEGATIVE,
                 "... over shared followees (degree: the suspended accounts it is adjacent to, "
                 "plus the new account; a rare neighbour weighs most)"),
+    LinkFeature("followers_back", "returning followers", NON_NEGATIVE,
+                "share of the old account's followers who follow the new one (an owner's own "
+                "audience comes back; a community sibling's mostly does not)"),
+    LinkFeature("following_back", "shared followees", NON_NEGATIVE,
+                "share of the old account's followees the new one follows again"),
     LinkFeature("gap_log_hours", "timing", (-0.5, 0.0),
                 "log1p(hours from the suspension to the new account's start)"),
     LinkFeature("latest_suspension", "timing", NON_NEGATIVE,
