@@ -329,6 +329,26 @@ def test_features_in_batches_equal_one_call(world):
     whole = pair_features(new, sus, cand.q, cand.s, pool, freq)
     for batch in (1, 7, 1000):
         np.testing.assert_array_equal(batched_features(new, sus, cand.q, cand.s, pool, freq, batch=batch), whole)
+    rows = np.random.default_rng(1).integers(0, len(whole), 3000)
+    for batch in (7, 1000, 10**6):  # packed: every value back bit for bit (NaNs, -0.0 too)
+        packed = batched_features(new, sus, cand.q, cand.s, pool, freq, batch=batch, packed=True)
+        np.testing.assert_array_equal(packed[:].view(np.int64), whole.view(np.int64))
+        np.testing.assert_array_equal(packed[rows].view(np.int64), whole[rows].view(np.int64))
+        np.testing.assert_array_equal(packed[5:900:3].view(np.int64), whole[5:900:3].view(np.int64))
+    narrow = {p.dtype for cols in packed.parts for p in cols}
+    assert np.dtype(np.float16) in narrow and np.dtype(np.float64) in narrow
+
+
+def test_packed_features_keep_odd_values():
+    from hydrawatch.linking.engine import PackedFeatures
+
+    x = np.array([[0.0, -0.0, np.nan, 1e-300], [1.5, 2.0, -np.nan, 65504.0], [np.inf, 3.0, 0.1, 1e5]])
+    x[1, 2] = np.frombuffer(np.int64(0x7FF8000000000123).tobytes(), np.float64)[0]  # a NaN payload
+    p = PackedFeatures(3, 4)
+    p.add(0, x[:2])
+    p.add(2, x[2:])
+    np.testing.assert_array_equal(p[:].view(np.int64), x.view(np.int64))
+    np.testing.assert_array_equal(p[np.array([2, 0])].view(np.int64), x[[2, 0]].view(np.int64))
 
 
 def _plain_inverse(rag, n_ids, max_hub):
