@@ -154,7 +154,8 @@ class PackedFeatures:
     def _narrow(col: np.ndarray) -> np.ndarray:
         bits = col.view(np.int64)
         for dt in (np.float16, np.float32):
-            c = col.astype(dt)
+            with np.errstate(over="ignore"):  # an overflow to inf is caught by the comparison
+                c = col.astype(dt)
             if np.array_equal(c.astype(np.float64).view(np.int64), bits):
                 return c
         return col.copy()
