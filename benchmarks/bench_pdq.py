@@ -1,15 +1,18 @@
-"""PDQ bank lookup: the multi-index (hydrawatch.media.index) against brute force.
+"""PDQ bank lookup: the multi-index (hydrawatch.media.index) against brute force and
+against the index it replaced.
 
 Builds a bank of N random 256-bit hashes, queries it with hashes planted at every distance
 0..32 from bank rows plus unrelated ones, and prints: build time, index memory and peak
 RSS, queries per second (wall and per CPU-second of this process, which is what "per core"
-means on a shared machine), recall against brute force on a sample, and the speed-up over
-brute force measured in the same run (compiled scan: numba, same popcount). faiss'
-IndexBinaryMultiHash (16 maps of 16 bits, nflip=1; what the project used before) is timed
-too when faiss is installed.
+means on a shared machine), the old index (offset tables; per-query and batched search,
+benchmarks/pdq_baseline.py) timed on alternating chunks of the same queries with the
+ratios, recall against brute force on a sample, and the speed-up over brute force measured
+in the same run (compiled scan: numba, same popcount). faiss' IndexBinaryMultiHash (16
+maps of 16 bits, nflip=1; what the project used before) is timed too with --faiss.
 
     python benchmarks/bench_pdq.py                   # 1,000,000 hashes
-    python benchmarks/bench_pdq.py --n 10000000      # the issue's 10M bank (~1.3 GB)
+    python benchmarks/bench_pdq.py --n 10000000      # the issue's 10M bank (~1.4 GB; ~2.3 GB
+                                                     # with the old index; --baseline 0 skips it)
 """
 
 from __future__ import annotations
@@ -21,11 +24,16 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(__file__))
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
-from hydrawatch.media.index import PDQIndex, brute_force  # noqa: E402
+from hydrawatch.media.index import GROUP, PDQIndex, brute_force  # noqa: E402
+
+
+def as_set(q, i):
+    return set(zip(q.tolist(), i.tolist()))
 
 
 def rss_mb() -> float:
@@ -54,6 +62,9 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=10_000)
     ap.add_argument("--brute", type=int, default=100, help="queries checked by brute force")
     ap.add_argument("--faiss", action="store_true", help="also time faiss multi-hash")
+    ap.add_argument("--group", type=int, default=GROUP, help="queries a group of the search phases")
+    ap.add_argument("--baseline", type=int, default=10_000,
+                    help="queries timed on the old index (offset tables) in the same run; 0: skip")
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     bank = rng.integers(0, 2**64, (args.n, 4), dtype=np.uint64)
@@ -64,15 +75,38 @@ def main() -> None:
     base_rss = rss_mb()
     index = PDQIndex.from_codes(bank)
     _, build_s, _ = timed(index.build)
-    index.search_codes(queries[:5], 31)  # compile
-    (qi, bi, d), wall, cpu = timed(index.search_codes, queries, 31)
+    index.search_codes(queries[:5], 31)  # compile / load the kernels
+    (qi, bi, d), wall, cpu = timed(index.search_codes, queries, 31, args.group)
+    peak = rss_mb()
     print(f"bank {args.n:,} hashes: index {index.nbytes() / 1e6:,.0f} MB "
-          f"(peak RSS {rss_mb():,.0f} MB, {rss_mb() - base_rss:,.0f} MB over the bank), build {build_s:.1f}s")
-    print(f"index: {len(queries) / wall:,.0f} q/s wall, {len(queries) / cpu:,.0f} q/s per CPU-second, "
-          f"{len(qi):,} hits")
-    _, ewall, ecpu = timed(index._search_each, queries[:2000], 31)
-    print(f"per-query search (the path for < 64 queries): {2000 / ecpu:,.0f} q/s per CPU-second "
-          f"(batched / per-query: {(len(queries) / cpu) / (2000 / ecpu):.2f}x)")
+          f"(peak RSS {peak:,.0f} MB, {peak - base_rss:,.0f} MB over the bank and queries), "
+          f"build {build_s:.1f}s")
+    print(f"index (slot tables, {args.group} queries a group): {len(queries) / wall:,.0f} q/s wall, "
+          f"{len(queries) / cpu:,.0f} q/s per CPU-second, {len(qi):,} hits")
+    if args.baseline:
+        # the index before the slot tables, timed in this same run (builds ~0.9 GB more at 10M).
+        # The two are timed on alternating chunks of the same queries so that a change in the
+        # machine's load (shared, 2 cores) hits both alike.
+        from pdq_baseline import BaselinePDQIndex
+        old = BaselinePDQIndex.from_codes(bank)
+        old.build()
+        old._search_each(queries[:5], 31)
+        old._search_batched(queries[:64], 31)
+        nb = min(len(queries), args.baseline)
+        cpu_new = cpu_old = cpu_batched = 0.0
+        same = True
+        for s in range(0, nb, 1000):
+            chunk = queries[s:s + 1000]
+            (nq, ni, _), _, c1 = timed(index.search_codes, chunk, 31, args.group)
+            (oq, oi, _), _, c2 = timed(old._search_each, chunk, 31)
+            _, _, c3 = timed(old._search_batched, chunk, 31)
+            cpu_new, cpu_old, cpu_batched = cpu_new + c1, cpu_old + c2, cpu_batched + c3
+            same = same and as_set(nq, ni) == as_set(oq, oi)
+        print(f"same run, {nb:,} queries in alternating chunks of 1,000: new {nb / cpu_new:,.0f}, "
+              f"old per-query (phased) {nb / cpu_old:,.0f}, old batched {nb / cpu_batched:,.0f} q/s per "
+              f"CPU-second; new / old per-query {cpu_old / cpu_new:.2f}x, new / old batched "
+              f"{cpu_batched / cpu_new:.2f}x; same hits: {same}")
+        del old
     sample = queries[:args.brute]
     brute_force(bank[:10], sample[:1], 31)  # compile
     (bq, bb, bd), bwall, bcpu = timed(brute_force, bank, sample, 31)

@@ -116,7 +116,7 @@ def test_typed_records_equal_reference(world, fmt, folder):
             typed_lines += 1
             ref = [r if isinstance(r, Dropped) else canonical.validate(r, lineno)
                    for r in reference.records(orjson.loads(raw), lineno)]
-            assert fast == ref, (path.name, lineno)
+            assert [typed.as_record(r) for r in fast] == ref, (path.name, lineno)
     assert typed_lines == lines > 0
 
 
@@ -160,3 +160,63 @@ def test_errors_are_the_reference_errors(tmp_path, store):
     assert err.value.line == 2 and "NUL" in err.value.reason
     summary = ingest_paths(store, [bad], skip_bad=True)
     assert summary.records == 1 and summary.skipped == 1
+
+
+@pytest.mark.parametrize("text", [
+    "2026-02-06T00:00:19.000Z", "2026-02-06T00:00:19Z", "2026-02-06T00:00:19.123456+00:00",
+    "2026-02-06T00:00:19z", "2026-02-06 00:00:19Z", "2026-02-06T02:00:19+02:00",
+    "2026-02-06T00:00:19", "2026-02-06", " 2026-02-06T00:00:19Z ", "2026-02-06T00:00:19-00:00",
+    "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59.999999Z", "2026-13-01T00:00:00Z",
+    "2026-02-30T00:00:00Z", "not a time", "2026-02-06T24:00:00Z", "20260206T000019Z",
+])
+def test_typed_time_parse_is_parse_time(text):
+    from hydrawatch.timeutil import parse_time
+
+    try:
+        expected = parse_time(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            typed._parse(text)
+        return
+    got = typed._parse(text)
+    assert got == expected and got.tzinfo == expected.tzinfo and got.utcoffset() == expected.utcoffset()
+
+
+def test_sqlite_time_text_remembered_per_instant():
+    from datetime import timedelta
+
+    writer._TIME_TEXT.clear()
+    utc = datetime(2026, 2, 6, 0, 0, 19, 5, tzinfo=timezone.utc)
+    plus2 = utc.astimezone(timezone(timedelta(hours=2)))
+    naive = utc.replace(tzinfo=None)
+    for v in (plus2, utc, naive, utc, plus2):  # equal instants, one text; naive apart
+        assert writer._sqlite_time(v) == writer._sqlite_time_text(v) == "2026-02-06 00:00:19.000005"
+    assert writer._sqlite_time(datetime(1, 1, 1, tzinfo=timezone.utc)) == "0001-01-01 00:00:00.000000"
+
+
+def test_field_tuples_merge_as_their_records(world, tmp_path):
+    """``BatchWriter.add_fields(op)`` leaves the writer exactly as ``add(as_record(op))``."""
+    store = open_store(f"sqlite:///{tmp_path / 'w.db'}")
+    decode = typed.decoder("x_v2")
+    try:
+        with store.session() as db:
+            a = writer.BatchWriter(db, ingest_time=NOW, batch_size=10**9)
+            b = writer.BatchWriter(db, ingest_time=NOW, batch_size=10**9)
+            tuples = 0
+            for path in sorted((world / "x").glob("*.jsonl")):
+                for lineno, raw in enumerate(path.read_bytes().splitlines(), 1):
+                    for item in decode(raw, lineno) or ():
+                        if isinstance(item, Dropped):
+                            continue
+                        if type(item) is tuple:
+                            tuples += 1
+                            a.add_fields(item)
+                        else:
+                            a.add(item)
+                        b.add(typed.as_record(item))
+            assert tuples > 0
+            for name in ("accounts", "seen", "handles", "posts", "media", "edges", "statuses",
+                         "counts", "pending"):
+                assert getattr(a, name) == getattr(b, name), name
+    finally:
+        store.dispose()

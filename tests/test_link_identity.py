@@ -118,3 +118,17 @@ def test_cross_instance_reentry_is_linked(store):
     assert [(r["successor"]["id"], r["predecessor"]["id"]) for r in rows] == [("s1", "p1")]
     assert any("proposed by handle" in reason for reason in rows[0]["reasons"])
 
+
+
+@pytest.mark.parametrize("name, core", [
+    ("Joanna - back", "joanna"),
+    ("NEW | Abu Media 2", "abu media"),
+    ("Abu_Media (new account)", "abu media"),
+    ("Back", "back"),                 # a name that is only a marker stays itself
+    ("عهد الجمر | نشرات", "عهد الجمر نشرات"),
+    ("", ""),
+])
+def test_name_core_drops_reentry_markers(name, core):
+    from hydrawatch.linking.handles import name_core
+
+    assert name_core(name) == core

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -207,7 +208,7 @@ def ingest_file(store, path: Path, fmt, jsonl: bool, *, skip_bad: bool = False,
     with store.session() as db:
         flushed = (lambda: on_flush(str(path), result.records)) if on_flush else None
         writer = BatchWriter(db, ingest_time=utcnow(), on_flush=flushed)
-        with frozen_gc():
+        with frozen_gc(), _sqlite_cache(db):
             _read_file(path, fmt, jsonl, writer, result, skip_bad, on_bytes)
             writer.flush()
         resolve_pending(db)
@@ -222,6 +223,30 @@ def ingest_file(store, path: Path, fmt, jsonl: bool, *, skip_bad: bool = False,
     return result
 
 
+# SQLite page cache (KiB) for the length of a file's bulk writes: the default 2 MiB makes
+# every index insert re-read pages through the OS and spill dirty pages before the commit.
+# A cache setting only: what is written and when it is committed do not change.
+SQLITE_CACHE_KIB = 131072
+
+
+@contextmanager
+def _sqlite_cache(db):
+    if db.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    conn = db.connection()
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    restore = f"PRAGMA cache_size={int(before)}"
+    try:
+        yield
+    except BaseException:
+        with suppress(Exception):  # never mask the error that is on its way out
+            conn.exec_driver_sql(restore)
+        raise
+    conn.exec_driver_sql(restore)
+
+
 def _read_file(path: Path, fmt, jsonl: bool, writer: BatchWriter, result: FileResult,
                skip_bad: bool, on_bytes) -> None:
     fast = None
@@ -230,17 +255,22 @@ def _read_file(path: Path, fmt, jsonl: bool, writer: BatchWriter, result: FileRe
 
         fast = decoder(fmt.NAME)
     add = writer.add
+    add_fields = writer.add_fields
     dropped = result.dropped
     for value, lineno in _values(path, jsonl, on_bytes):
         if fast is not None:
             recs = fast(value, lineno)
             if recs is not None:
                 for rec in recs:
-                    if type(rec) is Dropped:
+                    kind = type(rec)
+                    if kind is tuple:
+                        add_fields(rec)
+                    elif kind is Dropped:
                         dropped[rec.reason] += 1
+                        continue
                     else:
                         add(rec)
-                        result.records += 1
+                    result.records += 1
                 continue
         try:
             if jsonl:

@@ -17,7 +17,7 @@ record), either identical to the reference path's or absent.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any, Callable, Literal
 
 import msgspec
@@ -48,7 +48,23 @@ def _time(value: str | None) -> datetime | None:
     """What ``as_time`` then ``canonical._time`` make of a string (parse, ISO, parse)."""
     if value is None or value == "":
         return None
-    return parse_time(value)  # ValueError -> the reference path words the error
+    return _parse(value)  # ValueError -> the reference path words the error
+
+
+_fromiso = datetime.fromisoformat
+_UTC = timezone.utc
+
+
+def _parse(value: str) -> datetime:
+    """``parse_time(value)`` for a string, at the cost of one C call in the common case:
+    a string ``fromisoformat`` already reads as UTC (``...Z``, ``+00:00``) is exactly what
+    ``parse_time`` makes of it (it strips, turns ``Z`` into ``+00:00`` and calls the same
+    function); anything else -- naive, another offset, a misfit -- goes to ``parse_time``."""
+    try:
+        dt = _fromiso(value)
+    except ValueError:
+        return parse_time(value)
+    return dt if dt.tzinfo is _UTC else parse_time(value)
 
 
 # -- X API v2 --------------------------------------------------------------------------------
@@ -210,12 +226,12 @@ def _x_page_records(raw: bytes, line: int) -> list:
     for item in data:
         if _x_is_user(item):
             rec = _x_account(item, observed)
-            seen_users.add(rec["id"])
+            seen_users.add(item.id)
             out.append(rec)
             if endpoint == "followers":
-                out.append(_x_follows(rec["id"], request_user, observed))
+                out.append(_x_follows(item.id, request_user, observed))
             elif endpoint == "following":
-                out.append(_x_follows(request_user, rec["id"], observed))
+                out.append(_x_follows(request_user, item.id, observed))
         elif _x_is_tweet(item):
             tweets_by_id.setdefault(item.id, item)
             out.append(_x_post(item, tweets_by_id, media_by_key, observed, strict=True,
@@ -231,8 +247,8 @@ def _x_page_records(raw: bytes, line: int) -> list:
             out.append(post)
     for u in inc_users:
         rec = _x_account(u, observed)
-        if rec["id"] not in seen_users:
-            seen_users.add(rec["id"])
+        if u.id not in seen_users:
+            seen_users.add(u.id)
             out.append(rec)
     if page.errors:
         observed_iso = iso(observed)
@@ -257,7 +273,7 @@ def _x_post(t: _XItem, tweets_by_id, media_by_key, observed, *, strict: bool,
     if account_id is None:
         return Dropped(x_v2.NO_AUTHOR)
     if t.created_at is not None and t.created_at != "":
-        created = parse_time(t.created_at)
+        created = _parse(t.created_at)
     else:
         snow = x_v2._snowflake_time(t.id)
         if snow is None:
@@ -327,12 +343,9 @@ def _x_post(t: _XItem, tweets_by_id, media_by_key, observed, *, strict: bool,
         extra["source"] = t.source
     if t.reply_settings is not None:
         extra["reply_settings"] = t.reply_settings
-    return {"kind": "post", "platform": "x", "id": t.id, "account_id": account_id,
-            "created_at": created, "text": text or None, "lang": t.lang or None,
-            "hashtags": hashtags, "urls": urls, "observed_at": observed,
-            "mentions": mentions, "media": media, "reshare_of": refs["reshare_of"],
-            "reply_to": refs["reply_to"], "quote_of": refs["quote_of"],
-            "extra": extra or None}
+    return ("post", "x", t.id, account_id, created, text or None, t.lang or None, hashtags,
+            mentions, urls, media, refs["reshare_of"], refs["reply_to"], refs["quote_of"],
+            observed, extra or None)
 
 
 def _ref(post_id, account_id):
@@ -341,7 +354,7 @@ def _ref(post_id, account_id):
     return {"post_id": post_id or None, "account_id": account_id or None}
 
 
-def _x_account(u: _XItem, observed) -> dict:
+def _x_account(u: _XItem, observed) -> tuple:
     extra = {}
     if u.protected is not None:
         extra["protected"] = u.protected
@@ -375,11 +388,8 @@ def _x_account(u: _XItem, observed) -> dict:
     if profile is None:
         profile = url or None
     handle = u.username if u.username is not UNSET else None
-    return {"kind": "account", "platform": "x", "id": u.id, "handle": handle,
-            "name": u.name or None, "bio": u.description or None, "url": profile,
-            "lang": None, "avatar_pdq": None, "followers": followers, "following": following,
-            "posts": posts, "created_at": _time(u.created_at), "observed_at": observed,
-            "extra": extra or None}
+    return ("account", "x", u.id, handle, u.name or None, u.description or None, profile, None,
+            None, followers, following, posts, _time(u.created_at), observed, extra or None)
 
 
 # -- canonical JSONL (accounts, edges, statuses; posts take the reference path) ---------------
@@ -455,6 +465,25 @@ def _canonical_records(raw: bytes, line: int) -> list:
              "source": r.source or None}]
 
 
+# -- fields -> records ------------------------------------------------------------------------
+
+_POST_KEYS = ("platform", "id", "account_id", "created_at", "text", "lang", "hashtags",
+              "mentions", "urls", "media", "reshare_of", "reply_to", "quote_of", "observed_at",
+              "extra")  # BatchWriter._post's parameters, in order
+_ACCOUNT_KEYS = ("platform", "id", "handle", "name", "bio", "url", "lang", "avatar_pdq",
+                 "followers", "following", "posts", "created_at", "observed_at", "extra")
+
+
+def as_record(item):
+    """The validated record a decoder item stands for: posts and accounts come as field
+    tuples for ``BatchWriter.add_fields`` (``("post", platform, id, ...)``); records and
+    ``Dropped`` are returned as they are."""
+    if type(item) is not tuple:
+        return item
+    keys = _POST_KEYS if item[0] == "post" else _ACCOUNT_KEYS
+    return {"kind": item[0], **dict(zip(keys, item[1:], strict=True))}
+
+
 # -- registry --------------------------------------------------------------------------------
 
 _DECODERS: dict[str, Callable[[bytes, int], list]] = {"x_v2": _x_page_records,
@@ -462,9 +491,9 @@ _DECODERS: dict[str, Callable[[bytes, int], list]] = {"x_v2": _x_page_records,
 
 
 def decoder(fmt_name: str) -> Callable[[bytes, int], list | None] | None:
-    """``decode(raw_line, lineno)`` -> validated records (and ``Dropped``) of the line, or
-    None when the line must take the reference path. None when the format has no typed
-    decoder."""
+    """``decode(raw_line, lineno)`` -> the line's validated records (dicts, or field tuples
+    for ``BatchWriter.add_fields``: see :func:`as_record`) and ``Dropped``, or None when
+    the line must take the reference path. None when the format has no typed decoder."""
     fast = _DECODERS.get(fmt_name)
     if fast is None:
         return None

@@ -27,6 +27,7 @@ POST_FIELDS = ("account_id", "created_at", "text", "lang", "hashtags", "mentions
                "reshare_of_post", "reshare_of_account", "reply_to_post", "reply_to_account",
                "quote_of_post", "quote_of_account", "observed_at", "extra")
 EDGE_OF = {"reshare_of": "reshares", "reply_to": "replies", "quote_of": "quotes"}
+_NOREF: dict = {}  # an absent reference (never written to)
 
 # The bulk path: each batch is loaded into an index-free temporary staging table
 # (PostgreSQL ``COPY``; SQLite one prepared executemany) and merged into the store with
@@ -79,6 +80,21 @@ class BatchWriter:
         if self.pending >= self.batch_size:
             self.flush()
 
+    def add_fields(self, op: tuple) -> None:
+        """A validated post or account given as its fields, no record dict in between:
+        ``("post", *POST_ARGS)`` or ``("account", *ACCOUNT_ARGS)`` (typed decoding builds
+        these; :func:`as_record` is the record each one stands for). The very same merge
+        as :meth:`add` of that record: both go through ``_post`` / ``_account``."""
+        kind = op[0]
+        if kind == "post":
+            self._post(*op[1:])
+        else:
+            self._account(*op[1:])
+        self.counts[kind] += 1
+        self.pending += 1
+        if self.pending >= self.batch_size:
+            self.flush()
+
     def _touch(self, platform: str, account_id: str, when: datetime | None) -> None:
         key = (platform, account_id)
         span = self.seen.get(key)
@@ -103,52 +119,70 @@ class BatchWriter:
             row["last_seen"] = _max(row["last_seen"], when)
 
     def _add_account(self, rec: dict) -> None:
-        obs = rec.get("observed_at") or self.now
-        row = {"platform": rec["platform"], "account_id": rec["id"], "handle": rec.get("handle"),
-               "handle_norm": norm_handle(rec.get("handle")), "name": rec.get("name"),
-               "bio": rec.get("bio"), "url": rec.get("url"), "created_at": rec.get("created_at"),
-               "avatar_pdq": rec.get("avatar_pdq"), "followers": rec.get("followers"),
-               "following": rec.get("following"), "posts_count": rec.get("posts"),
-               "lang": rec.get("lang"), "extra": rec.get("extra"), "observed_at": obs}
-        key = (row["platform"], row["account_id"])
+        g = rec.get
+        self._account(rec["platform"], rec["id"], g("handle"), g("name"), g("bio"), g("url"),
+                      g("lang"), g("avatar_pdq"), g("followers"), g("following"), g("posts"),
+                      g("created_at"), g("observed_at"), g("extra"))
+
+    def _account(self, platform, account_id, handle, name, bio, url, lang, avatar_pdq,
+                 followers, following, posts, created_at, observed_at, extra) -> None:
+        obs = observed_at or self.now
+        row = {"platform": platform, "account_id": account_id, "handle": handle,
+               "handle_norm": norm_handle(handle), "name": name,
+               "bio": bio, "url": url, "created_at": created_at,
+               "avatar_pdq": avatar_pdq, "followers": followers,
+               "following": following, "posts_count": posts,
+               "lang": lang, "extra": extra, "observed_at": obs}
+        key = (platform, account_id)
         old = self.accounts.get(key)
         if old is not None:
             newer, older = (row, old) if obs >= old["observed_at"] else (old, row)
-            row = {k: (newer[k] if newer[k] is not None else older[k]) for k in row}
+            row = {k: (v if (v := newer[k]) is not None else older[k]) for k in row}
         self.accounts[key] = row
-        self._touch(key[0], key[1], obs)
-        self._handle_seen(key[0], key[1], rec.get("handle"), obs)
+        self._touch(platform, account_id, obs)
+        self._handle_seen(platform, account_id, handle, obs)
 
     def _add_post(self, rec: dict) -> None:
-        p, pid, author, ts = rec["platform"], rec["id"], rec["account_id"], rec["created_at"]
-        refs = {k: rec.get(k) or {} for k in EDGE_OF}
+        g = rec.get
+        self._post(rec["platform"], rec["id"], rec["account_id"], rec["created_at"], g("text"),
+                   g("lang"), g("hashtags"), g("mentions"), g("urls"), g("media"),
+                   g("reshare_of"), g("reply_to"), g("quote_of"), g("observed_at"), g("extra"))
+
+    def _post(self, p, pid, author, ts, text, lang, hashtags, mentions, urls, media,
+              reshare_of, reply_to, quote_of, observed_at, extra) -> None:
+        reshare_of = reshare_of or _NOREF
+        reply_to = reply_to or _NOREF
+        quote_of = quote_of or _NOREF
         row = {"platform": p, "post_id": pid, "account_id": author, "created_at": ts,
-               "text": rec.get("text"), "lang": rec.get("lang"), "hashtags": rec.get("hashtags"),
-               "mentions": rec.get("mentions"), "urls": rec.get("urls"),
-               "reshare_of_post": refs["reshare_of"].get("post_id"),
-               "reshare_of_account": refs["reshare_of"].get("account_id"),
-               "reply_to_post": refs["reply_to"].get("post_id"),
-               "reply_to_account": refs["reply_to"].get("account_id"),
-               "quote_of_post": refs["quote_of"].get("post_id"),
-               "quote_of_account": refs["quote_of"].get("account_id"),
-               "observed_at": rec.get("observed_at"), "extra": rec.get("extra")}
+               "text": text, "lang": lang, "hashtags": hashtags,
+               "mentions": mentions, "urls": urls,
+               "reshare_of_post": reshare_of.get("post_id"),
+               "reshare_of_account": reshare_of.get("account_id"),
+               "reply_to_post": reply_to.get("post_id"),
+               "reply_to_account": reply_to.get("account_id"),
+               "quote_of_post": quote_of.get("post_id"),
+               "quote_of_account": quote_of.get("account_id"),
+               "observed_at": observed_at, "extra": extra}
         old = self.posts.get((p, pid))
         if old is not None:
-            row = {k: (row[k] if row[k] is not None else old[k]) for k in row}
+            row = {k: (v if (v := row[k]) is not None else old[k]) for k in row}
         self.posts[(p, pid)] = row
         self._touch(p, author, ts)
-        for i, m in enumerate(rec.get("media") or ()):
-            self.media[(p, pid, i)] = {"platform": p, "post_id": pid, "account_id": author,
-                                       "position": i, "kind": m.get("type") or m.get("kind"),
-                                       "url": m.get("url"),
-                                       "pdq": (m.get("pdq") or "").lower() or None}
-        for m in rec.get("mentions") or ():
-            if m.get("id"):
-                self._edge(p, author, m["id"], "mentions", pid, ts)
-                self._touch(p, m["id"], None)
-                self._handle_seen(p, m["id"], m.get("handle"), ts)
-        for field, etype in EDGE_OF.items():
-            target = refs[field].get("account_id")
+        if media:
+            for i, m in enumerate(media):
+                self.media[(p, pid, i)] = {"platform": p, "post_id": pid, "account_id": author,
+                                           "position": i, "kind": m.get("type") or m.get("kind"),
+                                           "url": m.get("url"),
+                                           "pdq": (m.get("pdq") or "").lower() or None}
+        if mentions:
+            for m in mentions:
+                if m.get("id"):
+                    self._edge(p, author, m["id"], "mentions", pid, ts)
+                    self._touch(p, m["id"], None)
+                    self._handle_seen(p, m["id"], m.get("handle"), ts)
+        for ref, etype in ((reshare_of, "reshares"), (reply_to, "replies"),
+                           (quote_of, "quotes")):  # EDGE_OF's order
+            target = ref.get("account_id")
             if target:
                 self._edge(p, author, target, etype, pid, ts)
                 self._touch(p, target, None)
@@ -239,6 +273,8 @@ class BatchWriter:
         statement's ``ON CONFLICT`` clause, in key order (a stable lock order)."""
         if not rows:
             return
+        if self.dialect == "sqlite":
+            return self._sqlite_bulk(stmt, rows)
         table = stmt.table
         keys = list(rows[0])
         stage = self._stage(table, keys)
@@ -257,6 +293,34 @@ class BatchWriter:
             source = select(*[stage.c[k] for k in keys]).where(true()).order_by(*order)
             merged = _from_select(stmt, keys, source)
             cursor.execute(*_compiled(merged, self.db.get_bind().dialect))
+        finally:
+            cursor.close()
+
+    def _sqlite_bulk(self, stmt, rows: list[dict]) -> None:
+        """SQLite: the statement itself (``INSERT ... ON CONFLICT``, the same conflict
+        rules) run as one prepared executemany over tuples in conflict-key order -- the
+        order the staging merge used. A staging table would only add a second copy of every
+        row here (there is no ``COPY`` to win back)."""
+        keys = tuple(rows[0])
+        table = stmt.table
+        post = stmt._post_values_clause
+        cache_key = (table.name, keys, type(post).__name__)
+        plan = _SQLITE_PLANS.get(cache_key)
+        if plan is None:
+            compiled = stmt.compile(dialect=self.db.get_bind().dialect, column_keys=list(keys))
+            order = tuple(compiled.binds[n].key if n in compiled.binds else n
+                          for n in compiled.positiontup)
+            if sorted(order) != sorted(keys):
+                raise AssertionError(f"unexpected parameters for {table.name}: {order}")
+            sort_idx = [order.index(k) for k in _conflict_keys(stmt) if k in order]
+            plan = _SQLITE_PLANS[cache_key] = (str(compiled), self._row_maker(table, order),
+                                               operator.itemgetter(*sort_idx))
+        sql, maker, sort_key = plan
+        params = list(map(maker, rows))
+        params.sort(key=sort_key)
+        cursor = self.db.connection().connection.cursor()
+        try:
+            cursor.executemany(sql, params)
         finally:
             cursor.close()
 
@@ -402,10 +466,26 @@ class BatchWriter:
 
 
 _MAKERS: dict = {}
+_SQLITE_PLANS: dict = {}
 _UTC = timezone.utc
 
 
 def _sqlite_time(v: datetime) -> str:
+    """The stored text of a time, remembered: a batch's rows share most of their times
+    (a page's observation time, an account's first and last seen), and a lookup costs a
+    twentieth of formatting. Equal instants have one text, so the key is the instant."""
+    s = _TIME_TEXT.get(v)
+    if s is None:
+        if len(_TIME_TEXT) >= 1 << 17:
+            _TIME_TEXT.clear()
+        s = _TIME_TEXT[v] = _sqlite_time_text(v)
+    return s
+
+
+_TIME_TEXT: dict = {}
+
+
+def _sqlite_time_text(v: datetime) -> str:
     if v.tzinfo is _UTC:  # the common case, formatted without a cache (2x isoformat)
         return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (v.year, v.month, v.day, v.hour, v.minute,
                                                        v.second, v.microsecond)

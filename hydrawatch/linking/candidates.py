@@ -32,7 +32,7 @@ import numpy as np
 from scipy import sparse
 
 from hydrawatch.linking import minhash, specs
-from hydrawatch.linking.handles import local_part
+from hydrawatch.linking.handles import local_part, name_core
 from hydrawatch.linking.batch import AccountBatch, Ragged
 
 _BIT = specs.generator_bits()  # the generators, declared in specs.py
@@ -211,7 +211,7 @@ class SuspendedIndex:
         self.handle_keys = KeyIndex(keys, rows, max_bucket)
         del rows, keys
         self.handle_lsh = self._lsh(_lsh_handles(suspended), max_bucket)
-        self.name_lsh = self._lsh([n.casefold() for n in suspended.names], max_bucket)
+        self.name_lsh = self._lsh([name_core(n) for n in suspended.names], max_bucket)
         rows, handles = _expand([list(hs) + ["#" + i] for hs, i in zip(suspended.handles, suspended.ids)])
         self.handle_exact = KeyIndex(_hash_strings(handles), rows, max_bucket)
         self.followers = CoNeighbourIndex(suspended.followers, n_ids, max_hub)
@@ -267,7 +267,7 @@ class SuspendedIndex:
         rows, keys = handle_keys([hs[:1] for hs in new.handles])
         out.append((HANDLE, *self.handle_keys.query(keys, rows)))
         out.append((HANDLE_LSH, *self._lsh_query(self.handle_lsh, _lsh_handles(new))))
-        out.append((NAME_LSH, *self._lsh_query(self.name_lsh, [n.casefold() for n in new.names])))
+        out.append((NAME_LSH, *self._lsh_query(self.name_lsh, [name_core(n) for n in new.names])))
         out.append((FOLLOWERS, *self.followers.query(new.followers)))
         out.append((FOLLOWING, *self.following.query(new.following)))
         out.append((AVATAR, *self.avatar_matches(new.avatars)))

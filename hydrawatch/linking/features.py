@@ -23,7 +23,7 @@ from scipy import sparse
 
 from hydrawatch.linking.batch import AccountBatch, Ragged
 from hydrawatch.linking import specs
-from hydrawatch.linking.handles import local_part, skeleton
+from hydrawatch.linking.handles import local_part, name_core, skeleton
 from hydrawatch.media.pdq import hamming, to_codes
 
 FEATURES = specs.feature_names()  # the columns, declared in specs.py
@@ -411,8 +411,9 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["skeleton_eq"] = np.fromiter((x == y and bool(x) for x, y in zip(a_k, b_k)), float, len(q))
     cols["skeleton_sim"] = _ratio(a_k, b_k)
     cols["digit_both"], cols["digit_same"], cols["digit_step"] = digit_features(nh, sh, q, s)
-    n_names = {i: new.names[i].casefold() for i in set(q.tolist())}
-    s_names = {j: sus.names[j].casefold() for j in set(s.tolist())}
+    # names compared without punctuation and re-entry markers ("Joanna - back" is "Joanna")
+    n_names = {i: name_core(new.names[i]) for i in set(q.tolist())}
+    s_names = {j: name_core(sus.names[j]) for j in set(s.tolist())}
     cols["name_sim"] = _ratio([n_names[i] for i in q], [s_names[j] for j in s], fuzz.token_sort_ratio,
                               missing=np.nan)
     cols["bio_sim"] = _ratio([new.bios[i] for i in q], [sus.bios[j] for j in s], missing=np.nan)

@@ -113,6 +113,30 @@ def skeleton(handle: str | None) -> str:
     return _REPEATED.sub("", text)
 
 
+# Words a re-entered account adds to its old display name ("Abu Media - back", "Abu Media 2",
+# "new: Abu Media"), beside the handle affixes above.
+NAME_MARKERS = frozenset(PREFIXES + SUFFIXES + ("account", "acc", "acct", "reloaded", "here", "again",
+                                                "iv", "v2", "v3"))
+_WORDS = re.compile(r"[^\W_]+")  # runs of letters and digits, any script
+
+
+def name_core(name: str | None) -> str:
+    """A display name without punctuation and without the re-entry markers at either end
+    (NAME_MARKERS, bare numbers): what two incarnations of one account share.
+
+    >>> name_core("Joanna - back"), name_core("NEW | Abu Media 2"), name_core("Back")
+    ('joanna', 'abu media', 'back')
+    """
+    if not name:
+        return ""
+    words = _WORDS.findall(name.casefold())
+    while len(words) > 1 and (words[-1] in NAME_MARKERS or words[-1].isdigit()):
+        words.pop()
+    while len(words) > 1 and (words[0] in NAME_MARKERS or words[0].isdigit()):
+        words.pop(0)
+    return " ".join(words)
+
+
 def delete_neighbours(skel: str) -> list[str]:
     """The skeleton and every string with one character removed (when long enough)."""
     if len(skel) < MIN_DELETE_KEY_LEN:

@@ -1,13 +1,14 @@
-"""An exact PDQ index: multi-index hashing over counting-sorted arrays with integer ids.
+"""An exact PDQ index: multi-index hashing over per-band slot tables with integer ids.
 
 ``PDQIndex`` holds the bank as an ``(n, 4)`` ``uint64`` array and, per band (see
-:mod:`hydrawatch.media.kernels`), a prefix-offset table and the row ids sorted by band key.
-Each table is keyed by the low ``bits`` bits of its band, ``bits`` ~ log2(n) capped at the
-band width, so a bucket holds about one row whatever the bank size; truncating a key never
-loses a match (a band within 2 flips stays within 2 flips on any subset of its bits).
-Results are exact for every distance up to 32 -- the tests check it against brute force.
+:mod:`hydrawatch.media.kernels`), a table with one ``uint32`` slot per key: empty, the one
+row with that key, or a pointer to an overflow run of the rows sharing it. Each table is
+keyed by the low ``bits`` bits of its band, ``bits`` ~ log2(n) capped at the band width,
+so a key holds about one row whatever the bank size; truncating a key never loses a match
+(a band within r flips stays within r flips on any subset of its bits). Results are exact
+for every distance up to 32 -- the tests check it against brute force.
 
-Memory at 10M hashes: codes 320 MB + ids 11 x 40 MB + offset tables ~450 MB ~ 1.2 GB.
+Memory at 10M hashes: codes 320 MB + slot tables 541 MB + overflow runs 357 MB ~ 1.22 GB.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ import numpy as np
 from hydrawatch.media import kernels as k
 
 MATCH_DISTANCE = 31  # the threshold ThreatExchange and HMA use for PDQ
-BATCH = 8192  # queries per batch of the batched search
-BATCH_FROM = 64  # fewer queries than this run the per-query search
+GROUP = 4  # queries that go through the search phases together
 PDQ_HEX = 64
 
 
@@ -76,81 +76,55 @@ class PDQIndex:
 
     def build(self) -> None:
         n = len(self.codes)
+        if n > k.MAX_ROWS:
+            raise ValueError(f"a PDQ index holds at most {k.MAX_ROWS:,} hashes")
         bits = np.array(_table_bits(n), dtype=np.int64)
         starts = np.array(k.BAND_STARTS, dtype=np.int64)
         widths = np.array(k.BAND_WIDTHS, dtype=np.int64)
-        ids = np.empty(n * k.N_BANDS, dtype=np.uint32)
-        sizes = (1 << bits) + 1
-        off_bases = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
-        offsets = np.empty(int(sizes.sum()), dtype=np.uint32)
+        sizes = np.int64(1) << bits
+        slot_bases = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+        slots = np.empty(int(sizes.sum()), dtype=np.uint32)
+        # two passes so the overflow array is allocated once, at its exact size
+        ovf_sizes = np.zeros(k.N_BANDS, dtype=np.int64)
         for b in range(k.N_BANDS):
             keys = k.band_keys(self.codes, starts[b], widths[b], bits[b])
-            off, order = k.counting_sort(keys, 1 << int(bits[b]))
-            offsets[off_bases[b]:off_bases[b] + sizes[b]] = off
-            ids[b * n:(b + 1) * n] = order
-            del keys, off, order
-        id_bases = np.arange(k.N_BANDS, dtype=np.int64) * n
-        self._built = (ids, offsets, id_bases, off_bases, starts, widths, bits)
-        self._masks = k.flip_masks(bits)
+            _, ovf_sizes[b] = k.key_counts(keys, int(sizes[b]))
+        if ovf_sizes.max(initial=0) > k.MAX_ROWS:
+            raise ValueError("a PDQ index band has too many shared keys")
+        ovf_bases = np.concatenate(([0], np.cumsum(ovf_sizes)[:-1])).astype(np.int64)
+        ovf = np.empty(int(ovf_sizes.sum()), dtype=np.uint32)
+        for b in range(k.N_BANDS):
+            keys = k.band_keys(self.codes, starts[b], widths[b], bits[b])
+            counts, _ = k.key_counts(keys, int(sizes[b]))
+            k.fill_slots(keys, counts, slots[slot_bases[b]:slot_bases[b] + sizes[b]],
+                         ovf[ovf_bases[b]:ovf_bases[b] + ovf_sizes[b]])
+            del keys, counts
+        self._built = (slots, ovf, slot_bases, ovf_bases, starts, widths, bits)
+        self._masks = {}
 
     def nbytes(self) -> int:
         if self._built is None:
             self.build()
         return self.codes.nbytes + self._built[0].nbytes + self._built[1].nbytes
 
-    def search_codes(self, queries: np.ndarray, max_distance: int = MATCH_DISTANCE):
-        """(query row, bank row, distance) arrays of every hit, in query order."""
-        if max_distance > k.EXACT_UP_TO:
-            raise ValueError(f"the PDQ index is exact only up to distance {k.EXACT_UP_TO}")
+    def search_codes(self, queries: np.ndarray, max_distance: int = MATCH_DISTANCE,
+                     group: int = GROUP):
+        """(query row, bank row, distance) arrays of every hit, in query order (then bank
+        row order)."""
+        radii = k.radii_for(max_distance)  # raises above k.EXACT_UP_TO
         queries = np.ascontiguousarray(queries, dtype=np.uint64)
         empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32))
         if not len(self.codes) or not len(queries):
             return empty
         if self._built is None:
             self.build()
-        if len(queries) >= BATCH_FROM:
-            return self._search_batched(queries, int(max_distance))
-        return self._search_each(queries, int(max_distance))
-
-    def _search_batched(self, queries: np.ndarray, max_distance: int, batch: int = BATCH):
-        masks, mask_bases = self._masks
-        most = int(np.diff(mask_bases).max())
-        size = min(batch, len(queries))
-        items = np.empty(size * most, np.uint32)
-        bits = self._built[-1]
-        per_query = (np.diff(mask_bases) * (len(self.codes) / 2.0 ** bits)).sum()
-        cand = np.empty(int(1024 + size * per_query * 1.25), np.uint64)  # grown on demand
-        ordered = np.empty(len(cand), np.uint64)
-        parts = []
-        s = 0
-        while s < len(queries):
-            need, q, i, d = k.search_batch(self.codes, *self._built, masks, mask_bases,
-                                           queries[s:s + batch], max_distance, k.BATCH_KEY_LOW,
-                                           k.BATCH_ROW_SHIFT, items, cand, ordered)
-            if need >= 0:  # the candidate buffers were short: grow them, redo the batch
-                cand = np.empty(need + need // 4, np.uint64)
-                ordered = np.empty(len(cand), np.uint64)
-                continue
-            order = np.lexsort((i, q))
-            parts.append((q[order] + s, i[order], d[order]))
-            s += batch
-        return tuple(np.concatenate([p[j] for p in parts]) for j in range(3))
-
-    def _search_each(self, queries: np.ndarray, max_distance: int):
-        cap = max(1024, 4 * len(queries))
-        parts = []
-        done = 0
-        while done < len(queries):
-            out_q = np.empty(cap, np.int64)
-            out_i = np.empty(cap, np.int64)
-            out_d = np.empty(cap, np.int32)
-            upto, count = k.search_phased(self.codes, *self._built, queries, int(max_distance),
-                                   out_q, out_i, out_d, done)
-            parts.append((out_q[:count], out_i[:count], out_d[:count]))
-            if upto == done:  # one query's hits did not fit: grow
-                cap *= 4
-            done = upto
-        return tuple(np.concatenate([p[j] for p in parts]) for j in range(3))
+        if radii not in self._masks:
+            self._masks[radii] = (*k.pad_masks(*k.flip_masks(self._built[-1], radii)),
+                                  np.array(radii, dtype=np.int64))
+        q, i, d = k.search_slots(self.codes, *self._built, *self._masks[radii], queries,
+                                 int(max_distance), max(1, int(group)))
+        order = np.lexsort((i, q))
+        return q[order], i[order], d[order]
 
     def search(self, queries: Sequence[str], max_distance: int = MATCH_DISTANCE):
         """For each query hex, a list of (payload, distance) sorted by distance."""

@@ -1,13 +1,19 @@
 """Compiled kernels of the PDQ multi-index (numba, cached on disk).
 
 A 256-bit PDQ code is held as four ``uint64`` words. The index cuts it into 11 bands
-(3 of 24 bits, 8 of 23): two codes within Hamming distance 32 differ in at most 2 bits of
-at least one band (11 bands x 3 bits = 33 > 32), so probing every key within 2 bit-flips of
-the query's key in every band finds every match at distance <= 32 -- exactly. Each band is
-a counting-sorted array of bank row ids with a prefix-offset table over (a prefix of) its
-key, so a probe is one table read and a short scan; candidates are checked by their full
-distance, and a hit is reported only from the first band that can find it (no duplicates,
-no hash set).
+(6 of 24 bits, 4 of 23, 1 of 20) and probes, in every band, every key within ``radius``
+bit-flips of the query's key: radius 2 in the ten wide bands and 1 in the narrow one for
+distances up to 31 (two codes within 31 differ in at most ``radius`` bits of at least one
+band, since 10 x 3 + 1 x 2 = 32 > 31), radius 2 in all eleven for distance 32 (33 > 32).
+Every match is found -- exactly. Each band is a table with one ``uint32`` slot per key
+(see the slot-table section below); candidates are checked by their full distance, and a
+hit is reported only from the first band that can find it (no duplicates, no hash set).
+
+Why this geometry: per query at 10M hashes a wide band costs ~280-300 probes and, at 0.6
+(24 bits) or 1.2 (23 bits) rows a key, 180-330 candidates; a 20-bit band probed at radius
+1 costs 21 probes and ~200 candidates. The spare unit of the old 11 x 3 = 33 budget buys
+the narrow radius-1 band, and its 3-4 freed bits widen three 23-bit bands to 24: ~5,500
+random reads a query instead of ~6,300.
 """
 
 from __future__ import annotations
@@ -16,12 +22,24 @@ import numpy as np
 from numba import njit, types
 from numba.extending import intrinsic
 
-BAND_WIDTHS = (24, 24, 24) + (23,) * 8
+BAND_WIDTHS = (24,) * 6 + (23,) * 4 + (20,)
 BAND_STARTS = tuple(int(x) for x in np.cumsum((0,) + BAND_WIDTHS[:-1]))
 N_BANDS = len(BAND_WIDTHS)
-MAX_FLIPS = 2
-AHEAD = 16  # prefetch distance of the phased search
-EXACT_UP_TO = N_BANDS * (MAX_FLIPS + 1) - 1  # 32
+RADII = (2,) * 10 + (1,)  # exact up to sum(r + 1) - 1 = 31
+RADII_32 = (2,) * N_BANDS  # exact up to 32 (slower: the narrow band's radius-2 probes)
+MAX_FLIPS = max(RADII_32)
+AHEAD = 16  # prefetch distance of the search phases
+EXACT_UP_TO = sum(r + 1 for r in RADII_32) - 1  # 32
+assert sum(BAND_WIDTHS) == 256
+
+
+def radii_for(max_distance: int) -> tuple[int, ...]:
+    """The probe radius of each band for an exact search up to ``max_distance``."""
+    if max_distance <= sum(r + 1 for r in RADII) - 1:
+        return RADII
+    if max_distance <= EXACT_UP_TO:
+        return RADII_32
+    raise ValueError(f"the PDQ index is exact only up to distance {EXACT_UP_TO}")
 
 
 @intrinsic
@@ -93,91 +111,6 @@ def band_keys(codes, start, width, bits):
 
 
 @njit(cache=True)
-def counting_sort(keys, n_buckets):
-    """(offsets[n_buckets + 1], ids sorted by key, stable)."""
-    offsets = np.zeros(n_buckets + 1, dtype=np.uint32)
-    for k in keys:
-        offsets[k + 1] += 1
-    for b in range(n_buckets):
-        offsets[b + 1] += offsets[b]
-    fill = offsets[:-1].copy()
-    ids = np.empty(len(keys), dtype=np.uint32)
-    for i in range(len(keys)):
-        k = keys[i]
-        ids[fill[k]] = i
-        fill[k] += 1
-    return offsets, ids
-
-
-@njit(cache=True)
-def _scan(codes, ids, offsets, id_base, off_base, key, q0, q1, q2, q3, qkeys, band,
-          starts, widths, bits, maxd, qi, out_q, out_i, out_d, count):
-    lo = np.int64(offsets[off_base + key])
-    hi = np.int64(offsets[off_base + key + 1])
-    for pos in range(lo, hi):
-        i = ids[id_base + pos]
-        d = (popcount64(codes[i, 0] ^ q0) + popcount64(codes[i, 1] ^ q1)
-             + popcount64(codes[i, 2] ^ q2) + popcount64(codes[i, 3] ^ q3))
-        if d > maxd:
-            continue
-        # report each hit once: from the first band whose probes reach it
-        first = True
-        for b in range(band):
-            k = band_key(codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3], starts[b], widths[b], bits[b])
-            if popcount64(k ^ qkeys[b]) <= 2:
-                first = False
-                break
-        if not first:
-            continue
-        if count >= len(out_q):
-            return -1
-        out_q[count] = qi
-        out_i[count] = i
-        out_d[count] = d
-        count += 1
-    return count
-
-
-@njit(cache=True)
-def search(codes, ids, offsets, id_bases, off_bases, starts, widths, bits, queries, maxd,
-           out_q, out_i, out_d, q_from):
-    """Hits of queries[q_from:] into the out arrays; returns (queries done, hits written).
-    Stops early (before a query whose hits would not fit) when the out arrays are full."""
-    count = 0
-    nb = len(starts)
-    qkeys = np.empty(nb, dtype=np.uint64)
-    for qi in range(q_from, queries.shape[0]):
-        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
-        for b in range(nb):
-            qkeys[b] = band_key(q0, q1, q2, q3, starts[b], widths[b], bits[b])
-        mark = count
-        for b in range(nb):
-            key = np.int64(qkeys[b])
-            nbits = bits[b]
-            idb = id_bases[b]
-            ofb = off_bases[b]
-            count = _scan(codes, ids, offsets, idb, ofb, key, q0, q1, q2, q3, qkeys, b,
-                          starts, widths, bits, maxd, qi, out_q, out_i, out_d, count)
-            for x in range(nbits):
-                if count < 0:
-                    break
-                kx = key ^ (np.int64(1) << x)
-                count = _scan(codes, ids, offsets, idb, ofb, kx, q0, q1, q2, q3, qkeys, b,
-                              starts, widths, bits, maxd, qi, out_q, out_i, out_d, count)
-                for y in range(x + 1, nbits):
-                    if count < 0:
-                        break
-                    kxy = kx ^ (np.int64(1) << y)
-                    count = _scan(codes, ids, offsets, idb, ofb, kxy, q0, q1, q2, q3, qkeys, b,
-                                  starts, widths, bits, maxd, qi, out_q, out_i, out_d, count)
-            if count < 0:
-                break
-        if count < 0:
-            return qi, mark
-    return queries.shape[0], count
-
-
-@njit(cache=True)
 def brute_force(codes, queries, maxd):
     """Every (query, bank row, distance) within ``maxd``: the reference the index is
     tested and benchmarked against."""
@@ -204,284 +137,188 @@ def brute_force(codes, queries, maxd):
     return out_q[:count], out_i[:count], out_d[:count]
 
 
-@njit(cache=True)
-def nearest_brute(codes, queries):
-    """Nearest distance of each query to any bank row (brute force)."""
-    out = np.full(queries.shape[0], 257, dtype=np.int32)
-    for qi in range(queries.shape[0]):
-        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
-        best = 257
-        for i in range(codes.shape[0]):
-            d = (popcount64(codes[i, 0] ^ q0) + popcount64(codes[i, 1] ^ q1)
-                 + popcount64(codes[i, 2] ^ q2) + popcount64(codes[i, 3] ^ q3))
-            if d < best:
-                best = d
-        out[qi] = best
-    return out
-
-
-@njit(cache=True)
-def search_phased(codes, ids, offsets, id_bases, off_bases, starts, widths, bits, queries, maxd,
-                  out_q, out_i, out_d, q_from):
-    """Same contract as :func:`search`, but each query runs in phases -- every probe's
-    offset range, then every candidate id, then every candidate's distance -- with loads
-    prefetched a few steps ahead, so the CPU keeps many cache misses in flight."""
-    count = 0
-    nb = len(starts)
-    qkeys = np.empty(nb, dtype=np.uint64)
-    max_probes = 0
-    for b in range(nb):
-        max_probes += 1 + bits[b] + bits[b] * (bits[b] - 1) // 2
-    p_key = np.empty(max_probes + AHEAD, dtype=np.int64)
-    p_band = np.empty(max_probes, dtype=np.int64)
-    r_lo = np.empty(max_probes + AHEAD, dtype=np.int64)
-    r_hi = np.empty(max_probes, dtype=np.int64)
-    r_band = np.empty(max_probes, dtype=np.int64)
-    cand = np.empty(4096, dtype=np.int64)
-    cand_band = np.empty(4096, dtype=np.int64)
-    flat = codes.reshape(-1)
-    for qi in range(q_from, queries.shape[0]):
-        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
-        n_p = 0
-        for b in range(nb):
-            qkeys[b] = band_key(q0, q1, q2, q3, starts[b], widths[b], bits[b])
-            key = np.int64(qkeys[b])
-            base = off_bases[b]
-            p_key[n_p] = base + key
-            p_band[n_p] = b
-            n_p += 1
-            for x in range(bits[b]):
-                kx = key ^ (np.int64(1) << x)
-                p_key[n_p] = base + kx
-                p_band[n_p] = b
-                n_p += 1
-                for y in range(x + 1, bits[b]):
-                    p_key[n_p] = base + (kx ^ (np.int64(1) << y))
-                    p_band[n_p] = b
-                    n_p += 1
-        for p in range(n_p, n_p + AHEAD):
-            p_key[p] = 0
-        # phase 1: offset ranges (branch-free append of the non-empty ones)
-        n_r = 0
-        for p in range(n_p):
-            _prefetch(offsets, p_key[p + AHEAD])
-            t = p_key[p]
-            lo = np.int64(offsets[t])
-            hi = np.int64(offsets[t + 1])
-            b = p_band[p]
-            r_lo[n_r] = lo + id_bases[b]
-            r_hi[n_r] = hi + id_bases[b]
-            r_band[n_r] = b
-            n_r += hi > lo
-        for p in range(n_r, n_r + AHEAD):
-            r_lo[p] = 0
-        # phase 2: candidate row ids
-        total = 0
-        for r in range(n_r):
-            total += r_hi[r] - r_lo[r]
-        if total + AHEAD > len(cand):
-            cand = np.empty(2 * (total + AHEAD), dtype=np.int64)
-            cand_band = np.empty(2 * (total + AHEAD), dtype=np.int64)
-        c = 0
-        for r in range(n_r):
-            _prefetch(ids, r_lo[r + AHEAD])
-            b = r_band[r]
-            for pos in range(r_lo[r], r_hi[r]):
-                cand[c] = ids[pos]
-                cand_band[c] = b
-                c += 1
-        for j in range(c, c + AHEAD):
-            cand[j] = 0
-        # phase 3: exact distances
-        mark = count
-        for j in range(c):
-            _prefetch(flat, 4 * cand[j + AHEAD])
-            i = cand[j]
-            d = (popcount64(codes[i, 0] ^ q0) + popcount64(codes[i, 1] ^ q1)
-                 + popcount64(codes[i, 2] ^ q2) + popcount64(codes[i, 3] ^ q3))
-            if d > maxd:
-                continue
-            band = cand_band[j]
-            first = True
-            for b in range(band):
-                kb = band_key(codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3], starts[b], widths[b], bits[b])
-                if popcount64(kb ^ qkeys[b]) <= 2:
-                    first = False
-                    break
-            if not first:
-                continue
-            if count >= len(out_q):
-                return qi, mark
-            out_q[count] = qi
-            out_i[count] = i
-            out_d[count] = d
-            count += 1
-    return queries.shape[0], count
-
-
-def flip_masks(bits) -> tuple[np.ndarray, np.ndarray]:
-    """Every key mask of at most ``MAX_FLIPS`` (2) set bits, per band, concatenated:
+def flip_masks(bits, radii) -> tuple[np.ndarray, np.ndarray]:
+    """Every key mask of at most ``radii[b]`` (0-2) set bits, per band, concatenated:
     (masks uint64, bases int64[n_bands + 1])."""
     parts = []
-    for nbits in bits:
+    for nbits, radius in zip(bits, radii):
         nbits = int(nbits)
-        m = [0] + [1 << x for x in range(nbits)]
-        m += [(1 << x) | (1 << y) for x in range(nbits) for y in range(x + 1, nbits)]
+        m = [0]
+        if radius >= 1:
+            m += [1 << x for x in range(nbits)]
+        if radius >= 2:
+            m += [(1 << x) | (1 << y) for x in range(nbits) for y in range(x + 1, nbits)]
+        if radius > 2:
+            raise ValueError("probe radius above 2")
         parts.append(np.array(m, dtype=np.uint64))
     bases = np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64)
     return np.concatenate(parts), bases
 
 
-BATCH_KEY_LOW = 12   # probe keys are bucketed by their high bits: a 16 KB offset window each
-BATCH_ROW_SHIFT = 12  # candidates are bucketed by row >> 12: a 128 KB window of codes each
-QI_BITS = 20          # queries per batch < 2**20
+# -- slot tables ---------------------------------------------------------------------------
+# Per band, one uint32 slot per key: EMPTY (no bank row has the key), the row id itself
+# (exactly one row: the common case, ~0.6-1.2 rows a key), or FLAG | position of a run
+# ``count, id, id, ...`` in the band's overflow array (two or more rows). A probe is then
+# one random read of the slot table and, for a shared key only, one of the overflow array
+# -- the offset table + id array this replaced needed both for every non-empty key.
+EMPTY = np.uint32(0xFFFFFFFF)
+FLAG = np.uint32(0x80000000)
+LOW = np.uint32(0x7FFFFFFF)
+MAX_ROWS = 0x7FFFFFFF - 1  # row ids and overflow positions must stay below FLAG
 
 
 @njit(cache=True)
-def search_batch(codes, ids, offsets, id_bases, off_bases, starts, widths, bits, masks, mask_bases,
-                 queries, maxd, key_low, row_shift, items, cand, ordered):
-    """Every (query, bank row, distance) within ``maxd`` for one batch of queries
-    (< 2**20), with the random reads of the per-query search turned into near-sequential
-    ones: per band, the batch's probe keys are bucketed by their high bits so each bucket
-    reads one small window of the offset and id tables; then every candidate of the batch
-    is bucketed by bank row so the code table is walked once, window by window. Hits come
-    out in bank-row order (callers sort). ``items``, ``cand`` and ``ordered`` are scratch
-    buffers reused across batches (fresh pages cost a third of the time in page faults);
-    returns ``None`` for the hits and the needed candidate count when ``cand`` is short."""
+def key_counts(keys, n_buckets):
+    """(count per key, overflow length: 1 + count for every key held by >= 2 rows)."""
+    counts = np.zeros(n_buckets, dtype=np.uint32)
+    for k in keys:
+        counts[k] += 1
+    size = 0
+    for k in range(n_buckets):
+        if counts[k] >= 2:
+            size += 1 + np.int64(counts[k])
+    return counts, size
+
+
+@njit(cache=True)
+def fill_slots(keys, counts, slots, ovf):
+    """Fill one band's ``slots`` (len = n_buckets) and ``ovf`` (len from key_counts);
+    rows of a shared key are kept in row order."""
+    pos = 0
+    for k in range(len(slots)):
+        c = counts[k]
+        if c == 0:
+            slots[k] = EMPTY
+        elif c == 1:
+            slots[k] = EMPTY  # set to the row below
+        else:
+            slots[k] = FLAG | np.uint32(pos)
+            ovf[pos] = c
+            counts[k] = pos + 1  # reused as the fill cursor
+            pos += 1 + np.int64(c)
+    for i in range(len(keys)):
+        k = keys[i]
+        s = slots[k]
+        if s == EMPTY:
+            slots[k] = np.uint32(i)
+        else:
+            at = np.int64(counts[k])
+            ovf[at] = np.uint32(i)
+            counts[k] += 1
+
+
+@njit(cache=True)
+def search_slots(codes, slots, ovf, slot_bases, ovf_bases, starts, widths, bits, masks,
+                 mask_bases, radii, queries, maxd, group):
+    """Every (query, bank row, distance) within ``maxd`` (<= 32), each pair once.
+
+    Queries go ``group`` at a time through three phases, each a long run of independent
+    random reads prefetched ``AHEAD`` steps ahead (the CPU keeps many misses in flight):
+    (1) every probe key's slot -- a single row goes straight to the candidates, a shared
+    key's overflow position to a list; (2) the overflow runs; (3) every candidate's code
+    and its exact distance. A hit is reported only from the first band whose probes reach
+    it (no duplicates, no hash set). Hits come out grouped by query group, not sorted.
+    ``masks`` holds each band's flip masks (``radii[b]`` flips at most) followed by ``AHEAD``
+    zeros (see pad_masks)."""
     nq = queries.shape[0]
     nb = len(starts)
-    n = codes.shape[0]
-    qkeys = np.empty((nq, nb), dtype=np.uint64)
-    for qi in range(nq):
-        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
-        for b in range(nb):
-            qkeys[qi, b] = band_key(q0, q1, q2, q3, starts[b], widths[b], bits[b])
-    c, rcount = batch_candidates(ids, offsets, id_bases, off_bases, bits, masks, mask_bases,
-                                 qkeys, n, key_low, row_shift, items, cand)
-    if c > len(cand):
-        return c, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32)
-    bucket_rows(cand, c, rcount, row_shift, ordered)
-    q, i, d = batch_verify(codes, starts, widths, bits, queries, qkeys, ordered[:c], maxd)
-    return -1, q, i, d
-
-
-@njit(cache=True)
-def batch_candidates(ids, offsets, id_bases, off_bases, bits, masks, mask_bases, qkeys, n,
-                     key_low, row_shift, items, cand):
-    """Per band, bucket the batch's probe keys by their high bits and read each bucket's
-    window of the offset and id tables: (candidates row << 32 | qi << 4 | band, count,
-    per row-bucket counts); a count above ``len(cand)`` means the buffer was too short."""
-    nq, nb = qkeys.shape
-    n_rparts = (n >> row_shift) + 1
-    rcount = np.zeros(n_rparts + 1, dtype=np.int64)
-    cap = len(cand)  # row << 32 | qi << 4 | band
-    c = 0
-    qmask = np.uint32((1 << QI_BITS) - 1)
+    per_query = 0
     for b in range(nb):
-        nbits = bits[b]
-        lb = min(nbits, key_low)
-        n_parts = np.int64(1) << (nbits - lb)
-        m0 = mask_bases[b]
-        m1 = mask_bases[b + 1]
-        ulb = np.uint64(lb)
-        lowmask = (np.uint64(1) << ulb) - np.uint64(1)
-        pstart = np.zeros(n_parts + 1, dtype=np.int64)
-        for qi in range(nq):
-            kq = qkeys[qi, b]
-            for m in range(m0, m1):
-                pstart[np.int64((kq ^ masks[m]) >> ulb) + 1] += 1
-        for p in range(n_parts):
-            pstart[p + 1] += pstart[p]
-        fill = pstart[:-1].copy()
-        for qi in range(nq):
-            kq = qkeys[qi, b]
-            for m in range(m0, m1):
-                kk = kq ^ masks[m]
-                p = np.int64(kk >> ulb)
-                items[fill[p]] = (np.uint32(kk & lowmask) << np.uint32(QI_BITS)) | np.uint32(qi)
-                fill[p] += 1
-        ofb = off_bases[b]
-        idb = id_bases[b]
-        tag_b = np.uint64(b)
-        wlen = np.int64(1) << lb
-        for p in range(n_parts):
-            hi_part = p << lb
-            if p + 1 < n_parts:  # fetch the next window while this one is read
-                nxt = ofb + hi_part + wlen
-                for x in range(0, wlen, 16):
-                    _prefetch(offsets, nxt + x)
-                ilo = idb + np.int64(offsets[nxt])
-                ihi = idb + np.int64(offsets[nxt + wlen])
-                for x in range(ilo, ihi, 16):
-                    _prefetch(ids, x)
-            for t in range(pstart[p], pstart[p + 1]):
-                it = items[t]
-                key = hi_part | np.int64(it >> np.uint32(QI_BITS))
-                lo = np.int64(offsets[ofb + key])
-                hi = np.int64(offsets[ofb + key + 1])
-                if hi == lo:
-                    continue
-                tag = (np.uint64(it & qmask) << np.uint64(4)) | tag_b
-                if c + (hi - lo) > cap:  # count only: the caller grows the buffer
-                    c += hi - lo
-                    continue
-                for pos in range(lo, hi):
-                    row = ids[idb + pos]
-                    cand[c] = (np.uint64(row) << np.uint64(32)) | tag
-                    rcount[(row >> row_shift) + 1] += 1
-                    c += 1
-    return c, rcount
-
-
-@njit(cache=True)
-def bucket_rows(cand, c, rcount, row_shift, ordered):
-    """The candidates reordered by bank row >> row_shift (counting sort)."""
-    n_rparts = len(rcount) - 1
-    for p in range(n_rparts):
-        rcount[p + 1] += rcount[p]
-    fill2 = rcount[:-1].copy()
-    ushift = np.uint64(32 + row_shift)
-    for j in range(c):
-        p = np.int64(cand[j] >> ushift)
-        ordered[fill2[p]] = cand[j]
-        fill2[p] += 1
-
-
-@njit(cache=True)
-def batch_verify(codes, starts, widths, bits, queries, qkeys, ordered, maxd):
-    """Exact distance of each (row-ordered) candidate; a hit is kept from its first band."""
-    qmask = np.uint32((1 << QI_BITS) - 1)
-    c = len(ordered)
+        per_query += mask_bases[b + 1] - mask_bases[b] - AHEAD
+    P = group * per_query
+    qkeys = np.empty((group, nb), dtype=np.uint64)
+    r_pos = np.zeros(P + AHEAD, dtype=np.int64)
+    r_tag = np.empty(P, dtype=np.uint64)
+    cap = P + 4096
+    cand = np.zeros(cap + AHEAD, dtype=np.uint64)  # row << 32 | group query << 4 | band
     hcap = 1024
     out_q = np.empty(hcap, dtype=np.int64)
     out_i = np.empty(hcap, dtype=np.int64)
     out_d = np.empty(hcap, dtype=np.int32)
     h = 0
-    for j in range(c):
-        v = ordered[j]
-        i = np.int64(v >> np.uint64(32))
-        qi = np.int64((v >> np.uint64(4)) & np.uint64(qmask))
-        band = np.int64(v & np.uint64(15))
-        c0, c1, c2, c3 = codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3]
-        d = (popcount64(c0 ^ queries[qi, 0]) + popcount64(c1 ^ queries[qi, 1])
-             + popcount64(c2 ^ queries[qi, 2]) + popcount64(c3 ^ queries[qi, 3]))
-        if d > maxd:
-            continue
-        first = True
-        for b in range(band):
-            kb = band_key(c0, c1, c2, c3, starts[b], widths[b], bits[b])
-            if popcount64(kb ^ qkeys[qi, b]) <= 2:
-                first = False
-                break
-        if not first:
-            continue
-        if h == hcap:
-            hcap *= 2
-            out_q = np.concatenate((out_q, np.empty(hcap - h, dtype=np.int64)))
-            out_i = np.concatenate((out_i, np.empty(hcap - h, dtype=np.int64)))
-            out_d = np.concatenate((out_d, np.empty(hcap - h, dtype=np.int32)))
-        out_q[h] = qi
-        out_i[h] = i
-        out_d[h] = d
-        h += 1
+    flat = codes.reshape(-1)
+    u32 = np.uint64(32)
+    for g0 in range(0, nq, group):
+        gn = min(group, nq - g0)
+        # phase 1: slots (branch-free: each probe is written to both lists, kept by one)
+        c = 0
+        n_r = 0
+        for g in range(gn):
+            q0, q1, q2, q3 = queries[g0 + g, 0], queries[g0 + g, 1], queries[g0 + g, 2], queries[g0 + g, 3]
+            for b in range(nb):
+                qkeys[g, b] = band_key(q0, q1, q2, q3, starts[b], widths[b], bits[b])
+            for b in range(nb):
+                kq = qkeys[g, b]
+                base = slot_bases[b]
+                obase = ovf_bases[b]
+                tag = np.uint64((g << 4) | b)
+                for m in range(mask_bases[b], mask_bases[b + 1] - AHEAD):
+                    _prefetch(slots, base + np.int64(kq ^ masks[m + AHEAD]))
+                    v = slots[base + np.int64(kq ^ masks[m])]
+                    cand[c] = (np.uint64(v) << u32) | tag
+                    c += v < FLAG
+                    r_pos[n_r] = obase + np.int64(v & LOW)
+                    r_tag[n_r] = tag
+                    n_r += (v != EMPTY) & (v >= FLAG)
+        for p in range(n_r, n_r + AHEAD):
+            r_pos[p] = 0
+        # phase 2: rows of the shared keys (each run holds >= 2)
+        for r in range(n_r):
+            _prefetch(ovf, r_pos[r + AHEAD])
+            at = r_pos[r]
+            cnt = np.int64(ovf[at])
+            if c + cnt > cap:
+                cap = 2 * (c + cnt)
+                grown = np.zeros(cap + AHEAD, dtype=np.uint64)
+                grown[:c] = cand[:c]
+                cand = grown
+            t = r_tag[r]
+            cand[c] = (np.uint64(ovf[at + 1]) << u32) | t
+            cand[c + 1] = (np.uint64(ovf[at + 2]) << u32) | t
+            c += 2
+            for x in range(2, cnt):
+                cand[c] = (np.uint64(ovf[at + 1 + x]) << u32) | t
+                c += 1
+        for j in range(c, c + AHEAD):
+            cand[j] = 0
+        # phase 3: exact distances
+        for j in range(c):
+            _prefetch(flat, 4 * np.int64(cand[j + AHEAD] >> u32))
+            v = cand[j]
+            i = np.int64(v >> u32)
+            g = np.int64((v >> np.uint64(4)) & np.uint64(0xFFFFFFF))
+            qi = g0 + g
+            c0, c1, c2, c3 = codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3]
+            d = (popcount64(c0 ^ queries[qi, 0]) + popcount64(c1 ^ queries[qi, 1])
+                 + popcount64(c2 ^ queries[qi, 2]) + popcount64(c3 ^ queries[qi, 3]))
+            if d > maxd:
+                continue
+            band = np.int64(v & np.uint64(15))
+            first = True
+            for b in range(band):
+                kb = band_key(c0, c1, c2, c3, starts[b], widths[b], bits[b])
+                if popcount64(kb ^ qkeys[g, b]) <= radii[b]:
+                    first = False
+                    break
+            if not first:
+                continue
+            if h == hcap:
+                hcap *= 2
+                out_q = np.concatenate((out_q, np.empty(hcap - h, dtype=np.int64)))
+                out_i = np.concatenate((out_i, np.empty(hcap - h, dtype=np.int64)))
+                out_d = np.concatenate((out_d, np.empty(hcap - h, dtype=np.int32)))
+            out_q[h] = qi
+            out_i[h] = i
+            out_d[h] = d
+            h += 1
     return out_q[:h], out_i[:h], out_d[:h]
+
+
+def pad_masks(masks: np.ndarray, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each band's masks followed by ``AHEAD`` zeros, so the search can prefetch the probe
+    ``AHEAD`` steps on without a bounds test (a zero mask re-reads the query's own key)."""
+    parts, new_bases = [], [0]
+    for b in range(len(bases) - 1):
+        parts += [masks[bases[b]:bases[b + 1]], np.zeros(AHEAD, dtype=np.uint64)]
+        new_bases.append(new_bases[-1] + int(bases[b + 1] - bases[b]) + AHEAD)
+    return np.concatenate(parts), np.array(new_bases, dtype=np.int64)
