@@ -22,10 +22,12 @@ import orjson
 from hydrawatch.errors import ConfigError
 
 METRICS = ("p_at_k", "hard_negatives_top_k", "auc", "score_precision", "score_recall",
-           "link_precision", "link_recall", "link_mrr", "posts_to_flag_median")
+           "link_precision", "link_recall", "link_recall_queue", "link_mrr", "posts_to_flag_median")
 # ``score_precision`` / ``score_recall``: of the non-seed accounts scoring at least this,
 # the share that are the movement's, and the share of the movement's that do (scores are
 # calibrated probabilities, so 0.5 is "more likely a member than not").
+# ``link_recall_queue``: the share of true successions whose predecessor is the successor's
+# best candidate at or above the *suggest* threshold — an automatic link or a review-queue entry.
 SCORE_THRESHOLD = 0.5
 SEED_ORG = "eval-seeds"
 PIPELINE_ADMIN = "hydrawatch-eval"  # the admin eval and demo act as on their own stores
@@ -229,15 +231,21 @@ def measure(store, truth: dict, seeds: Sequence[str], *, scored: bool = True,
         with store.session(readonly=True) as db:
             links = db.execute(select(Link.platform, Link.successor_id, Link.predecessor_id, Link.confidence,
                                       Link.rank, Link.linkable_at)).all()
-        output, candidates, linkable = set(), {}, {}
+        from hydrawatch.linking.queue import thresholds
+
+        suggest = thresholds()[0]
+        output, candidates, linkable, queued = set(), {}, {}, set()
         for platform, succ, pred, conf, rank, at in links:
             s_key, p_key = f"{platform}:{succ}", f"{platform}:{pred}"
             candidates.setdefault(s_key, {})[p_key] = rank or 1
+            if conf is not None and (rank or 1) == 1 and conf >= suggest and true_pairs.get(s_key) == p_key:
+                queued.add(s_key)
             if conf is not None and conf >= threshold:
                 output.add((s_key, p_key))
                 if true_pairs.get(s_key) == p_key and at is not None:
                     linkable[s_key] = as_utc(at)
         metrics["link_precision"], metrics["link_recall"] = link_precision_recall(output, true_pairs.items())
+        metrics["link_recall_queue"] = len(queued) / len(true_pairs) if true_pairs else 1.0
         metrics["link_mrr"] = mean_reciprocal_rank(candidates, true_pairs)
         counts = []
         with store.session(readonly=True) as db:

@@ -20,7 +20,11 @@ FLOORS = {
     "score_precision": (0.90, 1.0),
     "score_recall": (0.85, 0.967),
     "link_precision": (0.92, 1.0),
-    "link_recall": (0.85, 0.929),
+    # automatic links: 13 of 14 when set, 12 of 14 since issue 13's third round sends a
+    # pair with a variant handle and no identity evidence of its own to the review queue
+    # instead; the queue floor below holds every succession found
+    "link_recall": (0.78, 0.857),
+    "link_recall_queue": (0.92, 1.0),
     "link_mrr": (0.90, 1.0),
 }
 

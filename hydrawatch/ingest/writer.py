@@ -375,42 +375,85 @@ class BatchWriter:
         if self.seen:
             self._write_accounts()
         if self.handles:
-            ins = self._insert(Handle.__table__)
-            t = Handle.__table__.c
-            self._write(ins.on_conflict_do_update(
-                index_elements=["platform", "account_id", "handle_norm"],
-                set_={"first_seen": self._least(t.first_seen, ins.excluded.first_seen),
-                      "last_seen": self._greatest(t.last_seen, ins.excluded.last_seen)}),
-                sorted(self.handles.values(), key=_key3))
+            self._write(self._stmt("handles"), sorted(self.handles.values(), key=_key3))
         if self.posts:
-            ins = self._insert(Post.__table__)
-            t = Post.__table__.c
-            self._write(ins.on_conflict_do_update(
-                index_elements=["platform", "post_id"],
-                set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f)) for f in POST_FIELDS}),
-                list(self.posts.values()))
+            self._write(self._stmt("posts"), list(self.posts.values()))
         if self.media:
-            ins = self._insert(Media.__table__)
-            t = Media.__table__.c
-            self._write(ins.on_conflict_do_update(
-                index_elements=["platform", "post_id", "position"],
-                set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f))
-                      for f in ("kind", "url", "pdq", "account_id")}),
-                list(self.media.values()))
+            self._write(self._stmt("media"), list(self.media.values()))
         if self.edges:
-            ins = self._insert(Edge.__table__)
-            t = Edge.__table__.c
-            self._write(ins.on_conflict_do_update(
-                index_elements=["platform", "src", "dst", "type", "post_id"],
-                set_={"observed_at": self._least(t.observed_at, ins.excluded.observed_at)}),
-                list(self.edges.values()))
+            self._write(self._stmt("edges"), list(self.edges.values()))
         if self.statuses:
-            ins = self._insert(Status.__table__)
-            self._write(ins.on_conflict_do_nothing(), list(self.statuses.values()))
+            self._write(self._stmt("statuses"), list(self.statuses.values()))
             self._apply_statuses()
         self._reset()
         if self.on_flush is not None:
             self.on_flush()
+
+    def _stmt(self, name: str):
+        """The upsert statement ``name`` for this dialect, built once per process (they
+        depend on nothing else; building them cost more than a small batch's rows)."""
+        key = (self.dialect, name)
+        stmt = _STMTS.get(key)
+        if stmt is None:
+            stmt = _STMTS[key] = getattr(self, "_build_" + name)()
+        return stmt
+
+    def _build_handles(self):
+        ins = self._insert(Handle.__table__)
+        t = Handle.__table__.c
+        return ins.on_conflict_do_update(
+            index_elements=["platform", "account_id", "handle_norm"],
+            set_={"first_seen": self._least(t.first_seen, ins.excluded.first_seen),
+                  "last_seen": self._greatest(t.last_seen, ins.excluded.last_seen)})
+
+    def _build_posts(self):
+        ins = self._insert(Post.__table__)
+        t = Post.__table__.c
+        return ins.on_conflict_do_update(
+            index_elements=["platform", "post_id"],
+            set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f)) for f in POST_FIELDS})
+
+    def _build_media(self):
+        ins = self._insert(Media.__table__)
+        t = Media.__table__.c
+        return ins.on_conflict_do_update(
+            index_elements=["platform", "post_id", "position"],
+            set_={f: func.coalesce(getattr(ins.excluded, f), getattr(t, f))
+                  for f in ("kind", "url", "pdq", "account_id")})
+
+    def _build_edges(self):
+        ins = self._insert(Edge.__table__)
+        t = Edge.__table__.c
+        return ins.on_conflict_do_update(
+            index_elements=["platform", "src", "dst", "type", "post_id"],
+            set_={"observed_at": self._least(t.observed_at, ins.excluded.observed_at)})
+
+    def _build_statuses(self):
+        return self._insert(Status.__table__).on_conflict_do_nothing()
+
+    def _build_accounts_full(self):
+        t = Account.__table__.c
+        ins = self._insert(Account.__table__)
+        exc = ins.excluded
+        newer = exc.observed_at.is_not(None) & (t.observed_at.is_(None) | (exc.observed_at >= t.observed_at))
+        set_ = {f: case((newer, func.coalesce(getattr(exc, f), getattr(t, f))),
+                        else_=func.coalesce(getattr(t, f), getattr(exc, f)))
+                for f in ACCOUNT_FIELDS}
+        set_["observed_at"] = self._greatest(t.observed_at, exc.observed_at)
+        set_["first_seen"] = self._least(t.first_seen, exc.first_seen)
+        set_["last_seen"] = self._greatest(t.last_seen, exc.last_seen)
+        return ins.on_conflict_do_update(index_elements=["platform", "account_id"], set_=set_)
+
+    def _build_accounts_seen(self):
+        t = Account.__table__.c
+        ins = self._insert(Account.__table__)
+        return ins.on_conflict_do_update(
+            index_elements=["platform", "account_id"],
+            set_={"first_seen": self._least(t.first_seen, ins.excluded.first_seen),
+                  "last_seen": self._greatest(t.last_seen, ins.excluded.last_seen)})
+
+    def _build_accounts_stub(self):
+        return self._insert(Account.__table__).on_conflict_do_nothing()
 
     def _write_accounts(self) -> None:
         """Three statements: accounts with a record (field-wise merge), accounts only seen
@@ -426,27 +469,12 @@ class BatchWriter:
                                   "first_seen": first, "last_seen": last})
             else:
                 stubs.append({"platform": key[0], "account_id": key[1]})
-        t = Account.__table__.c
         if full:
-            ins = self._insert(Account.__table__)
-            exc = ins.excluded
-            newer = exc.observed_at.is_not(None) & (t.observed_at.is_(None) | (exc.observed_at >= t.observed_at))
-            set_ = {f: case((newer, func.coalesce(getattr(exc, f), getattr(t, f))),
-                            else_=func.coalesce(getattr(t, f), getattr(exc, f)))
-                    for f in ACCOUNT_FIELDS}
-            set_["observed_at"] = self._greatest(t.observed_at, exc.observed_at)
-            set_["first_seen"] = self._least(t.first_seen, exc.first_seen)
-            set_["last_seen"] = self._greatest(t.last_seen, exc.last_seen)
-            self._write(ins.on_conflict_do_update(index_elements=["platform", "account_id"],
-                                                 set_=set_), full)
+            self._write(self._stmt("accounts_full"), full)
         if seen_only:
-            ins = self._insert(Account.__table__)
-            self._write(ins.on_conflict_do_update(
-                index_elements=["platform", "account_id"],
-                set_={"first_seen": self._least(t.first_seen, ins.excluded.first_seen),
-                      "last_seen": self._greatest(t.last_seen, ins.excluded.last_seen)}), seen_only)
+            self._write(self._stmt("accounts_seen"), seen_only)
         if stubs:
-            self._write(self._insert(Account.__table__).on_conflict_do_nothing(), stubs)
+            self._write(self._stmt("accounts_stub"), stubs)
 
     def _apply_statuses(self) -> None:
         """Set accounts.status to the newest observation with an id. Handle-only
@@ -467,6 +495,7 @@ class BatchWriter:
 
 _MAKERS: dict = {}
 _SQLITE_PLANS: dict = {}
+_STMTS: dict = {}  # (dialect, name) -> upsert statement
 _UTC = timezone.utc
 
 
