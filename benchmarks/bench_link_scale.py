@@ -199,6 +199,9 @@ def main(argv=None) -> None:
     ap.add_argument("--small", type=int, nargs=2, default=(200, 2000), metavar=("NEW", "SUSPENDED"),
                     help="the small world the all-pairs linker runs on (default 200 x 2,000)")
     ap.add_argument("--no-allpairs", action="store_true", help="skip the all-pairs baseline")
+    ap.add_argument("--digest", action="store_true",
+                    help="print a digest of the whole result (pairs, features, confidences, ranks, link "
+                         "times, weights, reasons; computed after the timings): equal digests = same links")
     args = ap.parse_args(argv)
     from hydrawatch.linking.model import default_model
 
@@ -214,6 +217,9 @@ def main(argv=None) -> None:
           f"peak RSS {peak_rss_mb():,.0f} MB")
     t0, c0 = time.perf_counter(), time.process_time()
     res = find_links(new, sus, n_ids=pool, index=index)
+    made = 0
+    for _w, _r in zip(res.weights, res.reasons):  # every pair's weights and reasons made, as a
+        made += 1                                  # store writes them (a block at a time)
     t_query, c_query = time.perf_counter() - t0, time.process_time() - c0
     acc = res.accepted()
     found = {int(q): int(s) for q, s in zip(res.q[acc], res.s[acc])}
@@ -222,7 +228,8 @@ def main(argv=None) -> None:
     prec = tp / max(len(found), 1)
     rec = tp / max(len(truth), 1)
     total, cpu = t_build + t_query, c_build + c_query
-    print(f"query (new side: candidates, features, model, ranking, dating): {t_query:.1f} s "
+    print(f"query (new side: candidates, features, model, ranking, dating, weights and reasons of "
+          f"the {made:,} kept pairs): {t_query:.1f} s "
           f"({c_query:.1f} CPU s) = {args.new / t_query:,.0f} new accounts/s")
     print(f"candidate pairs scored: {res.candidates:,} ({res.candidates / max(args.new, 1):.1f} per new account; "
           f"all pairs would be {args.new * args.suspended:,})")
@@ -231,8 +238,29 @@ def main(argv=None) -> None:
     beyond = f", {peak - rss_data:,.0f} MB beyond the input" if peak is not None and rss_data else ""
     print(f"total link time {total:.1f} s ({total / 60:.1f} min; {cpu:.1f} CPU s = {cpu / 60:.2f} min per core), "
           f"peak RSS {peak_rss_mb():,.0f} MB{beyond}")
+    if args.digest:
+        print(f"result digest: {result_digest(res)}")
     if not args.no_allpairs:
         allpairs_ratio(cpu, args.new * args.suspended, *args.small)
+
+
+def result_digest(res) -> str:
+    """sha256 of everything a run hands out: the pair arrays (exact bytes), the weights
+    and the reasons of every kept pair."""
+    import hashlib
+
+    import orjson
+
+    h = hashlib.sha256()
+    h.update(str(res.candidates).encode())
+    for f in ("q", "s", "sources", "rank", "confidence", "features", "linkable_at"):
+        a = np.ascontiguousarray(getattr(res, f))
+        h.update(f"{f}{a.dtype.str}{a.shape}".encode())
+        h.update(a.tobytes())
+    for k in range(len(res.q)):
+        h.update(orjson.dumps(res.weights[k] if res.weights is not None else None, option=orjson.OPT_SORT_KEYS))
+        h.update(orjson.dumps(list(res.reasons[k])))
+    return h.hexdigest()
 
 
 def allpairs_ratio(cpu: float, pairs: int, n_new: int, n_sus: int) -> None:

@@ -329,3 +329,116 @@ def test_features_in_batches_equal_one_call(world):
     whole = pair_features(new, sus, cand.q, cand.s, pool, freq)
     for batch in (1, 7, 1000):
         np.testing.assert_array_equal(batched_features(new, sus, cand.q, cand.s, pool, freq, batch=batch), whole)
+    rows = np.random.default_rng(1).integers(0, len(whole), 3000)
+    for batch in (7, 1000, 10**6):  # packed: every value back bit for bit (NaNs, -0.0 too)
+        packed = batched_features(new, sus, cand.q, cand.s, pool, freq, batch=batch, packed=True)
+        np.testing.assert_array_equal(packed[:].view(np.int64), whole.view(np.int64))
+        np.testing.assert_array_equal(packed[rows].view(np.int64), whole[rows].view(np.int64))
+        np.testing.assert_array_equal(packed[5:900:3].view(np.int64), whole[5:900:3].view(np.int64))
+    narrow = {p.dtype for cols in packed.parts for p in cols}
+    assert np.dtype(np.float16) in narrow and np.dtype(np.float64) in narrow
+
+
+def test_packed_features_keep_odd_values():
+    from hydrawatch.linking.engine import PackedFeatures
+
+    x = np.array([[0.0, -0.0, np.nan, 1e-300], [1.5, 2.0, -np.nan, 65504.0], [np.inf, 3.0, 0.1, 1e5]])
+    x[1, 2] = np.frombuffer(np.int64(0x7FF8000000000123).tobytes(), np.float64)[0]  # a NaN payload
+    p = PackedFeatures(3, 4)
+    p.add(0, x[:2])
+    p.add(2, x[2:])
+    np.testing.assert_array_equal(p[:].view(np.int64), x.view(np.int64))
+    np.testing.assert_array_equal(p[np.array([2, 0])].view(np.int64), x[[2, 0]].view(np.int64))
+
+
+def _plain_inverse(rag, n_ids, max_hub):
+    """CoNeighbourIndex's inverse as it was built: transpose, hubs zeroed by a product."""
+    from scipy import sparse
+
+    from hydrawatch.linking.candidates import neighbour_matrix
+
+    inv = neighbour_matrix(rag, n_ids).T.tocsr()
+    hubs = np.diff(inv.indptr) > max_hub
+    if hubs.any():
+        inv = sparse.diags((~hubs).astype(np.float32)) @ inv
+        inv.eliminate_zeros()
+    return inv.tocsr()
+
+
+@pytest.mark.parametrize("max_hub", [0, 1, 3, 500, 10**6])
+def test_inverse_index_equals_the_transposed_matrix(world, max_hub):
+    from hydrawatch.linking.batch import Ragged
+    from hydrawatch.linking.candidates import CoNeighbourIndex
+
+    new, sus, pool = world
+    odd = Ragged.from_lists([[3, 3, 1], [], [1, 7, 3, 1], [9], [2, 1, 1]])  # repeats; 9 >= n_ids
+    for rag, n_ids in ((sus.followers, pool), (sus.following, pool), (odd, 8)):
+        fast = CoNeighbourIndex(rag, n_ids, max_hub)  # n_ids raised to the largest id + 1
+        plain = _plain_inverse(rag, fast.n_ids, max_hub)
+        np.testing.assert_array_equal(fast.indptr, plain.indptr)
+        np.testing.assert_array_equal(fast.indices, plain.indices)
+        assert (plain.data == 1).all() and fast.inverse.shape == plain.shape
+
+
+def test_pair_overlaps_kernel_equals_the_sparse_products(world):
+    new, sus, pool = world
+    cand = SuspendedIndex(sus, pool).candidates(new)
+    for a_rag, b_rag in ((new.followers, sus.followers), (new.following, sus.following)):
+        fast = features._overlap(a_rag, b_rag, cand.q, cand.s, pool)
+        plain = _plain_overlap(a_rag, b_rag, cand.q, cand.s, pool)
+        assert (fast[3] >= 3).sum() > 20  # sums of several weights
+        for f, p in zip(fast, plain):
+            np.testing.assert_array_equal(f, p)
+
+
+def test_pair_overlaps_kernel_long_rows():
+    """Rows sharing 0..600 ids: every branch of numpy's pairwise sum (< 8, <= 128, split)."""
+    from scipy import sparse
+
+    from hydrawatch.linking.keyhash import pair_overlaps
+
+    rng = np.random.default_rng(8)
+    n_ids, rows = 900, 60
+    dense_a = rng.random((rows, n_ids)) < rng.random((rows, 1))
+    dense_b = rng.random((rows, n_ids)) < rng.random((rows, 1))
+    a = sparse.csr_matrix(dense_a.astype(np.float32))
+    b = sparse.csr_matrix(dense_b.astype(np.float32))
+    bw = b.copy()
+    bw.data = rng.random(b.nnz) * 3
+    q = rng.integers(0, rows, 500)
+    s = rng.integers(0, rows, 500)
+    shared, aa = np.zeros(len(q)), np.zeros(len(q))
+    pair_overlaps(a.indptr, a.indices, b.indptr, b.indices, bw.data, q, s, shared, aa)
+    aq = a[q]
+    np.testing.assert_array_equal(shared, np.asarray(aq.multiply(b[s]).sum(axis=1)).ravel())
+    np.testing.assert_array_equal(aa, np.asarray(aq.multiply(bw[s]).sum(axis=1)).ravel())
+    assert shared.max() > 300 and (shared < 8).any()
+
+
+def test_pairwise_sum_equals_numpy_reduceat():
+    from hydrawatch.linking.keyhash import _pairwise_sum
+
+    rng = np.random.default_rng(12)
+    for n in list(range(1, 300)) + [511, 512, 1000, 1031, 4099]:
+        w = rng.random(n) * 10 ** rng.uniform(-3, 3, n)
+        assert w[0] + _pairwise_sum(w, 1, n - 1) == np.add.reduceat(w, [0])[0], n
+
+
+def test_content_similarity_in_chunks_equals_one_product(world, monkeypatch):
+    import copy
+
+    new, sus, pool = world
+    sus = copy.copy(sus)
+    rng = np.random.default_rng(6)
+    words = ["the", "old", "account", "media", "news", "front", "dawn", "light", "عدنا", "جديد", "voice"]
+    texts = [[" ".join(rng.choice(words, rng.integers(1, 30))) for _ in range(rng.integers(0, 4))]
+             for _ in range(len(sus))]
+    from hydrawatch.linking.batch import PostRows
+
+    sus.posts = PostRows([np.arange(len(t), dtype=float) for t in texts], texts,
+                                  [[()] * len(t) for t in texts])
+    cand = SuspendedIndex(sus, pool).candidates(new)
+    whole = features.content_similarity(new, sus, cand.q, cand.s)
+    assert np.isfinite(whole).sum() > 1000
+    monkeypatch.setattr(features, "CONTENT_CHUNK", 7)
+    np.testing.assert_array_equal(features.content_similarity(new, sus, cand.q, cand.s), whole)

@@ -146,15 +146,21 @@ class CoNeighbourIndex:
     """Inverted index neighbour -> suspended accounts it is adjacent to."""
 
     def __init__(self, rag: Ragged, n_ids: int, max_hub: int = MAX_HUB):
+        from hydrawatch.linking.keyhash import inverse_index
+
         if len(rag.values):
             n_ids = max(n_ids, int(rag.values.max()) + 1)
         self.n_ids = n_ids
-        inv = neighbour_matrix(rag, n_ids).T.tocsr()
-        hubs = np.diff(inv.indptr) > max_hub
-        if hubs.any():
-            inv = sparse.diags((~hubs).astype(np.float32)) @ inv
-            inv.eliminate_zeros()
-        self.inverse = inv.tocsr()
+        # neighbour_matrix(rag).T with the hubs' rows emptied, built by one counting sort
+        # (no transposed copy, no matrix product); every value is 1, so none is stored
+        self.indptr, self.indices = inverse_index(rag.values, rag.indptr, n_ids, max_hub)
+        self.n_rows = len(rag)
+
+    @property
+    def inverse(self) -> sparse.csr_matrix:
+        """The inverted index as a sparse 0/1 matrix (ids x suspended rows)."""
+        return sparse.csr_matrix((np.ones(len(self.indices), np.float32), self.indices, self.indptr),
+                                 shape=(self.n_ids, self.n_rows))
 
     def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
               chunk: int = 5_000):
@@ -165,20 +171,20 @@ class CoNeighbourIndex:
         from hydrawatch.linking.keyhash import co_neighbour_top
 
         a = neighbour_matrix(rag, self.n_ids)
-        inv = self.inverse
         out_r = np.empty(a.shape[0] * top, np.int64)
         out_c = np.empty(a.shape[0] * top, np.int64)
-        n = co_neighbour_top(a.indptr, a.indices, a.data, inv.indptr, inv.indices, inv.data,
-                             inv.shape[1], top, out_r, out_c)
+        n = co_neighbour_top(a.indptr, a.indices, a.data, self.indptr, self.indices, np.ones(1, np.float32),
+                             self.n_rows, top, out_r, out_c)
         return out_r[:n], out_c[:n]
 
     def query_sparse(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
                      chunk: int = 5_000):
         """``query`` by sparse products, a chunk of rows at a time (the reference)."""
         a = neighbour_matrix(rag, self.n_ids)
+        inverse = self.inverse
         qs, ss = [], []
         for lo in range(0, a.shape[0], chunk):
-            q, s = _top_per_row(a[lo: lo + chunk] @ self.inverse, top)
+            q, s = _top_per_row(a[lo: lo + chunk] @ inverse, top)
             qs.append(q + lo)
             ss.append(s)
         if not qs:

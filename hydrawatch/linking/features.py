@@ -215,18 +215,18 @@ def _overlap(new_rag: Ragged, sus_rag: Ragged, q, s, n_ids: int):
     if (degree > MAX_HUB).any():
         b.data[degree[b.indices] > MAX_HUB] = 0
         b.eliminate_zeros()
-    bw = b.copy()  # the same matrix with each neighbour's rarity weight in place of its 1
-    # float64: the sums do not depend on the order the store returned the rows in
-    bw.data = adamic_adar_weights(degree[bw.indices]).astype(np.float64)
+    # each neighbour's rarity weight; float64: the sums do not depend on the order the store
+    # returned the rows in
+    weights = adamic_adar_weights(degree[b.indices]).astype(np.float64)
     shared = np.zeros(len(q))
     aa = np.zeros(len(q))
-    for lo in range(0, len(q), OVERLAP_CHUNK):  # row gathers of a chunk of pairs at a time
-        qq, ss = q[lo: lo + OVERLAP_CHUNK], s[lo: lo + OVERLAP_CHUNK]
-        aq = a[qq]
-        shared[lo: lo + len(qq)] = np.asarray(aq.multiply(b[ss]).sum(axis=1)).ravel()
-        aa[lo: lo + len(qq)] = np.asarray(aq.multiply(bw[ss]).sum(axis=1)).ravel()
-    size = np.asarray(a.sum(axis=1)).ravel()[q]
-    old_size = np.asarray(b.sum(axis=1)).ravel()[s]
+    # per pair, the sorted rows merged (keyhash.pair_overlaps: the counts and sums of
+    # a[q].multiply(b[s]).sum(axis=1), in the same order, without gathering the rows)
+    from hydrawatch.linking.keyhash import pair_overlaps
+
+    pair_overlaps(a.indptr, a.indices, b.indptr, b.indices, weights, q, s, shared, aa)
+    size = np.diff(a.indptr)[q]  # a's and b's values are all 1: row sums are entry counts
+    old_size = np.diff(b.indptr)[s]
     return (np.log1p(shared), shared / np.maximum(size, 1), np.log1p(aa), shared,
             shared / np.maximum(old_size, 1))
 
@@ -311,6 +311,9 @@ def shoutouts(new: AccountBatch, sus: AccountBatch, q, s) -> tuple[np.ndarray, n
     return plain, cue
 
 
+CONTENT_CHUNK = 50_000
+
+
 def content_similarity(new: AccountBatch, sus: AccountBatch, q, s) -> np.ndarray:
     if not len(q) or new.posts is None or sus.posts is None:
         return np.full(len(q), np.nan)
@@ -318,7 +321,10 @@ def content_similarity(new: AccountBatch, sus: AccountBatch, q, s) -> np.ndarray
     us, is_ = np.unique(s, return_inverse=True)
     ta, tb = [recent_text(new, i) for i in uq], [recent_text(sus, j) for j in us]
     a, b = text_vectors(ta), text_vectors(tb)
-    sim = np.asarray(a[iq].multiply(b[is_]).sum(axis=1)).ravel().astype(np.float64)
+    sim = np.empty(len(q))
+    for lo in range(0, len(q), CONTENT_CHUNK):  # row gathers of a chunk of pairs at a time (row-local sums)
+        part = slice(lo, lo + CONTENT_CHUNK)
+        sim[part] = np.asarray(a[iq[part]].multiply(b[is_[part]]).sum(axis=1)).ravel()
     empty_a = np.fromiter((not x for x in ta), bool, len(ta))
     empty_b = np.fromiter((not x for x in tb), bool, len(tb))
     sim[empty_a[iq] | empty_b[is_]] = np.nan

@@ -226,6 +226,7 @@ def co_neighbour_top(a_indptr, a_indices, a_data, b_indptr, b_indices, b_data, n
     first touch), then ordered by value, ties kept in that listing order (stable)."""
     nxt = np.full(n_col, -1, np.int64)
     sums = np.zeros(n_col, b_data.dtype)
+    b_full = b_data.shape[0] == b_indices.shape[0]  # else B's values are all b_data[0]
     buf_c = np.empty(n_col, np.int64)
     buf_v = np.empty(n_col, b_data.dtype)
     k_out = 0
@@ -237,7 +238,7 @@ def co_neighbour_top(a_indptr, a_indices, a_data, b_indptr, b_indices, b_data, n
             v = a_data[jj]
             for kk in range(b_indptr[j], b_indptr[j + 1]):
                 k = b_indices[kk]
-                sums[k] += v * b_data[kk]
+                sums[k] += v * (b_data[kk] if b_full else b_data[0])
                 if nxt[k] == -1:
                     nxt[k] = head
                     head = k
@@ -258,3 +259,183 @@ def co_neighbour_top(a_indptr, a_indices, a_data, b_indptr, b_indices, b_data, n
             out_c[k_out] = buf_c[order[t]]
             k_out += 1
     return k_out
+
+
+@njit(cache=True)
+def _inverse_kernel(values, indptr, n_ids, max_hub, flip, out_indptr, out_indices):
+    """The inverted index of a ragged neighbour list (row i holds ids values[indptr[i]:
+    indptr[i+1]]): for each id in [0, n_ids), the rows holding it, each once, in row order
+    (reversed when ``flip``); ids held by more than ``max_hub`` rows keep none. A counting
+    sort by id, deduplicated and pruned in place; returns the number of entries."""
+    n_rows = len(indptr) - 1
+    starts = np.zeros(n_ids + 1, np.int64)
+    for e in range(len(values)):
+        v = values[e]
+        if 0 <= v < n_ids:
+            starts[v + 1] += 1
+    for v in range(n_ids):
+        starts[v + 1] += starts[v]
+    fill = starts[:-1].copy()
+    for r in range(n_rows):
+        for e in range(indptr[r], indptr[r + 1]):
+            v = values[e]
+            if 0 <= v < n_ids:
+                out_indices[fill[v]] = r
+                fill[v] += 1
+    w = 0
+    out_indptr[0] = 0
+    for v in range(n_ids):
+        lo, hi = starts[v], starts[v + 1]
+        begin = w
+        last = -1
+        for e in range(lo, hi):  # rows ascending: a row holding the id twice is adjacent
+            r = out_indices[e]
+            if r != last:
+                out_indices[w] = r
+                w += 1
+                last = r
+        if w - begin > max_hub:
+            w = begin
+        elif flip:
+            i, j = begin, w - 1
+            while i < j:
+                tmp = out_indices[i]
+                out_indices[i] = out_indices[j]
+                out_indices[j] = tmp
+                i += 1
+                j -= 1
+        out_indptr[v + 1] = w
+    return w
+
+
+def inverse_index(values: np.ndarray, indptr: np.ndarray, n_ids: int, max_hub: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(indptr, indices) of ``neighbour_matrix(rag, n_ids).T`` in CSR form with the ids held
+    by more than ``max_hub`` rows emptied -- exactly the arrays (and entry order) of the
+    transpose, ``diags(~hubs) @ inverse`` and ``eliminate_zeros`` (which lists each row's
+    entries in reverse when any id is a hub), without the transposed copy or the matrix
+    product. int32 arrays while the entries fit, as scipy's."""
+    values = np.asarray(values, np.int64)
+    indptr = np.asarray(indptr, np.int64)
+    ok = (values >= 0) & (values < n_ids)
+    per_id = np.bincount(values[ok], minlength=n_ids) if len(values) else np.zeros(n_ids, np.int64)
+    n = int(per_id.sum())
+    # the hub test on distinct rows per id: an upper bound first (repeats counted), exact below
+    out_indices = np.empty(n, np.int32 if len(indptr) - 1 < 2**31 else np.int64)
+    out_indptr = np.empty(n_ids + 1, np.int64)
+    flip = _any_hub(values, indptr, n_ids, max_hub) if (per_id > max_hub).any() else False
+    nnz = _inverse_kernel(values, indptr, n_ids, max_hub, flip, out_indptr, out_indices)
+    idx_dtype = np.int32 if nnz < 2**31 and len(indptr) - 1 < 2**31 else np.int64
+    return out_indptr.astype(idx_dtype), out_indices[:nnz].astype(idx_dtype, copy=False).copy()
+
+
+@njit(cache=True)
+def _any_hub(values, indptr, n_ids, max_hub):
+    """Is any id held by more than ``max_hub`` distinct rows?"""
+    seen = np.full(n_ids, -1, np.int64)
+    count = np.zeros(n_ids, np.int64)
+    for r in range(len(indptr) - 1):
+        for e in range(indptr[r], indptr[r + 1]):
+            v = values[e]
+            if 0 <= v < n_ids and seen[v] != r:
+                seen[v] = r
+                count[v] += 1
+                if count[v] > max_hub:
+                    return True
+    return False
+
+
+@njit(cache=True)
+def _pairwise_block(a, lo, n):
+    """numpy's pairwise summation (``DOUBLE_pairwise_sum``) of a[lo:lo + n], n <= 128."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[lo + i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - (n % 8):
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@njit(cache=True)
+def _pairwise_sum(a, lo, n):
+    """numpy's pairwise summation of a[lo:lo + n], bit for bit: blocks of <= 128 summed as
+    above, larger runs split in two (halves rounded down to a multiple of 8) and the halves'
+    sums added -- the recursion done with an explicit stack (numba's cache and recursion
+    do not mix)."""
+    if n <= 128:
+        return _pairwise_block(a, lo, n)
+    los = np.empty(64, np.int64)
+    ns = np.empty(64, np.int64)
+    state = np.zeros(64, np.int64)  # 1: left half pending, 2: right half pending
+    left = np.empty(64, np.float64)
+    sp = 0
+    los[0], ns[0], state[0] = lo, n, 0
+    while True:
+        if ns[sp] > 128:
+            half = ns[sp] // 2
+            half -= half % 8
+            state[sp] = 1
+            los[sp + 1], ns[sp + 1], state[sp + 1] = los[sp], half, 0
+            sp += 1
+            continue
+        r = _pairwise_block(a, los[sp], ns[sp])
+        while True:  # hand r up to the frames waiting for it
+            sp -= 1
+            if sp < 0:
+                return r
+            if state[sp] == 1:
+                left[sp] = r
+                state[sp] = 2
+                half = ns[sp] // 2
+                half -= half % 8
+                los[sp + 1], ns[sp + 1], state[sp + 1] = los[sp] + half, ns[sp] - half, 0
+                sp += 1
+                break
+            r = left[sp] + r
+
+
+@njit(cache=True)
+def pair_overlaps(a_indptr, a_indices, b_indptr, b_indices, b_weights, qq, ss, shared, weighted):
+    """Per pair k: the ids row qq[k] of A and row ss[k] of B share (both rows sorted, no
+    repeats), counted, and B's weights of them summed -- what
+    ``A[qq].multiply(B[ss]).sum(axis=1)`` gives for 0/1 matrices, bit for bit: scipy's
+    canonical element-wise product lists a row's entries in id order, and its row sum is
+    ``np.add.reduceat`` (the first entry plus numpy's pairwise sum of the others)."""
+    buf = np.empty(max(len(b_indices), 1), np.float64)
+    for k in range(len(qq)):
+        i = qq[k]
+        j = ss[k]
+        p, pe = a_indptr[i], a_indptr[i + 1]
+        r, re = b_indptr[j], b_indptr[j + 1]
+        m = 0
+        while p < pe and r < re:
+            x = a_indices[p]
+            y = b_indices[r]
+            if x == y:
+                buf[m] = b_weights[r]
+                m += 1
+                p += 1
+                r += 1
+            elif x < y:
+                p += 1
+            else:
+                r += 1
+        shared[k] = m
+        weighted[k] = 0.0 if m == 0 else buf[0] + _pairwise_sum(buf, 1, m - 1)

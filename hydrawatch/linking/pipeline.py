@@ -128,6 +128,9 @@ def _decisions(db, platform: str) -> dict[tuple[str, str], int]:
             t.platform == platform, t.state.in_(("confirmed", "rejected"))))}
 
 
+WRITE_CHUNK = 5_000  # link rows inserted at once
+
+
 def _write_links(db, platform: str, new, sus, result: LinkResult) -> int:
     """Replace the proposed rows of every successor in this run; rows a reviewer already
     decided keep their state and get the new figures."""
@@ -143,15 +146,22 @@ def _write_links(db, platform: str, new, sus, result: LinkResult) -> int:
         db.execute(Link.__table__.delete().where(t.platform == platform, t.successor_id.in_(part),
                                                  t.state == "proposed"))
     inserts, updates = [], []
-    for k in range(len(result.q)):
+    written = 0
+    # the reasons are made a block of pairs at a time as they are read (engine.Described):
+    # inserted a chunk at a time, they are never all held at once
+    for k, reasons in enumerate(result.reasons):
         s_id, p_id = new.ids[result.q[k]], sus.ids[result.s[k]]
         row = {"confidence": round(float(result.confidence[k]), 6), "rank": int(result.rank[k]),
-               "reasons": result.reasons[k], "linkable_at": _dt(result.linkable_at[k])}
+               "reasons": reasons, "linkable_at": _dt(result.linkable_at[k])}
         if (s_id, p_id) in reviewed:
             updates.append({"id": reviewed[(s_id, p_id)], **row})
         else:
             inserts.append({"platform": platform, "successor_id": s_id, "predecessor_id": p_id,
                             "state": "proposed", "created_at": now, **row})
+            if len(inserts) >= WRITE_CHUNK:
+                db.execute(Link.__table__.insert(), inserts)
+                written += len(inserts)
+                inserts = []
     if inserts:
         db.execute(Link.__table__.insert(), inserts)
     if updates:
@@ -161,7 +171,7 @@ def _write_links(db, platform: str, new, sus, result: LinkResult) -> int:
             confidence=bindparam("confidence"), rank=bindparam("rank"), reasons=bindparam("reasons"),
             linkable_at=bindparam("linkable_at")),
             [{"b_id": u.pop("id"), **u} for u in updates])
-    return len(inserts) + len(updates)
+    return written + len(inserts) + len(updates)
 
 
 def _open_cases(db, platform: str, new, sus, result: LinkResult) -> int:
