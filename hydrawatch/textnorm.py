@@ -76,6 +76,16 @@ _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[\W_]+")
 _TAG_DROP = re.compile(r"[^\w@$]|_")
 _LATIN = re.compile(r"[a-z]")
+# For batches: the characters the tables change, found with one regex scan (a dict lookup
+# per character, what str.translate does on non-ASCII text, is ~4x slower); each hit is
+# replaced by exactly what translate puts there.
+_FOLD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD_TABLE)) + "]")
+_BASE_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_BASE_TABLE)) + "]")
+_FOLD_SUB = {chr(k): v or "" for k, v in _FOLD_TABLE.items()}.__getitem__
+_BASE_SUB = {chr(k): v or "" for k, v in _BASE_TABLE.items()}.__getitem__
+# Whitespace runs (not the batch separator) that are not already one plain space: replacing
+# those alone by " " gives what replacing every run does.
+_SPACE_RUNS = re.compile(r"[^\S\x1e]{2,}|[^\S\x1e ]")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -106,14 +116,21 @@ def normalize_many(texts: Sequence[str | None], *, fold_homoglyphs: bool = True)
     if joined.count(_SEP) != len(items) - 1:  # an input carried the separator: slow path
         return [normalize(t, fold_homoglyphs=fold_homoglyphs) for t in items]
     out = unicodedata.normalize("NFKC", joined).casefold()
-    out = out.translate(_FOLD_TABLE if fold_homoglyphs else _BASE_TABLE)
+    out = translate_fold(out, fold_homoglyphs)
     out = _strip_latin_accents(out)
     out = unicodedata.normalize("NFKC", out)
-    out = re.sub(r"[^\S\x1e]+", " ", out)
+    out = _SPACE_RUNS.sub(" ", out)
     parts = out.split(_SEP)
     if len(parts) != len(items):
         return [normalize(t, fold_homoglyphs=fold_homoglyphs) for t in items]
     return [p.strip() for p in parts]
+
+
+def translate_fold(text: str, fold_homoglyphs: bool = True) -> str:
+    """``text.translate(_FOLD_TABLE or _BASE_TABLE)``, the same string, faster on long text."""
+    if fold_homoglyphs:
+        return _FOLD_CHARS.sub(lambda m: _FOLD_SUB(m.group()), text)
+    return _BASE_CHARS.sub(lambda m: _BASE_SUB(m.group()), text)
 
 
 def match_form(text: str | None) -> str:

@@ -14,13 +14,23 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
+from numba import njit
 from scipy import sparse
 
 from hydrawatch.scoring.policy import Policy
 from hydrawatch.scoring.stance import line_starts, posts_of, stance_cues
 from hydrawatch.textnorm import _HASHTAG_IN_TEXT, hashtag_key, normalize_many
 
-_MATCH_SUB = re.compile(r"(?:[^\w\n]|_)+")
+_MATCH_SUB = re.compile(r"(?:[^\w\n]|_)+")   # runs that become one space (reference form)
+# The same, faster: "_" made a space first, then only runs that are not already one plain
+# space are replaced (tests/test_score_fast.py).
+_MATCH_RUNS = re.compile(r"[^\w\n]{2,}|[^\w\n ]")
+
+
+def match_subbed(norm_joined: str) -> str:
+    """``_MATCH_SUB.sub(" ", norm_joined)``: every run of non-word characters (and ``_``),
+    newlines aside, one space."""
+    return _MATCH_RUNS.sub(" ", norm_joined.replace("_", " "))
 N_FEATURES = 2 ** 18
 
 
@@ -50,13 +60,18 @@ class PolicyMatcher:
     def tag_pairs(self, column_tags: list, text_tags: list[list[str]], n: int) -> np.ndarray:
         """Distinct (post, tag id) pairs as an (m, 2) array: tags from the post's hashtag
         field and tags written in its text."""
+        text_owner = np.repeat(np.arange(n), np.fromiter(map(len, text_tags), dtype=np.int64, count=n))
+        return self.tag_pairs_flat(column_tags, list(chain.from_iterable(text_tags)), text_owner, n)
+
+    def tag_pairs_flat(self, column_tags: list, text_tags: list[str], text_owner: np.ndarray,
+                       n: int) -> np.ndarray:
+        """:meth:`tag_pairs` with the text's tags given flat, each with its post."""
         col = [t if isinstance(t, list) else [] for t in column_tags]
-        lens = np.fromiter(chain(map(len, col), map(len, text_tags)), dtype=np.int64, count=2 * n)
-        flat = [t if isinstance(t, str) else str(t) for t in chain(chain.from_iterable(col),
-                                                                   chain.from_iterable(text_tags))]
+        lens = np.fromiter(map(len, col), dtype=np.int64, count=n)
+        flat = [t if isinstance(t, str) else str(t) for t in chain(chain.from_iterable(col), text_tags)]
         if not flat or not self.tags:
             return np.zeros((0, 2), dtype=np.int64)
-        owner = np.repeat(np.concatenate([np.arange(n), np.arange(n)]), lens)
+        owner = np.concatenate([np.repeat(np.arange(n), lens), np.asarray(text_owner, dtype=np.int64)])
         ids = self._tag_ids(flat)
         keep = ids >= 0
         pairs = np.unique(owner[keep] * len(self.tags) + ids[keep])
@@ -95,9 +110,13 @@ def analyse_posts(batch, matcher: PolicyMatcher) -> PostAnalysis:
     norm = normalize_many(batch.text)
     norm = [t.replace("\n", " ") for t in norm] if any("\n" in t for t in norm) else norm
     norm_joined = "\n".join(norm)
-    text_tags = list(map(_HASHTAG_IN_TEXT.findall, norm))
-    tag_pairs = matcher.tag_pairs(batch.hashtags, text_tags, n)
-    match_joined = _MATCH_SUB.sub(" ", norm_joined)
+    # hashtags written in the text: one scan of the joined batch (a match never spans a
+    # newline, so each post's matches are its own ``findall``'s)
+    norm_starts = line_starts(norm_joined)
+    hits = [(m.start(), m.group(1)) for m in _HASHTAG_IN_TEXT.finditer(norm_joined)]
+    text_owner = posts_of([p for p, _ in hits], norm_starts) if hits else np.zeros(0, dtype=np.int64)
+    tag_pairs = matcher.tag_pairs_flat(batch.hashtags, [t for _, t in hits], text_owner, n)
+    match_joined = match_subbed(norm_joined)
     match_starts = line_starts(match_joined)
     phrase_pairs, blanked = matcher.phrase_pairs(match_joined, match_starts)
     policy = np.zeros(n, dtype=bool)
@@ -106,7 +125,7 @@ def analyse_posts(batch, matcher: PolicyMatcher) -> PostAnalysis:
     # Stance cues on every post: on policy posts they decide endorsement; over all of an
     # account's posts they give its overall stance (counter-speech accounts mostly post
     # against the movement, with or without its slogans).
-    cues = stance_cues(blanked, match_starts, norm_joined, line_starts(norm_joined), batch.urls, n)
+    cues = stance_cues(blanked, match_starts, norm_joined, norm_starts, batch.urls, n)
     reporting, critical = cues["reporting"], cues["critical"]
     return PostAnalysis(account=batch.account, norm=norm, tag_pairs=tag_pairs,
                         phrase_pairs=phrase_pairs, policy=policy, reporting=reporting,
@@ -189,7 +208,80 @@ class ContentCounts:
         return u // width, u % width
 
 
+_MULT = np.uint64(1_000_003)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT = np.uint64(29)
+
+
+@njit(cache=True)
+def _ngram_rows(codes, n_rows, n_features):
+    """CSR parts (indptr, sorted distinct column indices, counts) of the hashed character
+    2-4-grams of newline-separated texts given as code points: per window start ``i`` the
+    same rolling product and mix as :func:`char_ngrams_plain`, per row the columns sorted and
+    counted (what ``sum_duplicates`` does to the COO form)."""
+    m = len(codes)
+    cols = np.empty(max(3 * m, 1), dtype=np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=np.int32)
+    out_idx = np.empty(max(3 * m, 1), dtype=np.int32)
+    out_val = np.empty(max(3 * m, 1), dtype=np.float32)
+    nf = np.uint64(n_features)
+    row = 0
+    start = 0    # first column slot of the current row
+    k = 0        # columns written
+    nnz = 0
+    i = 0
+    while i <= m:
+        if i == m or codes[i] == 10:   # end of a row: sort, count, emit
+            seg = np.sort(cols[start:k])
+            j = 0
+            while j < len(seg):
+                c = seg[j]
+                cnt = 1
+                while j + cnt < len(seg) and seg[j + cnt] == c:
+                    cnt += 1
+                out_idx[nnz] = c
+                out_val[nnz] = cnt
+                nnz += 1
+                j += cnt
+            row += 1
+            indptr[row] = nnz
+            k = 0
+            start = 0
+            i += 1
+            continue
+        h = np.uint64(codes[i])
+        for size in range(2, 5):
+            e = i + size - 1
+            if e >= m or codes[e] == 10:
+                break
+            h = h * _MULT + np.uint64(codes[e])
+            mixed = (h ^ np.uint64(size)) * _GOLDEN
+            mixed ^= mixed >> _SHIFT
+            cols[k] = np.int64(mixed % nf)
+            k += 1
+        i += 1
+    return indptr, out_idx[:nnz].copy(), out_val[:nnz].copy()
+
+
 def char_ngrams(texts: list[str], n_features: int = N_FEATURES) -> sparse.csr_matrix:
+    """Hashed character 2-4-gram counts, one row per text (texts split at newlines, as in
+    :func:`char_ngrams_plain`), in canonical CSR form (sorted, distinct column indices).
+    Compiled: one pass over the batch's code points; bit-for-bit the plain version's matrix
+    (tests/test_score_fast.py)."""
+    n = len(texts)
+    joined = "\n".join(" " + t + " " for t in texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    n_rows = int(np.count_nonzero(codes == 10)) + 1 if n else 0
+    if not n or n_rows != n:  # none, or a text with a newline of its own: the plain version
+        return char_ngrams_plain(texts, n_features)
+    indptr, indices, data = _ngram_rows(codes, n, n_features)
+    X = sparse.csr_matrix((data, indices, indptr), shape=(n, n_features))
+    X.has_sorted_indices = True
+    X.has_canonical_format = True
+    return X
+
+
+def char_ngrams_plain(texts: list[str], n_features: int = N_FEATURES) -> sparse.csr_matrix:
     """Hashed character 2-4-gram counts, one row per text, computed over the whole batch
     at once: the joined text becomes an array of code points, n-gram hashes are rolling
     products over shifted views of it, and n-grams that cross a text boundary are masked

@@ -119,21 +119,77 @@ NEWS_DOMAIN = re.compile(
 _QUOTES = re.compile(r"[\"“”«»„‟]")
 
 
-def _word_pattern(words: dict[str, list[str]]) -> re.Pattern:
-    """Word starts: a cue may carry a short suffix (reports, terroristes) and, in Arabic, a
-    one-letter clitic and the article before it (والارهاب)."""
+def _cue_forms(words: dict[str, list[str]]) -> tuple[set[str], set[str]]:
+    """(Latin-script forms, Arabic forms) of a cue list, in match form."""
     latin, arabic = set(), set()
     for lang, items in words.items():
         for w in items:
             form = match_form(w).strip()
             if form:
-                (arabic if lang == "ar" else latin).add(re.escape(form))
+                (arabic if lang == "ar" else latin).add(form)
+    return latin, arabic
+
+
+def _word_pattern_plain(words: dict[str, list[str]]) -> re.Pattern:
+    """Word starts: a cue may carry a short suffix (reports, terroristes) and, in Arabic, a
+    one-letter clitic and the article before it (والارهاب). One alternative per cue,
+    longest first (the reference form of :func:`_word_pattern`)."""
+    latin, arabic = _cue_forms(words)
+    latin = {re.escape(f) for f in latin}
+    arabic = {re.escape(f) for f in arabic}
     alts = []
     if latin:
         alts.append(r"(?<!\w)(?:" + "|".join(sorted(latin, key=len, reverse=True)) + r")\w{0,3}(?!\w)")
     if arabic:
         alts.append(r"(?<!\w)(?:[وفبكل])?(?:ال)?(?:" + "|".join(sorted(arabic, key=len, reverse=True))
                     + r")\w{0,3}(?!\w)")
+    return re.compile("|".join(alts))
+
+
+def _trie(forms: set[str]) -> str:
+    """The forms as one regex over their prefix tree ("report", "reporting", "reportedly"
+    -> ``report(?:edly|ing)?``): the regex engine follows one branch per character instead
+    of trying every cue at every position."""
+    root: dict = {}
+    for form in forms:
+        node = root
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        kids = sorted(ch for ch in node if ch)
+        if not kids:
+            return ""
+        alts = [re.escape(ch) + emit(node[ch]) for ch in kids]
+        if len(alts) > 1 and all(len(a) == 1 for a in alts):
+            body = "[" + "".join(alts) + "]"
+        elif len(alts) == 1:
+            body = alts[0]
+        else:
+            body = "(?:" + "|".join(alts) + ")"
+        if "" in node:  # a form ends here: the rest is optional
+            body = body + "?" if len(body) == 1 or body.startswith("[") and len(alts) > 1 \
+                else "(?:" + body + ")?"
+        return body
+
+    return emit(root)
+
+
+def _word_pattern(words: dict[str, list[str]]) -> re.Pattern:
+    """:func:`_word_pattern_plain` with each script's cues as a prefix tree and ``\\b`` for
+    the ``(?<!\\w)`` guard (every form starts with a word character, so the two agree):
+    ~2x faster, and a match starts at exactly the same positions, so the per-post flags are
+    the same (tests/test_score_fast.py)."""
+    latin, arabic = _cue_forms(words)
+    for form in latin | arabic:
+        if not re.match(r"\w", form):
+            return _word_pattern_plain(words)
+    alts = []
+    if latin:
+        alts.append(r"\b(?:" + _trie(latin) + r")\w{0,3}(?!\w)")
+    if arabic:
+        alts.append(r"\b(?:[وفبكل])?(?:ال)?(?:" + _trie(arabic) + r")\w{0,3}(?!\w)")
     return re.compile("|".join(alts))
 
 
