@@ -7,10 +7,14 @@ array per band, the per-query phased search and the batched search. Kept only so
 from __future__ import annotations
 
 import sys
+from typing import Iterable, Sequence
 
 import numpy as np
-from numba import njit, types
-from numba.extending import intrinsic
+from numba import njit
+
+# the primitives the new index kept as they were
+from hydrawatch.media.index import MATCH_DISTANCE, codes_from_hex
+from hydrawatch.media.kernels import _prefetch, band_key, band_keys, popcount64
 
 BAND_WIDTHS = (24, 24, 24) + (23,) * 8
 BAND_STARTS = tuple(int(x) for x in np.cumsum((0,) + BAND_WIDTHS[:-1]))
@@ -18,74 +22,6 @@ N_BANDS = len(BAND_WIDTHS)
 MAX_FLIPS = 2
 AHEAD = 16  # prefetch distance of the phased search
 EXACT_UP_TO = N_BANDS * (MAX_FLIPS + 1) - 1  # 32
-
-
-@intrinsic
-def _ctpop(typingctx, x):
-    sig = types.uint64(types.uint64)
-
-    def codegen(context, builder, signature, args):
-        return builder.ctpop(args[0])
-
-    return sig, codegen
-
-
-@intrinsic
-def _prefetch(typingctx, arr, idx):
-    """llvm.prefetch(&arr[idx]) for a 1-d array: start a load the loop will need later."""
-    sig = types.void(arr, idx)
-
-    def codegen(context, builder, signature, args):
-        import llvmlite.ir as ir
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = builder.gep(ary.data, [args[1]])
-        i8p = ir.IntType(8).as_pointer()
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, ir.IntType(32), ir.IntType(32), ir.IntType(32)])
-        fn = cgutils_get_or_insert(builder.module, fnty, "llvm.prefetch.p0")
-        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(ir.IntType(32), 0),
-                          ir.Constant(ir.IntType(32), 3), ir.Constant(ir.IntType(32), 1)])
-        return context.get_dummy_value()
-
-    return sig, codegen
-
-
-def cgutils_get_or_insert(module, fnty, name):
-    from numba.core import cgutils
-    return cgutils.get_or_insert_function(module, fnty, name)
-
-
-@njit(inline="always")
-def popcount64(x):
-    return _ctpop(x)
-
-
-@njit(inline="always")
-def band_key(c0, c1, c2, c3, start, width, bits):
-    """The low ``bits`` bits of the ``width``-bit band starting at bit ``start``."""
-    w = start >> 6
-    off = start & 63
-    if w == 0:
-        lo, hi = c0, c1
-    elif w == 1:
-        lo, hi = c1, c2
-    elif w == 2:
-        lo, hi = c2, c3
-    else:
-        lo, hi = c3, np.uint64(0)
-    v = lo >> np.uint64(off)
-    if off > 0 and off + width > 64:
-        v |= hi << np.uint64(64 - off)
-    return v & ((np.uint64(1) << np.uint64(bits)) - np.uint64(1))
-
-
-@njit(cache=True)
-def band_keys(codes, start, width, bits):
-    n = codes.shape[0]
-    out = np.empty(n, dtype=np.uint32)
-    for i in range(n):
-        out[i] = band_key(codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3], start, width, bits)
-    return out
 
 
 @njit(cache=True)
@@ -171,33 +107,6 @@ def search(codes, ids, offsets, id_bases, off_bases, starts, widths, bits, queri
         if count < 0:
             return qi, mark
     return queries.shape[0], count
-
-
-@njit(cache=True)
-def brute_force(codes, queries, maxd):
-    """Every (query, bank row, distance) within ``maxd``: the reference the index is
-    tested and benchmarked against."""
-    cap = 1024
-    out_q = np.empty(cap, dtype=np.int64)
-    out_i = np.empty(cap, dtype=np.int64)
-    out_d = np.empty(cap, dtype=np.int32)
-    count = 0
-    for qi in range(queries.shape[0]):
-        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
-        for i in range(codes.shape[0]):
-            d = (popcount64(codes[i, 0] ^ q0) + popcount64(codes[i, 1] ^ q1)
-                 + popcount64(codes[i, 2] ^ q2) + popcount64(codes[i, 3] ^ q3))
-            if d <= maxd:
-                if count == cap:
-                    cap *= 2
-                    out_q = np.concatenate((out_q, np.empty(cap - count, dtype=np.int64)))
-                    out_i = np.concatenate((out_i, np.empty(cap - count, dtype=np.int64)))
-                    out_d = np.concatenate((out_d, np.empty(cap - count, dtype=np.int32)))
-                out_q[count] = qi
-                out_i[count] = i
-                out_d[count] = d
-                count += 1
-    return out_q[:count], out_i[:count], out_d[:count]
 
 
 @njit(cache=True)
@@ -483,31 +392,10 @@ def batch_verify(codes, starts, widths, bits, queries, qkeys, ordered, maxd):
     return out_q[:h], out_i[:h], out_d[:h]
 
 
-from typing import Iterable, Sequence
-
-import numpy as np
-
 k = sys.modules[__name__]
 
-MATCH_DISTANCE = 31  # the threshold ThreatExchange and HMA use for PDQ
 BATCH = 8192  # queries per batch of the batched search
 BATCH_FROM = 64  # fewer queries than this run the per-query search
-PDQ_HEX = 64
-
-
-def codes_from_hex(hexes: Sequence[str]) -> np.ndarray:
-    """(n, 4) uint64 words from n 64-hex strings (raises ValueError on a bad one)."""
-    if len(hexes) == 0:
-        return np.zeros((0, 4), dtype=np.uint64)
-    raw = bytes.fromhex("".join(hexes))
-    if len(raw) != 32 * len(hexes):
-        raise ValueError("every PDQ hash must be 64 hex characters")
-    return np.frombuffer(raw, dtype=">u8").reshape(len(hexes), 4).astype(np.uint64)
-
-
-def hex_from_codes(codes: np.ndarray) -> list[str]:
-    raw = np.ascontiguousarray(codes, dtype=np.uint64).astype(">u8").tobytes()
-    return [raw[i:i + 32].hex() for i in range(0, len(raw), 32)]
 
 
 def _table_bits(n: int) -> list[int]:
@@ -640,8 +528,3 @@ class BaselinePDQIndex:
         best[best == 999] = -1
         return best
 
-
-def brute_force(bank: np.ndarray, queries: np.ndarray, max_distance: int = MATCH_DISTANCE):
-    """(query row, bank row, distance) of every pair within ``max_distance``, by scanning."""
-    return k.brute_force(np.ascontiguousarray(bank, dtype=np.uint64),
-                         np.ascontiguousarray(queries, dtype=np.uint64), int(max_distance))
