@@ -10,6 +10,7 @@
 ``features``   one feature row per candidate pair
 ``model``      the calibrated logistic model (coefficients in hydrawatch/link_model.json)
 ``engine``     find_links(): candidates -> features -> confidence -> rank -> linkable_at
+``dating``     linkable_at: when the data seen so far first put a pair over the threshold
 ``families``   chains of links as hydra families
 ``storeio``    loading batches from the store and writing the links table
 ``pipeline``   link_store(): the store in, links and nominations out
