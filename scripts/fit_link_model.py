@@ -178,6 +178,22 @@ def held_out(worlds: list[World], c: float, context: bool = True):
     return out, ok
 
 
+def held_out_regimes(worlds: list[World], c: float, context: bool = True):
+    """As ``held_out``, each world scored by a pipeline fitted on the worlds of the *other*
+    regimes (presets or randomisation regimes) only; (None, None) with a single regime."""
+    regimes = {w.preset for w in worlds}
+    if len(regimes) < 2:
+        return None, None
+    models = {r: fit_pipeline([o for o in worlds if o.preset != r], c, context) for r in regimes}
+    out, ok = [], []
+    for w in worlds:
+        m = models[w.preset]
+        lg = m.base_logit(w.x)
+        out.append(m.confidence(lg, rivals(w.q, w.s, lg)))
+        ok.append(m.eligible(w.x, w.q))
+    return out, ok
+
+
 def leave_one_regime_out(worlds: list[World], c: float, auto: float, suggest: float) -> dict:
     """Per regime (preset or randomisation regime): fitted on the worlds of the others,
     scored on its own — how the model does on worlds whose parameters it never saw."""
@@ -188,6 +204,7 @@ def leave_one_regime_out(worlds: list[World], c: float, auto: float, suggest: fl
         if not train:
             continue
         m = fit_pipeline(train, c)
+        m.threshold = auto  # the cap keeps pairs that may not be links under *this* threshold
         tp_a = n_a = tp_s = n_s = total = 0
         for w in test:
             lg = m.base_logit(w.x)
@@ -238,13 +255,9 @@ def choose_suggest(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float
     return chosen
 
 
-def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float,
-                     evidence: np.ndarray) -> float:
-    """The middle of the thresholds that keep training precision (best-ranked pairs) at or
-    above ``precision`` with the best recall: a margin on both sides, not an edge."""
-    _, qi = np.unique(q, return_inverse=True)
+def _threshold_stats(p, y, qi, evidence, grid) -> list[tuple[float, float]]:
+    """(precision, recall) of the best-ranked pairs at each threshold of ``grid``."""
     total = max(int(y.sum()), 1)
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
     stats = []
     for t in grid:
         # as the engine: pairs that may not be auto links are capped under t, then ranked
@@ -252,10 +265,28 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: flo
         _, rank = rank_within(qi, pt)
         out = (rank == 1) & (pt >= t)
         stats.append((y[out].sum() / max(out.sum(), 1), y[out].sum() / total))
-    for t, (pr, r) in zip(grid, stats):
+    return stats
+
+
+def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float,
+                     evidence: np.ndarray, regimes: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    """The middle of the thresholds that keep training precision (best-ranked pairs) at or
+    above ``precision`` with the best recall: a margin on both sides, not an edge.
+    ``regimes``: the (confidence, eligibility) of every pair from pipelines fitted on the
+    other regimes only (``held_out_regimes``); a threshold must keep ``precision`` on
+    those too, so it holds on worlds whose parameters the model never saw, not only on
+    unseen worlds of familiar regimes."""
+    _, qi = np.unique(q, return_inverse=True)
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    stats = _threshold_stats(p, y, qi, evidence, grid)
+    regime_stats = _threshold_stats(regimes[0], y, qi, regimes[1], grid) if regimes is not None else None
+    for k, (t, (pr, r)) in enumerate(zip(grid, stats)):
         if round(t * 100) % 5 == 0:
-            print(f"    held-out t={t:.2f}: precision {pr:.4f} recall {r:.4f}")
-    ok = [(t, r) for t, (pr, r) in zip(grid, stats) if pr >= precision]
+            extra = (f"; other regimes: precision {regime_stats[k][0]:.4f} recall {regime_stats[k][1]:.4f}"
+                     if regime_stats else "")
+            print(f"    held-out t={t:.2f}: precision {pr:.4f} recall {r:.4f}{extra}")
+    ok = [(t, r) for k, (t, (pr, r)) in enumerate(zip(grid, stats))
+          if pr >= precision and (regime_stats is None or regime_stats[k][0] >= precision)]
     if not ok:
         return 0.95
     top = max(r for _, r in ok)
@@ -315,7 +346,9 @@ def main(argv=None) -> None:
     # The threshold is chosen on held-out worlds: each scored by a pipeline fitted on the others.
     preds, oks = held_out(worlds, args.c, context)
     x, y, q, _ = _stack(worlds)
-    threshold = choose_threshold(np.concatenate(preds), y, q, args.precision, np.concatenate(oks))
+    r_preds, r_oks = held_out_regimes(worlds, args.c, context)
+    regimes = None if r_preds is None else (np.concatenate(r_preds), np.concatenate(r_oks))
+    threshold = choose_threshold(np.concatenate(preds), y, q, args.precision, np.concatenate(oks), regimes)
     suggest = choose_suggest(np.concatenate(preds), y, q, args.suggest_precision, threshold)
     report(worlds, preds, oks, threshold)
     loro = leave_one_regime_out(worlds, args.c, threshold, suggest) if context else {}
@@ -329,7 +362,7 @@ def main(argv=None) -> None:
                              for w in worlds],
                   "suggest_precision": args.suggest_precision,
                   "regularisation_c": args.c, "target_held_out_precision": args.precision,
-                  "threshold_chosen_on": "leave-one-world-out predictions",
+                  "threshold_chosen_on": "leave-one-world-out and leave-one-regime-out predictions",
                   "leave_one_regime_out": loro}
     model.save(args.out)
     print(f"wrote {args.out}")

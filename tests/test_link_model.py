@@ -21,9 +21,21 @@ def test_rivals_are_the_best_other_pair_of_each_side():
     lg = np.array([3.0, 1.0, -2.0, 0.5])
     r = rivals(q, s, lg)
     assert r.best_q.tolist() == [1.0, 3.0, 3.0, -np.inf]
-    assert r.n_q.tolist() == [2, 2, 2, 0]
     assert r.best_s.tolist() == [0.5, -np.inf, -np.inf, 3.0]
-    assert r.n_s.tolist() == [1, 0, 0, 1]
+    # rivals are counted by how plausible they are: the sum of the others' probabilities
+    p = 1 / (1 + np.exp(-lg))
+    assert np.allclose(r.n_q, [p[1] + p[2], p[0] + p[2], p[0] + p[1], 0.0])
+    assert np.allclose(r.n_s, [p[3], 0.0, 0.0, p[0]])
+
+
+def test_many_weak_rivals_count_less_than_one_strong_one():
+    # predecessor 5: one plausible rival successor; predecessor 6: ten hopeless ones
+    q = np.arange(12)
+    s = np.array([5, 5] + [6] * 10)
+    lg = np.array([1.0, 2.0] + [-8.0] * 10)
+    r = rivals(q, s, lg)
+    assert r.n_s[0] > r.n_s[2] * 5
+    assert r.n_s[2] < 0.01
 
 
 def test_rivals_with_a_tie_give_no_margin():
@@ -40,7 +52,9 @@ def test_context_features():
     assert x[:, C["is_top"]].tolist() == [1.0, 0.0, 1.0]
     assert x[:, C["pred_margin"]].tolist() == [2.0, 3.5, -2.0]
     assert x[:, C["mutual_best"]].tolist() == [1.0, 1.0, 0.0]   # 1 lost predecessor 5 to 0
-    assert x[:, C["rivals"]].tolist() == pytest.approx([np.log1p(1), np.log1p(1), 0.0])
+    p = 1 / (1 + np.exp(-lg))  # each rival counts by its plausibility
+    assert x[:, C["rivals"]].tolist() == pytest.approx([np.log1p(p[1]), np.log1p(p[0]), 0.0])
+    assert x[:, C["pred_rivals"]].tolist() == pytest.approx([np.log1p(p[2]), 0.0, np.log1p(p[0])])
     assert context_features(np.zeros(0), rivals(np.zeros(0), np.zeros(0), np.zeros(0))).shape == (0, len(CONTEXT))
 
 

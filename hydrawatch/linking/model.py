@@ -39,10 +39,11 @@ CONTEXT = (
     "margin",         # base_logit minus the best other candidate's of the same new account
                       # (or the null rival's, when higher: see context_features)
     "is_top",         # the new account's best candidate by base_logit (and above the null)
-    "rivals",         # log1p(other candidates of the same new account)
+    "rivals",         # log1p(plausible other candidates of the same new account: the sum
+                      # of their base probabilities, see _plausible_others)
     "pred_margin",    # base_logit minus the best other new account's for the same predecessor
     "mutual_best",    # this new account is also the predecessor's best candidate successor
-    "pred_rivals",    # log1p(other new accounts proposed for the same predecessor)
+    "pred_rivals",    # log1p(plausible other new accounts proposed for the same predecessor)
 )
 # Sign constraints (on standardised coefficients) that make the model monotone in the
 # evidence, declared with each feature in specs.py.
@@ -69,7 +70,8 @@ CAP_GAP = 1e-4        # capped pairs sit this far under the threshold (rows keep
 @dataclass
 class Rivals:
     """Per pair: the best base logit among the other candidates of its new account and
-    their count; the same among the other new accounts proposed for its predecessor."""
+    how many of them are plausible (``_plausible_others``); the same among the other new
+    accounts proposed for its predecessor."""
 
     best_q: np.ndarray   # -inf when there is none
     n_q: np.ndarray
@@ -102,10 +104,25 @@ def _best_other(group: np.ndarray, logit: np.ndarray) -> tuple[np.ndarray, np.nd
     return best, count
 
 
+def _plausible_others(group: np.ndarray, logit: np.ndarray) -> np.ndarray:
+    """Per element: how many *plausible* other elements its group has — the sum of the
+    others' base probabilities. A predecessor that a dozen weak look-alikes were proposed
+    for (a spam cluster's shared bio, a community's shared followees) has about as few
+    real rivals as one with none; counting them all made such a predecessor lose to a
+    sibling with fewer proposals."""
+    if not len(group):
+        return np.zeros(0)
+    p = _sigmoid(np.clip(logit, -LOGIT_CLIP, LOGIT_CLIP))
+    _, inv = np.unique(group, return_inverse=True)
+    total = np.bincount(inv, weights=p)
+    return np.maximum(total[inv] - p, 0.0)
+
+
 def rivals(q: np.ndarray, s: np.ndarray, logit: np.ndarray) -> Rivals:
-    bq, nq = _best_other(np.asarray(q, np.int64), logit)
-    bs, ns = _best_other(np.asarray(s, np.int64), logit)
-    return Rivals(bq, nq, bs, ns)
+    q, s = np.asarray(q, np.int64), np.asarray(s, np.int64)
+    bq, _ = _best_other(q, logit)
+    bs, _ = _best_other(s, logit)
+    return Rivals(bq, _plausible_others(q, logit), bs, _plausible_others(s, logit))
 
 
 def context_features(logit: np.ndarray, r: Rivals, null_logit: float = NULL_LOGIT) -> np.ndarray:
