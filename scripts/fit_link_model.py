@@ -64,6 +64,7 @@ def world_pairs(store, truth: dict):
             storeio.fill_suspended_posts(db, platform, sus, np.unique(cand.s))
             freq = storeio.frequencies(db, platform)  # as link_store does
             freq.avatar_near = avatar_density(index, sus, np.unique(cand.s))
+            freq.skeleton_rarity = index.skeleton_rarity
             xs.append(pair_features(new, sus, cand.q, cand.s, len(intern), freq))
             ys.append(np.array([succ.get((platform, new.ids[q])) == (platform, sus.ids[s])
                                 for q, s in zip(cand.q, cand.s)], bool))

@@ -146,7 +146,12 @@ def test_fast_linker_equals_plain_paths(world, monkeypatch):
     rows = engine.density_rows(new, sus, fast_cand)  # the rows whose density can count
     assert len(rows) < len(np.unique(fast_cand.s)) and density[rows].max() >= 40
     # the string path as it was: every key string, Python's hash
-    monkeypatch.setattr(cand_mod, "handle_keys", lambda lists: _hashed_keys(lists, blocking_keys))
+    def string_keys(lists, firsts=None):
+        if firsts is not None:
+            firsts.extend(skeleton(hs[0]) if hs else "" for hs in lists)
+        return _hashed_keys(lists, blocking_keys)
+
+    monkeypatch.setattr(cand_mod, "handle_keys", string_keys)
     monkeypatch.setattr(SuspendedIndex, "avatar_matches", _plain_avatar_matches)
     monkeypatch.setattr(features, "_overlap", _plain_overlap)
     monkeypatch.setattr(SuspendedIndex, "avatar_densities", lambda self, queries=None: None)

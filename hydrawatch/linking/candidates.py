@@ -32,7 +32,7 @@ import numpy as np
 from scipy import sparse
 
 from hydrawatch.linking import minhash, specs
-from hydrawatch.linking.handles import local_part, name_core
+from hydrawatch.linking.handles import local_part, name_core, skeleton_rarity
 from hydrawatch.linking.batch import AccountBatch, Ragged
 
 _BIT = specs.generator_bits()  # the generators, declared in specs.py
@@ -47,11 +47,12 @@ MAX_CANDIDATES = 25    # candidates kept per new account (most generators agreei
 QUERY_CHUNK = 10_000   # new accounts whose raw proposals are combined at once (bounds memory)
 
 
-def handle_keys(lists_of_handles) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, int64 key hashes) of every handle's blocking keys (keyhash.py, compiled)."""
+def handle_keys(lists_of_handles, firsts: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, int64 key hashes) of every handle's blocking keys (keyhash.py, compiled);
+    ``firsts`` receives each row's first handle's skeleton."""
     from hydrawatch.linking import keyhash  # numba: imported when linking runs, not with the CLI
 
-    return keyhash.handle_keys(lists_of_handles)
+    return keyhash.handle_keys(lists_of_handles, firsts)
 
 
 def _hash_strings(strings) -> np.ndarray:
@@ -207,8 +208,11 @@ class SuspendedIndex:
         from hydrawatch.media.index import PDQIndex, codes_from_hex
 
         self.batch = suspended
-        rows, keys = handle_keys(suspended.handles)
+        firsts: list[str] = []
+        rows, keys = handle_keys(suspended.handles, firsts)
         self.handle_keys = KeyIndex(keys, rows, max_bucket)
+        # how rare each suspended account's handle skeleton is among them (a naming family)
+        self.skeleton_rarity = skeleton_rarity(firsts)
         del rows, keys
         self.handle_lsh = self._lsh(_lsh_handles(suspended), max_bucket)
         self.name_lsh = self._lsh([name_core(n) for n in suspended.names], max_bucket)

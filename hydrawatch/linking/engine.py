@@ -110,6 +110,8 @@ def propose(new: AccountBatch, suspended: AccountBatch, *, n_ids: int,
     freq = freq if freq is not None else Frequencies.of_batches(new, suspended)
     if freq.avatar_near is None:
         freq.avatar_near = avatar_density(index, suspended, density_rows(new, suspended, cand))
+    if freq.skeleton_rarity is None:
+        freq.skeleton_rarity = index.skeleton_rarity
     return cand, batched_features(new, suspended, cand.q, cand.s, n_ids, freq, packed=packed), freq
 
 
@@ -396,7 +398,8 @@ def pair_reasons(new: AccountBatch, sus: AccountBatch, i: int, j: int, x: np.nda
     elif f["shoutout"]:
         out.append(f"posts mention the suspended @{oh}")
     if f["skeleton_eq"]:
-        out.append(f"handle @{nh} is a variant of @{oh}")
+        out.append(f"handle @{nh} is a variant of @{oh}"
+                   + (f" (a naming family: rarity {f['skeleton_rare']:.2f})" if f["skeleton_rare"] < 0.7 else ""))
     elif f["handle_sim"] >= 0.6:
         out.append(f"handle @{nh} resembles @{oh} ({f['handle_sim']:.2f})")
     if f["digit_same"] >= 0.75:

@@ -23,7 +23,7 @@ from scipy import sparse
 
 from hydrawatch.linking.batch import AccountBatch, Ragged
 from hydrawatch.linking import specs
-from hydrawatch.linking.handles import local_part, name_core, skeleton
+from hydrawatch.linking.handles import local_part, name_core, skeleton, skeleton_rarity
 from hydrawatch.media.pdq import hamming, to_codes
 
 FEATURES = specs.feature_names()  # the columns, declared in specs.py
@@ -35,13 +35,16 @@ class Frequencies:
     """How common each display name, bio and avatar is in the store: counts of the values
     held by more than one account (casefolded names and bios, exact avatar hashes) and the
     number of accounts. ``avatar_near`` (optional) counts, per suspended row, the suspended
-    avatars within the match distance (a movement logo with a few bits flipped is shared)."""
+    avatars within the match distance (a movement logo with a few bits flipped is shared);
+    ``skeleton_rarity`` (optional), per suspended row, how rare its handle skeleton is among
+    the suspended accounts (handles.skeleton_rarity; SuspendedIndex has it)."""
 
     total: int
     names: dict = field(default_factory=dict)
     bios: dict = field(default_factory=dict)
     avatars: dict = field(default_factory=dict)
     avatar_near: np.ndarray | None = None
+    skeleton_rarity: np.ndarray | None = None
 
     @classmethod
     def of_batches(cls, *batches: AccountBatch) -> "Frequencies":
@@ -410,6 +413,11 @@ def pair_features(new: AccountBatch, sus: AccountBatch, q: np.ndarray, s: np.nda
     cols["handle_sim"] = _ratio(a_h, b_h)
     cols["skeleton_eq"] = np.fromiter((x == y and bool(x) for x, y in zip(a_k, b_k)), float, len(q))
     cols["skeleton_sim"] = _ratio(a_k, b_k)
+    if freq is None or freq.skeleton_rarity is None:
+        rarity = skeleton_rarity([skeleton(h[0]) if h else "" for h in sus.handles])
+    else:
+        rarity = freq.skeleton_rarity
+    cols["skeleton_rare"] = cols["skeleton_eq"] * (rarity[s] if len(s) else np.zeros(0))
     cols["digit_both"], cols["digit_same"], cols["digit_step"] = digit_features(nh, sh, q, s)
     # names compared without punctuation and re-entry markers ("Joanna - back" is "Joanna")
     n_names = {i: name_core(new.names[i]) for i in set(q.tolist())}

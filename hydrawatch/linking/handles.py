@@ -137,6 +137,20 @@ def name_core(name: str | None) -> str:
     return " ".join(words)
 
 
+def skeleton_rarity(skeletons: list[str]):
+    """Per skeleton of a list (one per account): 1 - log(count) / log(len) of how many
+    accounts of the list share it (1 without a skeleton). One person's handles share a
+    skeleton with their own earlier accounts at most; a naming family (``fastfans10``,
+    ``fastfans20``, ...) shares one across dozens of accounts, where it names none."""
+    from collections import Counter
+
+    import numpy as np
+
+    counts = Counter(skeletons)
+    c = np.fromiter((counts[k] if k else 1 for k in skeletons), np.float64, len(skeletons))
+    return np.clip(1.0 - np.log(np.maximum(c, 1)) / np.log(max(len(skeletons), 3)), 0.0, 1.0)
+
+
 def delete_neighbours(skel: str) -> list[str]:
     """The skeleton and every string with one character removed (when long enough)."""
     if len(skel) < MIN_DELETE_KEY_LEN:

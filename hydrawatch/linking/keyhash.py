@@ -140,20 +140,27 @@ def skeleton_keys(skeletons: list[str], rows: np.ndarray,
     return np.concatenate(r_parts), np.concatenate(k_parts)
 
 
-def handle_keys(lists_of_handles) -> tuple[np.ndarray, np.ndarray]:
+def handle_keys(lists_of_handles, firsts: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(rows, int64 key hashes) of the blocking keys of every handle of every row; one
-    ``skeleton()`` call per distinct handle."""
+    ``skeleton()`` call per distinct handle. ``firsts``: a list that receives each row's
+    first handle's skeleton ("" for none)."""
     skel_of: dict[str, str] = {}
     skels: list[str] = []
     rows: list[int] = []
     for r, hs in enumerate(lists_of_handles):
+        first = True
         for h in hs:
             sk = skel_of.get(h)
             if sk is None:
                 sk = skel_of[h] = skeleton(h)
+            if first and firsts is not None:
+                firsts.append(sk)
+            first = False
             if sk:
                 skels.append(sk)
                 rows.append(r)
+        if first and firsts is not None:
+            firsts.append("")
     return skeleton_keys(skels, np.array(rows, np.int64))
 
 

@@ -100,6 +100,9 @@ FEATURE_SPECS: tuple[LinkFeature, ...] = (
     LinkFeature("avatar_rare", "avatar", NON_NEGATIVE,
                 "avatar_sim x rarity of the avatar (exact copies in the store and near copies "
                 "on the suspended side: a logo or default avatar is common)"),
+    LinkFeature("skeleton_rare", "handle", NON_NEGATIVE,
+                "skeleton_eq x rarity of the skeleton among the suspended accounts (a naming "
+                "family -- fastfans10, fastfans20, ... -- shares one: it names none of them)"),
 )
 
 GENERATORS: tuple[CandidateGenerator, ...] = (

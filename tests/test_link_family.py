@@ -1,0 +1,61 @@
+"""Issue 13, fourth round: naming families and plausible rivals.
+
+- A handle skeleton shared by a whole naming family of suspended accounts (``fastfans10``,
+  ``fastfans20``, ...) says little about which of them a ``fastfans77`` replaces:
+  ``skeleton_rare`` weighs a shared skeleton by how rare it is among the suspended
+  accounts (``handles.skeleton_rarity``), as names, bios and avatars are weighed.
+- The index computes that rarity once, over every suspended account, from the skeletons
+  it makes for its blocking keys; the engine and a plain ``pair_features`` call agree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydrawatch.linking.candidates import SuspendedIndex
+from hydrawatch.linking.engine import propose
+from hydrawatch.linking.features import FEATURES, pair_features
+from hydrawatch.linking.handles import skeleton, skeleton_rarity
+from tests.test_link_engine import H, batch
+
+F = {name: i for i, name in enumerate(FEATURES)}
+
+
+def test_skeleton_rarity_counts_accounts_sharing_a_skeleton():
+    r = skeleton_rarity(["fastfans", "fastfans", "fastfans", "abumedia", ""] + [f"u{i}" for i in range(95)])
+    assert r[3] == 1.0 and r[4] == 1.0          # unique, and no handle at all
+    assert r[0] == r[1] == r[2] == 1.0 - np.log(3) / np.log(100)
+    assert skeleton_rarity([]).shape == (0,)
+
+
+def _family_world():
+    family = [{"id": f"f{k}", "handle": f"fastfans{k}0", "created": -900 * H, "suspended": -k * H,
+               "alive": -(k + 1) * H} for k in range(1, 9)]
+    person = [{"id": "p", "handle": "abu_media1", "created": -900 * H, "suspended": -3 * H, "alive": -4 * H}]
+    sus = batch(family + person + [{"id": f"o{i}", "handle": f"other{i}x", "created": -900 * H,
+                                    "suspended": -50 * H, "alive": -60 * H} for i in range(40)],
+                suspended=True)
+    new = batch([{"id": "n1", "handle": "fastfans77", "created": 1 * H},
+                 {"id": "n2", "handle": "abu_media2", "created": 1 * H}])
+    return new, sus
+
+
+def test_a_naming_family_skeleton_counts_less_than_a_persons():
+    new, sus = _family_world()
+    q = np.array([0, 1])
+    s = np.array([sus.ids.index("f3"), sus.ids.index("p")])
+    x = pair_features(new, sus, q, s, n_ids=1000)
+    assert skeleton("fastfans77") == skeleton("fastfans30") and x[:, F["skeleton_eq"]].tolist() == [1.0, 1.0]
+    family, person = x[:, F["skeleton_rare"]]
+    assert person == 1.0
+    assert family == 1.0 - np.log(8) / np.log(len(sus))
+
+
+def test_the_index_rarity_is_the_one_pair_features_computes():
+    new, sus = _family_world()
+    index = SuspendedIndex(sus, 1000)
+    assert np.array_equal(index.skeleton_rarity, skeleton_rarity([skeleton(h[0]) for h in sus.handles]))
+    cand, x, freq = propose(new, sus, n_ids=1000, index=index)
+    assert freq.skeleton_rarity is index.skeleton_rarity
+    plain = pair_features(new, sus, cand.q, cand.s, 1000)
+    assert np.array_equal(np.asarray(x[:])[:, F["skeleton_rare"]], plain[:, F["skeleton_rare"]])
