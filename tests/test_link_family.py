@@ -59,3 +59,27 @@ def test_the_index_rarity_is_the_one_pair_features_computes():
     assert freq.skeleton_rarity is index.skeleton_rarity
     plain = pair_features(new, sus, cand.q, cand.s, 1000)
     assert np.array_equal(np.asarray(x[:])[:, F["skeleton_rare"]], plain[:, F["skeleton_rare"]])
+
+
+def test_an_account_known_only_by_its_handle_is_a_candidate(store):
+    """A new account seen only as a handle (a mention, a boost) and then suspended has no
+    creation or first-seen time; its handle's first sighting stands in, so a variant of a
+    suspended handle is still proposed."""
+    from hydrawatch.linking.pipeline import link_store
+    from hydrawatch.store.schema import Account, Handle, Link
+    from tests.linkworld import World, h
+
+    with store.session() as db:
+        w = World(db, platform="mastodon")
+        for i in range(20):
+            w.account(f"o{i}", f"reader{i}@one.example", created=-900)
+        w.account("p1", "cinder_path4964@one.example", created=-500, name="Cinder")
+        w.suspend("p1", 0)
+        db.add(Account(platform="mastodon", account_id="n1", status="suspended", status_at=h(40)))
+        db.add(Handle(platform="mastodon", account_id="n1", handle="cinder_paht4965@two.example",
+                      handle_norm="cinder_paht4965@two.example", first_seen=h(30), last_seen=h(31)))
+        w.suspend("n1", 40)
+    link_store(store)
+    with store.session() as db:
+        rows = db.query(Link.successor_id, Link.predecessor_id, Link.rank).filter_by(platform="mastodon").all()
+    assert ("n1", "p1", 1) in [tuple(r) for r in rows]

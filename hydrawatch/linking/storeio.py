@@ -180,14 +180,20 @@ def new_accounts_select(platform: str, after: datetime | None, since: datetime |
     """Sub-select of the new accounts' ids; ``part`` = (p, parts): only those with
     ``accounts.id % parts == p`` (one partition of a cluster run)."""
     a = Account.__table__.c
-    start = func.coalesce(a.created_at, a.first_seen)
+    h = Handle.__table__.c
+    # an account known only by its handle (a mention, a boost) and a status check has no
+    # creation or first-seen time: its handle's first sighting stands in
+    handle_seen = (select(func.min(h.first_seen)).where(h.platform == a.platform, h.account_id == a.account_id)
+                   .correlate(Account.__table__).scalar_subquery())
+    start = func.coalesce(a.created_at, a.first_seen, handle_seen)
     cond = [a.platform == platform]
     if part is not None:
         cond.append(a.id % part[1] == part[0])
     if after is not None:
         cond.append(start >= after)
     if since is not None:
-        cond.append(or_(a.first_seen >= since, a.created_at >= since))
+        cond.append(or_(a.first_seen >= since, a.created_at >= since,
+                        and_(a.first_seen.is_(None), a.created_at.is_(None), handle_seen >= since)))
     return select(a.account_id.label("account_id")).where(and_(*cond)).subquery("newacc")
 
 
