@@ -272,6 +272,34 @@ def test_co_neighbour_kernel_equals_the_sparse_product(world):
         for top in (1, 3):
             for f, p in zip(inv.query(rag, top=top), inv.query_sparse(rag, top=top)):
                 np.testing.assert_array_equal(f, p)
+        # with the new accounts' starts: only suspended accounts each could replace
+        start = new.created_at.copy()
+        start[::7] = np.nan  # unknown start: any
+        timed = inv.query(rag, start=start)
+        for f, p in zip(timed, inv.query_sparse(rag, chunk=97, start=start)):
+            np.testing.assert_array_equal(f, p)
+        q, s = timed
+        known = ~np.isnan(start[q])
+        assert (start[q][known] >= inv.bound[s][known]).all()
+
+
+def test_co_neighbour_top_ranks_only_predecessors_a_new_account_could_replace():
+    """A community's members still active when the new account started must not fill its
+    top co-neighbours and crowd out the member who was suspended (issue 13: 15 shared
+    followees, never proposed)."""
+    from hydrawatch.linking.batch import Ragged
+    from hydrawatch.linking.candidates import CoNeighbourIndex
+
+    # suspended rows 0..11 follow ids 0..29 (rows 0..10 all of them, row 11 fifteen);
+    # rows 0..10 fell silent after the new account started, row 11 before it
+    sus_following = Ragged.from_lists([list(range(30))] * 11 + [list(range(15))])
+    bound = np.array([100.0] * 11 + [10.0])
+    inv = CoNeighbourIndex(sus_following, 30, bound=bound)
+    new_following = Ragged.from_lists([list(range(30))])
+    q, s = inv.query(new_following, top=10)
+    assert 11 not in s.tolist()  # without the start, the active siblings win
+    q, s = inv.query(new_following, top=10, start=np.array([50.0]))
+    assert s.tolist() == [11]
 
 
 def _clustered_codes(seed=11, n=3000):

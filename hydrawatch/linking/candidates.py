@@ -132,8 +132,13 @@ def neighbour_matrix(rag: Ragged, n_ids: int) -> sparse.csr_matrix:
     return m
 
 
-def _top_per_row(m: sparse.csr_matrix, top: int) -> tuple[np.ndarray, np.ndarray]:
+def _top_per_row(m: sparse.csr_matrix, top: int, row_start: np.ndarray | None = None,
+                 col_bound: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     m = m.tocoo()
+    if m.nnz and row_start is not None:
+        start = row_start[m.row]
+        ok = np.isnan(start) | (start >= col_bound[m.col])
+        m = sparse.coo_matrix((m.data[ok], (m.row[ok], m.col[ok])), shape=m.shape)
     if m.nnz == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     order = np.lexsort((-m.data, m.row))
@@ -143,10 +148,22 @@ def _top_per_row(m: sparse.csr_matrix, top: int) -> tuple[np.ndarray, np.ndarray
     return r[keep], c[keep]
 
 
-class CoNeighbourIndex:
-    """Inverted index neighbour -> suspended accounts it is adjacent to."""
+def start_bounds(suspended: AccountBatch) -> np.ndarray:
+    """Per suspended row, the time a successor must start at or after (``timing_ok``): its
+    last sign of life, else its suspension; +inf when it was never seen suspended."""
+    bound = np.where(np.isnan(suspended.active_until), suspended.suspended_at, suspended.active_until)
+    return np.where(np.isnan(suspended.suspended_at), np.inf, bound).astype(np.float64)
 
-    def __init__(self, rag: Ragged, n_ids: int, max_hub: int = MAX_HUB):
+
+class CoNeighbourIndex:
+    """Inverted index neighbour -> suspended accounts it is adjacent to. ``bound``: per
+    suspended row, the earliest start of a successor (``start_bounds``); a query given the
+    new accounts' starts ranks only the suspended accounts each could replace, so a
+    community's members still active when the new account started don't crowd out the
+    one that was suspended."""
+
+    def __init__(self, rag: Ragged, n_ids: int, max_hub: int = MAX_HUB, bound: np.ndarray | None = None):
+        self.bound = (np.full(len(rag), -np.inf) if bound is None else np.asarray(bound, np.float64))
         from hydrawatch.linking.keyhash import inverse_index
 
         if len(rag.values):
@@ -164,28 +181,32 @@ class CoNeighbourIndex:
                                  shape=(self.n_ids, self.n_rows))
 
     def query(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
-              chunk: int = 5_000):
+              chunk: int = 5_000, start: np.ndarray | None = None):
         """Top co-neighbour suspended accounts per row: (rows, suspended rows), by row, most
-        shared neighbours first. Compiled (keyhash.co_neighbour_top): the same pairs, in
-        the same order, as ``query_sparse`` gives from the sparse product, without it
-        (``chunk`` is kept for callers; the kernel needs no chunks)."""
+        shared neighbours first; with ``start`` (each row's start time, NaN unknown), among
+        the suspended accounts whose bound it meets only. Compiled
+        (keyhash.co_neighbour_top): the same pairs, in the same order, as ``query_sparse``
+        gives from the sparse product, without it (``chunk`` is kept for callers; the
+        kernel needs no chunks)."""
         from hydrawatch.linking.keyhash import co_neighbour_top
 
         a = neighbour_matrix(rag, self.n_ids)
+        start = np.full(a.shape[0], np.nan) if start is None else np.asarray(start, np.float64)
         out_r = np.empty(a.shape[0] * top, np.int64)
         out_c = np.empty(a.shape[0] * top, np.int64)
         n = co_neighbour_top(a.indptr, a.indices, a.data, self.indptr, self.indices, np.ones(1, np.float32),
-                             self.n_rows, top, out_r, out_c)
+                             self.n_rows, top, out_r, out_c, start, self.bound)
         return out_r[:n], out_c[:n]
 
     def query_sparse(self, rag: Ragged, qrows: np.ndarray | None = None, top: int = TOP_NEIGHBOUR,
-                     chunk: int = 5_000):
+                     chunk: int = 5_000, start: np.ndarray | None = None):
         """``query`` by sparse products, a chunk of rows at a time (the reference)."""
         a = neighbour_matrix(rag, self.n_ids)
         inverse = self.inverse
         qs, ss = [], []
         for lo in range(0, a.shape[0], chunk):
-            q, s = _top_per_row(a[lo: lo + chunk] @ inverse, top)
+            part = None if start is None else np.asarray(start, np.float64)[lo: lo + chunk]
+            q, s = _top_per_row(a[lo: lo + chunk] @ inverse, top, part, None if start is None else self.bound)
             qs.append(q + lo)
             ss.append(s)
         if not qs:
@@ -218,8 +239,9 @@ class SuspendedIndex:
         self.name_lsh = self._lsh([name_core(n) for n in suspended.names], max_bucket)
         rows, handles = _expand([list(hs) + ["#" + i] for hs, i in zip(suspended.handles, suspended.ids)])
         self.handle_exact = KeyIndex(_hash_strings(handles), rows, max_bucket)
-        self.followers = CoNeighbourIndex(suspended.followers, n_ids, max_hub)
-        self.following = CoNeighbourIndex(suspended.following, n_ids, max_hub)
+        bound = start_bounds(suspended)
+        self.followers = CoNeighbourIndex(suspended.followers, n_ids, max_hub, bound)
+        self.following = CoNeighbourIndex(suspended.following, n_ids, max_hub, bound)
         have = [i for i, a in enumerate(suspended.avatars) if a]
         self.avatar_rows = np.array(have, np.int64)  # bank row -> suspended row
         self._densities = None
@@ -272,8 +294,8 @@ class SuspendedIndex:
         out.append((HANDLE, *self.handle_keys.query(keys, rows)))
         out.append((HANDLE_LSH, *self._lsh_query(self.handle_lsh, _lsh_handles(new))))
         out.append((NAME_LSH, *self._lsh_query(self.name_lsh, [name_core(n) for n in new.names])))
-        out.append((FOLLOWERS, *self.followers.query(new.followers)))
-        out.append((FOLLOWING, *self.following.query(new.following)))
+        out.append((FOLLOWERS, *self.followers.query(new.followers, start=new.created_at)))
+        out.append((FOLLOWING, *self.following.query(new.following, start=new.created_at)))
         out.append((AVATAR, *self.avatar_matches(new.avatars)))
         if new.posts is not None:
             mq, mentioned = _expand([{h for ms in new.posts.mentions[i] for h in ms}

@@ -226,11 +226,13 @@ def stable_argsort(keys: np.ndarray) -> np.ndarray:
 
 @njit(cache=True)
 def co_neighbour_top(a_indptr, a_indices, a_data, b_indptr, b_indices, b_data, n_col, top,
-                     out_r, out_c):
+                     out_r, out_c, row_start, col_bound):
     """Per row i of the sparse product A @ B, the ``top`` columns of largest value -- what
     ``_top_per_row(A @ B, top)`` gives, without the product matrix: the row is accumulated
     exactly as scipy's csr_matmat does (float32 sums, columns listed in reverse order of
-    first touch), then ordered by value, ties kept in that listing order (stable)."""
+    first touch), then ordered by value, ties kept in that listing order (stable).
+    Only columns k with ``row_start[i] >= col_bound[k]`` (or ``row_start[i]`` NaN) count:
+    a predecessor must have fallen silent before its successor started."""
     nxt = np.full(n_col, -1, np.int64)
     sums = np.zeros(n_col, b_data.dtype)
     b_full = b_data.shape[0] == b_indices.shape[0]  # else B's values are all b_data[0]
@@ -251,8 +253,10 @@ def co_neighbour_top(a_indptr, a_indices, a_data, b_indptr, b_indices, b_data, n
                     head = k
                     length += 1
         m = 0
+        start = row_start[i]
+        any_time = np.isnan(start)
         for _ in range(length):
-            if sums[head] != 0:
+            if sums[head] != 0 and (any_time or start >= col_bound[head]):
                 buf_c[m] = head
                 buf_v[m] = sums[head]
                 m += 1
