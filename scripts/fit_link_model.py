@@ -7,11 +7,15 @@
 Each world is generated (cached under --cache), ingested into a temporary SQLite store,
 and run through the same candidate generators and features as `hydrawatch link`; a pair
 is positive when truth.json lists it as a succession. Two logistic regressions are fitted
-(hydrawatch/linking/model.py): the base model on every world's pair features, the context
-model on out-of-fold base log-odds compared with each pair's rivals. The threshold is
-chosen on leave-one-world-out predictions (each world scored by a pipeline fitted on the
-others): the middle of the thresholds whose held-out precision of best-ranked pairs is at
-least --precision with the best recall. Evaluation seeds (1-99) are never used here.
+(hydrawatch/linking/model.py): the base model on every world's pair features (log-loss
+plus --rank-weight x a conditional-logit loss over each new account's candidates: which
+one is its predecessor), the context model on out-of-fold base log-odds compared with
+each pair's rivals. The threshold is chosen on leave-one-world-out predictions (each
+world scored by a pipeline fitted on the others) and leave-one-regime-out predictions
+(each world scored by a pipeline fitted on the other regimes): the middle of the
+thresholds whose held-out precision of best-ranked pairs is at least --precision on both,
+with the best recall. Development (1-99, 300-999) and test seeds (10,000+) are never
+used here.
 """
 
 from __future__ import annotations
@@ -43,9 +47,10 @@ from bench_link_quality import ingested_store, world  # noqa: E402
 # which figures are reported, never draws from. Seeds 1-999 are development worlds and
 # 10,000+ test worlds: neither is ever fitted on.
 # The shipped model (hydrawatch/link_model.json) is exactly `python scripts/fit_link_model.py`
-# with these worlds: four randomised fit-regime worlds, one hard and one default world.
+# with these worlds: twelve randomised fit-regime worlds, one hard and one default world.
 DEFAULT_WORLDS = ("fit:201:2000", "fit:202:2000", "fit:206:3000", "fit:207:1000", "hard:111:2000",
-                  "default:101:1000")
+                  "default:101:1000", "fit:208:2000", "fit:209:2000", "fit:210:2000", "fit:211:2000",
+                  "fit:212:3000", "fit:213:2000", "fit:214:2000", "fit:215:3000")
 
 
 def world_pairs(store, truth: dict):
@@ -140,8 +145,14 @@ def pairs_digest(w: World) -> str:
     return h.hexdigest()[:16]
 
 
-def _base_fit(x, y, c):
-    return Logistic.fit(x, y, c, bounds=[BOUNDS[f] for f in FEATURES])
+# Weight of the conditional-logit (ranking) term in the base model's loss: which of a new
+# account's candidates is its predecessor, beside how link-like each pair is on its own
+# (--rank-weight; 0 = plain logistic regression).
+RANK_WEIGHT = 1.0
+
+
+def _base_fit(x, y, c, q=None):
+    return Logistic.fit(x, y, c, bounds=[BOUNDS[f] for f in FEATURES], groups=q, rank_weight=RANK_WEIGHT)
 
 
 def fit_pipeline(worlds: list[World], c: float, context: bool = True) -> LinkModel:
@@ -149,13 +160,14 @@ def fit_pipeline(worlds: list[World], c: float, context: bool = True) -> LinkMod
     (each world scored by a base model fitted on the others). Both sign-constrained
     (model.BOUNDS, CONTEXT_BOUNDS): more evidence never lowers a pair's confidence."""
     x, y, q, s = _stack(worlds)
-    base = _base_fit(x, y, c)
+    base = _base_fit(x, y, c, q)
     ctx = None
     rate = min(max(float(y.mean()), 1e-3), 0.5)
     null = float(np.log(rate / (1 - rate)))  # the null rival: the base rate of links among candidates
     if context:
         if len(worlds) > 1:
-            oof = np.concatenate([_base_fit(*_stack([o for o in worlds if o is not w])[:2], c).logit(w.x)
+            oof = np.concatenate([_base_fit(*_stack([o for o in worlds if o is not w])[:2], c,
+                                            _stack([o for o in worlds if o is not w])[2]).logit(w.x)
                                   for w in worlds])
         else:
             oof = base.logit(x)
@@ -304,7 +316,7 @@ CACHE_PAIRS = True
 
 
 def main(argv=None) -> None:
-    global FRESH, CACHE_PAIRS
+    global FRESH, CACHE_PAIRS, RANK_WEIGHT
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worlds", nargs="+", default=list(DEFAULT_WORLDS),
                     help="PRESET:SEED:ACCOUNTS ... (preset default, hard or fit; SEED:ACCOUNTS = default)")
@@ -321,8 +333,11 @@ def main(argv=None) -> None:
     ap.add_argument("--c", type=float, default=0.3, help="inverse L2 regularisation strength")
     ap.add_argument("--no-context", action="store_true", help="base model only (for comparison)")
     ap.add_argument("--fresh", action="store_true", help="recompute cached candidate pairs")
+    ap.add_argument("--rank-weight", type=float, default=RANK_WEIGHT,
+                    help="weight of the ranking (conditional-logit) term in the base model's loss")
     args = ap.parse_args(argv)
     FRESH = args.fresh
+    RANK_WEIGHT = args.rank_weight
     tmp = None
     if args.cache is None:
         tmp = tempfile.TemporaryDirectory(prefix="hydrawatch-fit-")
@@ -363,6 +378,7 @@ def main(argv=None) -> None:
                              for w in worlds],
                   "suggest_precision": args.suggest_precision,
                   "regularisation_c": args.c, "target_held_out_precision": args.precision,
+                  "rank_weight": args.rank_weight,
                   "threshold_chosen_on": "leave-one-world-out and leave-one-regime-out predictions",
                   "leave_one_regime_out": loro}
     model.save(args.out)

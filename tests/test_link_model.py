@@ -199,3 +199,38 @@ def test_a_rival_with_as_much_identity_evidence_keeps_a_pair_from_auto_linking()
     assert ok.tolist() == [False, False, True]
     capped = m.cap(np.array([0.99, 0.95, 0.99]), x, q)
     assert capped[0] < m.threshold and capped[1] < m.threshold and capped[2] == 0.99
+
+
+def _choice_data(seed=3):
+    """Feature 0 ranks the right candidate within each new account's set, but its level
+    varies a lot between sets (and sets without a right candidate sit high): on its own
+    it barely tells links from non-links; within a set it does."""
+    rng = np.random.default_rng(seed)
+    rows, groups, y = [], [], []
+    for g in range(300):
+        offset = rng.normal(0, 3) + (0.0 if g < 100 else 2.5)
+        for k in range(5):
+            right = g < 100 and k == 0
+            rows.append([offset + (1.0 if right else 0.0) + rng.normal(0, 0.3), rng.normal()])
+            groups.append(g)
+            y.append(1.0 if right else 0.0)
+    return np.array(rows), np.array(groups), np.array(y)
+
+
+def test_the_ranking_term_learns_which_candidate_of_a_set_is_right():
+    x, g, y = _choice_data()
+    plain = Logistic.fit(x, y, 1.0)
+    ranked = Logistic.fit(x, y, 1.0, groups=g, rank_weight=1.0)
+    assert ranked.coef[0] > plain.coef[0] + 0.2
+
+    def top1(m):
+        s = m.logit(x)
+        return np.mean([s[g == k].argmax() == 0 for k in range(100)])
+
+    assert top1(ranked) >= top1(plain)
+    # sign constraints hold with the ranking term too
+    bounded = Logistic.fit(x, y, 1.0, bounds=[(0, np.inf), (0, 0)], groups=g, rank_weight=1.0)
+    assert bounded.coef[0] >= 0 and bounded.coef[1] == 0
+    # no set holds a positive: the plain fit
+    none = Logistic.fit(x, np.zeros_like(y), 1.0, groups=g, rank_weight=1.0)
+    assert np.allclose(none.coef, Logistic.fit(x, np.zeros_like(y), 1.0).coef)

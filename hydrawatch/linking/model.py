@@ -161,12 +161,18 @@ class Logistic:
 
     @classmethod
     def fit(cls, x: np.ndarray, y: np.ndarray, c: float, bounds=None, weight=None,
-            start: "Logistic | None" = None) -> "Logistic":
+            start: "Logistic | None" = None, groups: np.ndarray | None = None,
+            rank_weight: float = 0.0) -> "Logistic":
         """L2-penalised (1 / c) logistic regression on standardised columns, each
         coefficient within ``bounds`` (a (lo, hi) per column; default unbounded). ``y``
         may be soft (posterior probabilities, for EM); ``weight`` weighs rows. ``start``
         keeps its standardisation and pulls the coefficients towards its own (the penalty
-        is on the distance from them) — a re-estimate from shipped defaults."""
+        is on the distance from them) — a re-estimate from shipped defaults.
+        ``groups`` (with ``rank_weight`` > 0): each row's choice set (the new account of a
+        candidate pair); the loss adds ``rank_weight`` x the mean conditional-logit loss of
+        the sets holding a positive (-log of its softmax share within the set), so the
+        weights also learn *which* candidate of a set is right, not only how link-like
+        each pair is on its own."""
         from scipy.optimize import minimize
 
         if start is not None:
@@ -183,6 +189,25 @@ class Logistic:
         prior = np.zeros(x.shape[1]) if start is None else start.coef
         n = max(w.sum(), 1.0)
 
+        rank = None  # (set of each kept row, their standardised rows, positives, number of sets)
+        if groups is not None and rank_weight > 0:
+            _, gi = np.unique(np.asarray(groups), return_inverse=True)
+            has_pos = np.bincount(gi, weights=(y > 0.5).astype(float)) > 0
+            keep = has_pos[gi]
+            if has_pos.any():
+                rank = (np.unique(gi[keep], return_inverse=True)[1], z[keep], y[keep] > 0.5, int(has_pos.sum()))
+
+        def rank_loss(m):
+            """Mean over the sets of -log(softmax share of the positive), and its gradient
+            in the rows' scores ``m``."""
+            gk, _, pos, n_sets = rank
+            top = np.full(n_sets, -np.inf)
+            np.maximum.at(top, gk, m)
+            e = np.exp(m - top[gk])
+            tot = np.bincount(gk, weights=e, minlength=n_sets)
+            value = ((top + np.log(tot)).sum() - m[pos].sum()) / n_sets
+            return value, (e / tot[gk] - pos) / n_sets
+
         def loss(theta):
             b, a = theta[:-1], theta[-1]
             m = z @ b + a
@@ -191,7 +216,13 @@ class Logistic:
             p = 1.0 / (1.0 + np.exp(-np.clip(m, -40, 40)))
             g = w * (p - y)
             d = b - prior
-            return (w @ ll + 0.5 / c * d @ d) / n, np.r_[(z.T @ g + d / c) / n, g.sum() / n]
+            value = (w @ ll + 0.5 / c * d @ d) / n
+            grad = np.r_[(z.T @ g + d / c) / n, g.sum() / n]
+            if rank is not None:
+                rv, rg = rank_loss(rank[1] @ b)  # shift-invariant: no intercept term
+                value += rank_weight * rv
+                grad[:-1] += rank_weight * (rank[1].T @ rg)
+            return value, grad
 
         lo_hi = list(bounds) if bounds is not None else [(-np.inf, np.inf)] * x.shape[1]
         b0 = np.clip(prior, [lo for lo, _ in lo_hi], [hi for _, hi in lo_hi])
