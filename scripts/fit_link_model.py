@@ -37,7 +37,8 @@ from hydrawatch.linking.candidates import SuspendedIndex  # noqa: E402
 from hydrawatch.linking.engine import avatar_density, rank_within  # noqa: E402
 from hydrawatch.linking.features import FEATURES, identity_evidence, pair_features  # noqa: E402
 from hydrawatch.linking.model import (BOUNDS, CONTEXT, CONTEXT_BOUNDS, MODEL_PATH,  # noqa: E402
-                                      LinkModel, Logistic, context_features, rivals)
+                                      LinkModel, Logistic, context_features, rivals,
+                                      shared_claims_capped)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
 from bench_link_quality import ingested_store, world  # noqa: E402
@@ -223,6 +224,7 @@ def leave_one_regime_out(worlds: list[World], c: float, auto: float, suggest: fl
             lg = m.base_logit(w.x)
             p = m.cap(m.confidence(lg, rivals(w.q, w.s, lg)), w.x, w.q)
             _, rank = rank_within(w.q, p)
+            p = shared_claims_capped(p, rank, w.s, auto)
             a = (rank == 1) & (p >= auto)
             sg = (rank == 1) & (p >= suggest)
             tp_a += int(w.y[a].sum())
@@ -241,6 +243,7 @@ def report(worlds: list[World], preds: list[np.ndarray], oks: list[np.ndarray], 
     for w, p, ok in zip(worlds, preds, oks):
         p = np.where(ok, p, np.minimum(p, t - 1e-4))
         _, rank = rank_within(w.q, p)
+        p = shared_claims_capped(p, rank, w.s, t)
         out = (rank == 1) & (p >= t)
         tp = int(w.y[out].sum())
         print(f"  held-out seed {w.seed} ({w.preset}, {w.accounts}): precision {tp / max(out.sum(), 1):.3f}, "
@@ -268,21 +271,25 @@ def choose_suggest(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float
     return chosen
 
 
-def _threshold_stats(p, y, qi, evidence, grid) -> list[tuple[float, float]]:
+def _threshold_stats(p, y, qi, evidence, grid, si=None) -> list[tuple[float, float]]:
     """(precision, recall) of the best-ranked pairs at each threshold of ``grid``."""
     total = max(int(y.sum()), 1)
     stats = []
     for t in grid:
-        # as the engine: pairs that may not be auto links are capped under t, then ranked
+        # as the engine: pairs that may not be auto links are capped under t, then ranked;
+        # a predecessor two new accounts claim is for a reviewer
         pt = np.where(evidence, p, np.minimum(p, t - 1e-4))
         _, rank = rank_within(qi, pt)
+        if si is not None:
+            pt = shared_claims_capped(pt, rank, si, t)
         out = (rank == 1) & (pt >= t)
         stats.append((y[out].sum() / max(out.sum(), 1), y[out].sum() / total))
     return stats
 
 
 def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float,
-                     evidence: np.ndarray, regimes: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+                     evidence: np.ndarray, regimes: tuple[np.ndarray, np.ndarray] | None = None,
+                     s: np.ndarray | None = None) -> float:
     """The middle of the thresholds that keep training precision (best-ranked pairs) at or
     above ``precision`` with the best recall: a margin on both sides, not an edge.
     ``regimes``: the (confidence, eligibility) of every pair from pipelines fitted on the
@@ -291,8 +298,8 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: flo
     unseen worlds of familiar regimes."""
     _, qi = np.unique(q, return_inverse=True)
     grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    stats = _threshold_stats(p, y, qi, evidence, grid)
-    regime_stats = _threshold_stats(regimes[0], y, qi, regimes[1], grid) if regimes is not None else None
+    stats = _threshold_stats(p, y, qi, evidence, grid, s)
+    regime_stats = _threshold_stats(regimes[0], y, qi, regimes[1], grid, s) if regimes is not None else None
     for k, (t, (pr, r)) in enumerate(zip(grid, stats)):
         if round(t * 100) % 5 == 0:
             extra = (f"; other regimes: precision {regime_stats[k][0]:.4f} recall {regime_stats[k][1]:.4f}"
@@ -361,10 +368,10 @@ def main(argv=None) -> None:
     context = not args.no_context
     # The threshold is chosen on held-out worlds: each scored by a pipeline fitted on the others.
     preds, oks = held_out(worlds, args.c, context)
-    x, y, q, _ = _stack(worlds)
+    x, y, q, s = _stack(worlds)
     r_preds, r_oks = held_out_regimes(worlds, args.c, context)
     regimes = None if r_preds is None else (np.concatenate(r_preds), np.concatenate(r_oks))
-    threshold = choose_threshold(np.concatenate(preds), y, q, args.precision, np.concatenate(oks), regimes)
+    threshold = choose_threshold(np.concatenate(preds), y, q, args.precision, np.concatenate(oks), regimes, s)
     suggest = choose_suggest(np.concatenate(preds), y, q, args.suggest_precision, threshold)
     report(worlds, preds, oks, threshold)
     loro = leave_one_regime_out(worlds, args.c, threshold, suggest) if context else {}

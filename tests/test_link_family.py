@@ -83,3 +83,76 @@ def test_an_account_known_only_by_its_handle_is_a_candidate(store):
     with store.session() as db:
         rows = db.query(Link.successor_id, Link.predecessor_id, Link.rank).filter_by(platform="mastodon").all()
     assert ("n1", "p1", 1) in [tuple(r) for r in rows]
+
+
+def test_a_logo_dozens_hold_is_no_identity_a_handful_is():
+    """An avatar or bio counts as the owner's own only when at most N^0.2 accounts of N
+    hold it (rarity >= IDENTITY_RARE): a community logo shared by ~40 of 10,000 accounts
+    (rarity 0.6) linked community newcomers automatically."""
+    from hydrawatch.linking.features import IDENTITY_RARE, identity_evidence
+
+    def row(**values):
+        x = np.full((1, len(FEATURES)), 0.0)
+        for k, v in values.items():
+            x[0, F[k]] = v
+        return x
+
+    n = 10_000
+    for count, expect in ((40, False), (6, True), (1, True)):
+        rarity = 1 - np.log(count) / np.log(n)
+        assert (rarity >= IDENTITY_RARE) == expect
+        avatar = row(avatar_match=1.0, avatar_sim=1 - 4 / 128, avatar_rare=(1 - 4 / 128) * rarity)
+        bio = row(bio_sim=1.0, bio_rare=rarity)
+        assert identity_evidence(avatar)[0] == expect
+        assert identity_evidence(bio)[0] == expect
+
+
+def test_a_predecessor_two_new_accounts_claim_goes_to_a_reviewer():
+    from hydrawatch.linking.model import shared_claims_capped
+
+    t = 0.5
+    conf = np.array([0.9, 0.8, 0.7, 0.95, 0.3])
+    rank = np.array([1, 1, 1, 1, 2])
+    s = np.array([7, 7, 8, 9, 9])   # 7 claimed twice; 9 once (its other pair is a runner-up)
+    out = shared_claims_capped(conf, rank, s, t)
+    assert (out[:2] < t).all() and out[:2].tolist() == [t - 1e-4] * 2
+    assert out[2:].tolist() == conf[2:].tolist()
+    one = shared_claims_capped(conf[:1], rank[:1], s[:1], t)
+    assert one.tolist() == [0.9]
+
+
+def test_pairs_capped_alike_keep_the_models_order():
+    from hydrawatch.linking.engine import rank_within
+
+    q = np.array([0, 0, 0])
+    capped = np.array([0.4999, 0.4999, 0.2])
+    raw = np.array([0.7, 0.9, 0.2])
+    _, rank = rank_within(q, capped, raw)
+    assert rank.tolist() == [2, 1, 3]
+
+
+def test_two_claimants_of_one_account_are_not_both_auto_links(store):
+    """End to end: two new accounts, each with the same rare avatar and returning
+    followers of one suspended account, are queued, not linked."""
+    from hydrawatch.linking.pipeline import DEFAULT_THRESHOLD, link_store, list_links
+    from hydrawatch.store.schema import Link
+    from tests.linkworld import AVATAR_A, World
+
+    with store.session() as db:
+        w = World(db)
+        for i in range(40):
+            w.account(f"f{i}", f"reader{i}", created=-900, name=f"Reader {i}", bio=f"bio {i}")
+        w.account("p1", "ember_watch7", created=-500, name="Ember Watch", bio="dispatches", avatar=AVATAR_A)
+        for i in range(20):
+            w.follows(f"f{i}", "p1", -400)
+        w.suspend("p1", 0)
+        for k, handle in enumerate(("ember_watch8", "ember_watch9")):
+            w.account(f"s{k}", handle, created=2 + k, name="Ember Watch", bio="dispatches", avatar=AVATAR_A)
+            for i in range(15):
+                w.follows(f"f{i}", f"s{k}", 5 + k)
+    link_store(store)
+    assert [r for r in list_links(store, min_confidence=DEFAULT_THRESHOLD)
+            if r["predecessor"]["id"] == "p1"] == []
+    with store.session() as db:
+        best = {r.successor_id: r.predecessor_id for r in db.query(Link).filter_by(rank=1)}
+    assert best == {"s0": "p1", "s1": "p1"}  # both in the review queue, with their evidence

@@ -49,9 +49,11 @@ class LinkResult:
         return (self.rank == 1) & (self.confidence >= self.suggest) & (self.confidence < self.threshold)
 
 
-def rank_within(q: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Order by (q, -confidence) and each pair's 1-based rank within its q."""
-    order = np.lexsort((-conf, q))
+def rank_within(q: np.ndarray, conf: np.ndarray, tie: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Order by (q, -confidence[, -tie]) and each pair's 1-based rank within its q. ``tie``
+    breaks equal confidences: pairs the rule capped at the same value keep the order of
+    the model's own confidences."""
+    order = np.lexsort((-conf, q)) if tie is None else np.lexsort((-tie, -conf, q))
     qs = q[order]
     starts = np.searchsorted(qs, qs, "left")
     rank = np.empty(len(q), np.int64)
@@ -255,11 +257,14 @@ def decide(cand: Candidates, x: np.ndarray | None, model: LinkModel, *, keep: in
         scored = None
     base, eligible = pair_scores(model, x, cand.q) if scored is None else scored
     riv = rivals(cand.q, cand.s, base)
-    conf = model.cap(_confidence(model, base, riv), None, eligible=eligible)
-    order, rank = rank_within(cand.q, conf)
+    raw = _confidence(model, base, riv)
+    conf = model.cap(raw, None, eligible=eligible)
+    order, rank = rank_within(cand.q, conf, raw)
     # A new account replaces one account: only its best candidate can be a link. The
     # runners-up stay (for review and MRR) just under the threshold at most.
     conf = np.where(rank > 1, np.minimum(conf, model.threshold - RUNNER_UP_GAP), conf)
+    # ... and a suspended account two new accounts both claim is for a reviewer
+    conf = model.one_claimant(conf, rank, cand.s)
     kept = (rank <= keep) & ((conf >= MIN_KEEP) | (rank == 1))
     idx = order[kept[order]]
     return Decision(model, calibration, idx, conf[idx], rank[idx], riv.take(idx))

@@ -27,7 +27,11 @@ from hydrawatch.linking.handles import local_part, name_core, skeleton, skeleton
 from hydrawatch.media.pdq import hamming, to_codes
 
 FEATURES = specs.feature_names()  # the columns, declared in specs.py
-RARE_ENOUGH = 0.5         # a shared name/bio/avatar this rare or rarer is identity evidence
+RARE_ENOUGH = 0.5         # a shared name/bio this rare weighs in (corroboration; names with a handle)
+# an avatar or bio is the owner's own (identity evidence) only when at most N^0.2 accounts of
+# a store of N hold it (5 of 2,000, 16 of a million): a community's logo or slogan bio is
+# held by dozens, and at 0.5 (N^0.5: 100 of 10,000) linked community newcomers
+IDENTITY_RARE = 0.8
 
 
 @dataclass
@@ -364,9 +368,11 @@ def identity_evidence(x: np.ndarray) -> np.ndarray:
     look-alike does not get for free? Without it a pair can reach the review queue, never
     an automatic link. It counts:
 
-    - a **rare, near-identical** avatar (PDQ distance <= 16, shared by few accounts), display
-      name or bio (similarity >= 0.9 and rare in the store): a common name, a movement logo,
-      a default avatar or a bio that merely reads alike is no identity;
+    - a **rare, near-identical** avatar (PDQ distance <= 16) or bio (similarity >= 0.9)
+      with rarity >= IDENTITY_RARE (at most N^0.2 accounts of N hold it); a near-identical
+      display name that is very rare (VERY_RARE), or rare (RARE_ENOUGH) with a handle that
+      resembles: a common name, a movement logo, a default avatar or a bio that merely
+      reads alike is no identity;
     - a shout-out (the new account's posts mention a handle the old one held);
     - two or more shared **followees** with a handle that resembles (edit similarity >=
       FOLLOWEE_HANDLE, or the same number tag): whom an account follows is its owner's
@@ -380,12 +386,12 @@ def identity_evidence(x: np.ndarray) -> np.ndarray:
     """
     f = {name: x[:, i] for i, name in enumerate(FEATURES)}
     avatar = ((np.nan_to_num(f["avatar_sim"]) >= AVATAR_NEAR)
-              & (_rarity(x, "avatar_rare", "avatar_sim") >= RARE_ENOUGH))
+              & (_rarity(x, "avatar_rare", "avatar_sim") >= IDENTITY_RARE))
     resembles = (f["handle_sim"] >= FOLLOWEE_HANDLE) | (f["digit_same"] > 0)
     name_rarity = _rarity(x, "name_rare", "name_sim")
     name = ((np.nan_to_num(f["name_sim"]) >= NEAR_IDENTICAL)
             & ((name_rarity >= VERY_RARE) | ((name_rarity >= RARE_ENOUGH) & resembles)))
-    bio = (np.nan_to_num(f["bio_sim"]) >= NEAR_IDENTICAL) & (_rarity(x, "bio_rare", "bio_sim") >= RARE_ENOUGH)
+    bio = (np.nan_to_num(f["bio_sim"]) >= NEAR_IDENTICAL) & (_rarity(x, "bio_rare", "bio_sim") >= IDENTITY_RARE)
     # one shared followee is common ground (popular accounts), two are a pattern
     # one shared followee is common ground (popular accounts), two are a pattern — of the
     # owner's when the handle resembles too; with a fresh handle, of the community's

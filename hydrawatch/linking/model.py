@@ -243,6 +243,21 @@ class Logistic:
                    float(d["intercept"]))
 
 
+def shared_claims_capped(conf: np.ndarray, rank: np.ndarray, s: np.ndarray, threshold: float) -> np.ndarray:
+    """``conf`` with every automatic claim on a predecessor that another new account claims
+    automatically too capped just under ``threshold``: when two new accounts are each sure
+    they replace the same suspended account — community members sharing its followers, a
+    first name and a logo, or two backups of one owner — a reviewer decides, not the order
+    of their scores. ``rank``: 1 = the new account's best candidate (only those claim)."""
+    claim = (rank == 1) & (conf >= threshold)
+    if claim.sum() < 2:
+        return conf
+    s = np.asarray(s)
+    claimed, counts = np.unique(s[claim], return_counts=True)
+    shared = np.isin(s, claimed[counts > 1]) & claim
+    return np.where(shared, np.minimum(conf, threshold - CAP_GAP), conf)
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
@@ -292,6 +307,10 @@ class LinkModel:
         ``eligible``: ``self.eligible(x, q)`` when already computed (then ``x`` may be None)."""
         ok = self.eligible(x, q) if eligible is None else eligible
         return np.where(ok, conf, np.minimum(conf, self.threshold - CAP_GAP))
+
+    def one_claimant(self, conf: np.ndarray, rank: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """``shared_claims_capped`` at this model's threshold."""
+        return shared_claims_capped(conf, rank, s, self.threshold)
 
     def eligible(self, x: np.ndarray, q: np.ndarray | None = None) -> np.ndarray:
         """The pairs ``cap`` leaves alone: those that may be automatic links."""
