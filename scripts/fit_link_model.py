@@ -12,9 +12,9 @@ plus --rank-weight x a conditional-logit loss over each new account's candidates
 one is its predecessor), the context model on out-of-fold base log-odds compared with
 each pair's rivals. The threshold is chosen on leave-one-world-out predictions (each
 world scored by a pipeline fitted on the others) and leave-one-regime-out predictions
-(each world scored by a pipeline fitted on the other regimes): the middle of the
+(each world scored by a pipeline fitted on the other regimes): the highest of the
 thresholds whose held-out precision of best-ranked pairs is at least --precision on both,
-with the best recall. Development (1-99, 300-999) and test seeds (10,000+) are never
+with the best recall (within 0.005). Development (1-99, 300-999) and test seeds (10,000+) are never
 used here.
 """
 
@@ -290,8 +290,10 @@ def _threshold_stats(p, y, qi, evidence, grid, si=None) -> list[tuple[float, flo
 def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: float,
                      evidence: np.ndarray, regimes: tuple[np.ndarray, np.ndarray] | None = None,
                      s: np.ndarray | None = None) -> float:
-    """The middle of the thresholds that keep training precision (best-ranked pairs) at or
-    above ``precision`` with the best recall: a margin on both sides, not an edge.
+    """The highest of the thresholds that keep held-out precision (best-ranked pairs) at or
+    above ``precision`` with the best recall (within 0.005): precision first -- where
+    recall is flat, a higher threshold costs nothing on the training worlds and keeps
+    coincidences out on worlds unlike them (the review queue takes what it leaves).
     ``regimes``: the (confidence, eligibility) of every pair from pipelines fitted on the
     other regimes only (``held_out_regimes``); a threshold must keep ``precision`` on
     those too, so it holds on worlds whose parameters the model never saw, not only on
@@ -311,7 +313,7 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, q: np.ndarray, precision: flo
         return 0.95
     top = max(r for _, r in ok)
     chosen = [t for t, r in ok if r >= top - 0.005]
-    t = float(chosen[len(chosen) // 2])
+    t = float(chosen[-1])
     pr, r = stats[list(grid).index(t)]
     print(f"threshold {t} (range {chosen[0]}-{chosen[-1]}): held-out precision {pr:.4f}, "
           f"recall {r:.4f}")
