@@ -156,3 +156,20 @@ def test_two_claimants_of_one_account_are_not_both_auto_links(store):
     with store.session() as db:
         best = {r.successor_id: r.predecessor_id for r in db.query(Link).filter_by(rank=1)}
     assert best == {"s0": "p1", "s1": "p1"}  # both in the review queue, with their evidence
+
+
+def test_the_candidate_cap_keeps_the_predecessors_closest_in_time():
+    """More proposals than slots, each from one generator (a big community): the slots go
+    to the suspended accounts that fell silent closest before the new account started,
+    not to whichever rows come first."""
+    from hydrawatch.linking.candidates import combine
+
+    n = 40
+    sus = batch([{"id": f"m{k}", "handle": f"member{k}x", "created": -900 * H,
+                  "suspended": -(n - k) * H, "alive": -(n - k + 0.5) * H} for k in range(n)], suspended=True)
+    new = batch([{"id": "n1", "handle": "fresh_one", "created": 1 * H}])
+    q = np.zeros(n, np.int64)
+    s = np.arange(n, dtype=np.int64)
+    bits = np.full(n, 1 << 4, np.int64)  # one generator each
+    kept = combine(q, s, bits, new, sus, max_candidates=5)
+    assert sorted(kept.s.tolist()) == [35, 36, 37, 38, 39]  # the five suspended last

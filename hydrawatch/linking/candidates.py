@@ -349,7 +349,11 @@ def combine(q, s, bits, new: AccountBatch, suspended: AccountBatch,
     votes = np.zeros(len(ubits), np.int64)
     for b in SOURCE_NAMES:
         votes += (ubits & b) > 0
-    order = np.lexsort((-votes, q))
+    # ties (a big community proposed by one generator each) broken by timing: the
+    # predecessor that fell silent closest before the new account started first
+    bound = np.where(np.isnan(suspended.active_until[s]), suspended.suspended_at[s], suspended.active_until[s])
+    gap = np.nan_to_num(new.created_at[q] - bound, nan=np.inf)
+    order = np.lexsort((gap, -votes, q))
     q, s, ubits = q[order], s[order], ubits[order]
     starts = np.searchsorted(q, q, "left")
     keep = (np.arange(len(q)) - starts) < max_candidates
