@@ -341,23 +341,45 @@ def combine(q, s, bits, new: AccountBatch, suspended: AccountBatch,
     ubits = np.bitwise_or.reduceat(bits, starts)
     q, s = ukey // n_s, ukey % n_s
     ok = timing_ok(new.created_at[q], suspended.active_until[s], suspended.suspended_at[s])
-    new_ids = np.asarray(new.ids, dtype=object)
-    sus_ids = np.asarray(suspended.ids, dtype=object)
-    ok &= new_ids[q] != sus_ids[s]
+    # never the same id (a rename is not a re-entry): the suspended row of each new id
+    # that is suspended too (few), compared as integers
+    ok &= same_rows(new, suspended)[q] != s
     q, s, ubits = q[ok], s[ok], ubits[ok]
     # keep the pairs most generators agree on, at most max_candidates per new account
     votes = np.zeros(len(ubits), np.int64)
     for b in SOURCE_NAMES:
         votes += (ubits & b) > 0
-    # ties (a big community proposed by one generator each) broken by timing: the
-    # predecessor that fell silent closest before the new account started first
+    # ties in votes (a big community proposed by one generator each) broken by timing: the
+    # predecessor that fell silent closest before the new account started first, not row
+    # order -- one integer key, (fewer votes, minutes of gap), so the sort stays an integer one
     bound = np.where(np.isnan(suspended.active_until[s]), suspended.suspended_at[s], suspended.active_until[s])
-    gap = np.nan_to_num(new.created_at[q] - bound, nan=np.inf)
-    order = np.lexsort((gap, -votes, q))
+    minutes = (new.created_at[q] - bound) / 60.0
+    cap = float((1 << 40) - 1)
+    gap = np.where(np.isnan(minutes), cap, np.clip(minutes, 0.0, cap)).astype(np.int64)
+    order = np.lexsort((((8 - votes) << 40) | gap, q))
     q, s, ubits = q[order], s[order], ubits[order]
     starts = np.searchsorted(q, q, "left")
     keep = (np.arange(len(q)) - starts) < max_candidates
     return Candidates(q[keep], s[keep], ubits[keep])
+
+
+_ROW_OF_ID: dict = {}  # id(suspended batch) -> (weak reference, number of ids, id -> row)
+
+
+def same_rows(new: AccountBatch, suspended: AccountBatch) -> np.ndarray:
+    """Per new row, the suspended row holding the same id, else -1. The id -> row map of
+    the suspended side is made once per batch (kept beside it while it lives), not once
+    per query chunk."""
+    import weakref
+
+    key = id(suspended)
+    hit = _ROW_OF_ID.get(key)
+    if hit is None or hit[0]() is not suspended or hit[1] != len(suspended.ids):
+        hit = (weakref.ref(suspended, lambda _r, k=key: _ROW_OF_ID.pop(k, None)), len(suspended.ids),
+               {i: r for r, i in enumerate(suspended.ids)})
+        _ROW_OF_ID[key] = hit
+    row_of = hit[2]
+    return np.fromiter((row_of.get(i, -1) for i in new.ids), np.int64, len(new.ids))
 
 
 def stable_order(key: np.ndarray) -> np.ndarray:
